@@ -1,0 +1,91 @@
+package io.embark.partitioning;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A directory that is written under a temporary sibling name and appears under its real name only when
+ * {@link #commit()} renames it into place. A run that fails or is killed leaves at most a {@code ._tmp-*} sibling,
+ * which nothing reads.
+ *
+ * <pre>
+ *   out/graph._tmp-3f2a...   while writing
+ *   out/graph                after commit (an existing out/graph is first moved to out/graph._old-..., then deleted)
+ * </pre>
+ *
+ * On file systems whose rename is not atomic (object stores such as S3), readers still never trust a directory
+ * without its manifest, and the manifest lists every file with its size and checksum.
+ */
+public final class AtomicDirectory {
+
+    private final FileSystem fs;
+    private final Path target;
+    private final Path temp;
+    private final boolean replace;
+    private boolean committed;
+
+    private AtomicDirectory(FileSystem fs, Path target, boolean replace) {
+        this.fs = fs;
+        this.target = target;
+        this.replace = replace;
+        this.temp = new Path(target.getParent(), target.getName() + "._tmp-" + UUID.randomUUID());
+    }
+
+    /**
+     * Starts writing {@code target}. When it exists already and {@code replace} is false, refuses with a message that
+     * names the path and the config key {@code replaceKey} that allows replacing it.
+     */
+    public static AtomicDirectory begin(FileSystem fs, Path target, boolean replace, String replaceKey) throws IOException {
+        if (fs.exists(target) && !replace) {
+            throw new IOException("output " + target + " already exists: remove it or set " + replaceKey + "=true to replace it");
+        }
+        AtomicDirectory dir = new AtomicDirectory(fs, target, replace);
+        if (!fs.mkdirs(dir.temp)) {
+            throw new IOException("cannot create temporary output directory " + dir.temp);
+        }
+        return dir;
+    }
+
+    /** Where to write: the temporary directory. */
+    public Path path() {
+        return temp;
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    /** Moves the temporary directory into place. */
+    public void commit() throws IOException {
+        Path old = null;
+        if (fs.exists(target)) {
+            if (!replace) {
+                throw new IOException("output " + target + " appeared while this run was writing; not replacing it");
+            }
+            old = new Path(target.getParent(), target.getName() + "._old-" + UUID.randomUUID());
+            if (!fs.rename(target, old)) {
+                throw new IOException("cannot move existing output " + target + " aside to " + old);
+            }
+        }
+        if (!fs.rename(temp, target)) {
+            throw new IOException("cannot rename " + temp + " to " + target);
+        }
+        committed = true;
+        if (old != null) {
+            fs.delete(old, true);
+        }
+    }
+
+    /** Deletes the temporary directory when the run did not commit. Safe to call more than once. */
+    public void abort() {
+        if (!committed) {
+            try {
+                fs.delete(temp, true);
+            } catch (IOException ignored) {
+                // best effort: an uncommitted ._tmp directory is never read
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.embark.partitioning;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The record of a committed import: what was read, what was written (every file with its edge count and CRC32C),
+ * and the config used. Written last, as {@code manifest.json}; its presence is what makes a directory a dataset.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ImportManifest(
+        int formatVersion,
+        String createdAt,
+        Map<String, String> config,
+        List<EntityTypeInfo> entityTypes,
+        List<RelationInfo> relations,
+        boolean dynamicRelations,
+        int lhsPartitions,
+        int rhsPartitions,
+        Map<String, SplitInfo> splits) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    /** An entity type: its partition count and how many entities landed in each partition. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record EntityTypeInfo(String name, int partitions, long count, long[] partitionCounts) {
+    }
+
+    /** A relation type: its id (line of relations.txt), name, sides and training edge count. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RelationInfo(int id, String name, String lhsType, String rhsType, long edges) {
+    }
+
+    /** One written bucket file. {@code path} is relative to the dataset root. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BucketFile(int lhsPartition, int rhsPartition, String path, long edges, long crc32c, long bytes) {
+
+        public Bucket bucket() {
+            return new Bucket(lhsPartition, rhsPartition);
+        }
+    }
+
+    /** One input line that was rejected, with where it was and why. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BadLine(String file, long line, String reason, String text) {
+
+        @Override
+        public String toString() {
+            return file + ":" + line + ": " + reason + (text == null ? "" : " in line '" + text + "'");
+        }
+    }
+
+    /** A split (train, valid, test): the edges read, kept, skipped, and the files holding them. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SplitInfo(
+            List<String> inputs,
+            boolean weighted,
+            long linesRead,
+            long edges,
+            long badLinesSkipped,
+            List<BadLine> badLineSample,
+            long unknownEntityEdges,
+            List<String> unknownEntitySample,
+            long unknownRelationEdges,
+            List<BucketFile> files) {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public EntityTypeInfo entityType(String name) {
+        return entityTypes.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("dataset has no entity type '" + name + "'"));
+    }
+
+    public SplitInfo split(String name) {
+        SplitInfo s = splits.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("dataset has no split '" + name + "' (has: " + splits.keySet() + ")");
+        }
+        return s;
+    }
+
+    public void write(FileSystem fs, Path path) throws IOException {
+        try (OutputStream out = fs.create(path, true)) {
+            MAPPER.writeValue(out, this);
+        }
+    }
+
+    public static ImportManifest read(FileSystem fs, Path path) throws IOException {
+        try (InputStream in = fs.open(path)) {
+            ImportManifest m = MAPPER.readValue(in, ImportManifest.class);
+            if (m.formatVersion() != FORMAT_VERSION) {
+                throw new IOException(path + ": dataset format version " + m.formatVersion() + " (this build reads " + FORMAT_VERSION + ")");
+            }
+            return m;
+        } catch (FileNotFoundException e) {
+            throw new IOException("no " + path.getName() + " in " + path.getParent()
+                    + ": not a complete import (run `embark import` to create it)", e);
+        }
+    }
+
+    public String toJson() {
+        try {
+            return MAPPER.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

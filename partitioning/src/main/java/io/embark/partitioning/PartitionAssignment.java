@@ -1,0 +1,68 @@
+package io.embark.partitioning;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How the N entities of one type are spread over its P partitions: exactly balanced and deterministic.
+ *
+ * <p>Entities are ranked by {@link #orderKey(String)} (a 64-bit hash of the name, ties broken by the name), which is a
+ * pseudo-random order that does not depend on the input's order or on how Spark split it. The entity of rank
+ * {@code i} goes to partition {@code i mod P} at offset {@code i / P}. Partition sizes therefore differ by at most
+ * one: partition p holds {@code N / P + (p < N mod P ? 1 : 0)} entities.
+ *
+ * <p>Example, N = 7 entities ranked a..g, P = 3:
+ * <pre>
+ *   rank      0 1 2 3 4 5 6
+ *   entity    a b c d e f g
+ *   partition 0 1 2 0 1 2 0
+ *   offset    0 0 0 1 1 1 2      sizes: p0 = 3 (a, d, g), p1 = 2 (b, e), p2 = 2 (c, f)
+ * </pre>
+ */
+public final class PartitionAssignment {
+
+    private PartitionAssignment() {
+    }
+
+    /** The partition of the entity of rank {@code rank}. */
+    public static int partition(long rank, int partitions) {
+        return (int) (rank % partitions);
+    }
+
+    /** The offset inside its partition of the entity of rank {@code rank}. */
+    public static int offset(long rank, int partitions) {
+        long offset = rank / partitions;
+        if (offset > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("partition would hold more than 2^31 entities: use more partitions");
+        }
+        return (int) offset;
+    }
+
+    /** The rank of the entity at {@code (partition, offset)}: the inverse of {@link #partition} and {@link #offset}. */
+    public static long rank(int partition, int offset, int partitions) {
+        return (long) offset * partitions + partition;
+    }
+
+    /** The number of entities in partition {@code p} when {@code count} entities are spread over {@code partitions}. */
+    public static long partitionSize(long count, int partitions, int p) {
+        return count / partitions + (p < count % partitions ? 1 : 0);
+    }
+
+    /**
+     * The 64-bit key that orders a type's entities before assignment: FNV-1a over the UTF-8 bytes, then a
+     * SplitMix64 finalizer so that similar names spread over the whole range.
+     */
+    public static long orderKey(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        long h = 0xcbf29ce484222325L;
+        for (byte b : bytes) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 30;
+        h *= 0xbf58476d1ce4e5b9L;
+        h ^= h >>> 27;
+        h *= 0x94d049bb133111ebL;
+        h ^= h >>> 31;
+        return h;
+    }
+}
