@@ -1,0 +1,43 @@
+package io.embark.embedding.config;
+
+/**
+ * How negatives are drawn for each chunk of {@code chunkSize} edges (PyTorch-BigGraph's scheme).
+ *
+ * <p>Example, chunkSize = 3, uniform = 2, rhs side: the candidates are the chunk's own rhs entities t0 t1 t2 plus two
+ * entities u0 u1 drawn uniformly from the rhs partition, shared by the whole chunk; edge 1's positive is t1 and its
+ * negatives are t0 t2 (batch negatives; any equal to t1 are skipped) and u0 u1. The chunk's scores are one
+ * 3 x 5 matrix product.
+ *
+ * @param chunkSize edges per chunk: one optimizer step and one score matrix per chunk
+ * @param batch     use the chunk's other edges' entities as negatives
+ * @param uniform   entities drawn uniformly from the partition per chunk and side
+ * @param lhs       corrupt the lhs (predict the head); false trains rhs prediction only
+ * @param rhs       corrupt the rhs (predict the tail)
+ * @param all       rank against every entity of the partition instead of uniform samples ({@code uniform} must be 0)
+ */
+public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all) {
+
+    public NegativesConfig {
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("training.negatives.chunkSize: " + chunkSize + " (expected > 0)");
+        }
+        if (uniform < 0) {
+            throw new IllegalArgumentException("training.negatives.uniform: " + uniform + " (expected >= 0)");
+        }
+        if (!lhs && !rhs) {
+            throw new IllegalArgumentException("training.negatives.lhs and training.negatives.rhs: both false (expected at least one side)");
+        }
+        if (all && uniform > 0) {
+            throw new IllegalArgumentException("training.negatives.uniform: " + uniform
+                    + " with training.negatives.all = true (all-negatives mode ranks against the whole partition; set uniform = 0)");
+        }
+        if (!all && !batch && uniform == 0) {
+            throw new IllegalArgumentException("training.negatives: batch = false and uniform = 0 leave no negatives");
+        }
+    }
+
+    /** PyTorch-BigGraph's FB15k scheme: chunks of 50 that corrupt each other plus 1000 uniform negatives, both sides. */
+    public static NegativesConfig pbg(int chunkSize, int uniform) {
+        return new NegativesConfig(chunkSize, true, uniform, true, true, false);
+    }
+}

@@ -1,0 +1,21 @@
+package io.embark.embedding.config;
+
+/**
+ * The model of one relation type (or, with dynamic relations, of all of them): its operator and the weight its
+ * edges' losses are multiplied by. {@code key} is the config path used in messages, e.g. {@code model.relation}.
+ */
+public record RelationConfig(OperatorType operator, double weight) {
+
+    public RelationConfig {
+        if (operator == null) {
+            throw new IllegalArgumentException("model.relation.operator: missing");
+        }
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("model.relation.weight: " + weight + " (expected > 0)");
+        }
+    }
+
+    public static RelationConfig of(OperatorType operator) {
+        return new RelationConfig(operator, 1.0);
+    }
+}

@@ -1,0 +1,106 @@
+package io.embark.embedding.config;
+
+import io.embark.partitioning.BucketOrder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the model is trained. None of these keys has to match when a checkpoint is resumed (epochs may grow, the
+ * learning rate may change), so they are recorded with the checkpoint but not compared.
+ *
+ * @param epochs              passes over all buckets
+ * @param loss                ranking, logistic or softmax
+ * @param margin              the ranking loss's margin (ignored by the other losses)
+ * @param negatives           chunking and negative sampling
+ * @param learningRate        row-wise Adagrad learning rate of the embeddings
+ * @param relationLearningRate element-wise Adagrad learning rate of the relation operators' parameters
+ * @param threads             HOGWILD threads training one bucket
+ * @param bucketOrder         order of the P x P buckets in each epoch
+ * @param seed                seeds initialization, shuffling and sampling (runs with 1 thread are reproducible)
+ * @param keepCheckpoints     committed checkpoint versions kept (older ones are deleted)
+ */
+public record TrainingConfig(
+        int epochs,
+        LossType loss,
+        double margin,
+        NegativesConfig negatives,
+        double learningRate,
+        double relationLearningRate,
+        int threads,
+        BucketOrder bucketOrder,
+        long seed,
+        int keepCheckpoints) {
+
+    public TrainingConfig {
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("training.epochs: " + epochs + " (expected > 0)");
+        }
+        if (loss == null || negatives == null || bucketOrder == null) {
+            throw new IllegalArgumentException("training: loss, negatives and bucketOrder are required");
+        }
+        if (!(margin >= 0) || Double.isInfinite(margin)) {
+            throw new IllegalArgumentException("training.margin: " + margin + " (expected >= 0)");
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("training.learningRate: " + learningRate + " (expected > 0)");
+        }
+        if (!(relationLearningRate >= 0) || Double.isInfinite(relationLearningRate)) {
+            throw new IllegalArgumentException("training.relationLearningRate: " + relationLearningRate + " (expected >= 0)");
+        }
+        if (threads <= 0) {
+            throw new IllegalArgumentException("training.threads: " + threads + " (expected > 0)");
+        }
+        if (keepCheckpoints <= 0) {
+            throw new IllegalArgumentException("training.keepCheckpoints: " + keepCheckpoints + " (expected > 0)");
+        }
+    }
+
+    /** Defaults close to PyTorch-BigGraph's: softmax, lr 0.1 for both, 1 thread, inside-out order, keep 2 checkpoints. */
+    public static TrainingConfig defaults(int epochs, NegativesConfig negatives) {
+        return new TrainingConfig(epochs, LossType.SOFTMAX, 0.1, negatives, 0.1, 0.1, 1, BucketOrder.INSIDE_OUT, 1L, 2);
+    }
+
+    public TrainingConfig withEpochs(int n) {
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints);
+    }
+
+    public TrainingConfig withLoss(LossType l, double m) {
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints);
+    }
+
+    public TrainingConfig withLearningRates(double lr, double relationLr) {
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints);
+    }
+
+    public TrainingConfig withThreads(int n) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints);
+    }
+
+    public TrainingConfig withBucketOrder(BucketOrder order) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints);
+    }
+
+    public TrainingConfig withSeed(long s) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints);
+    }
+
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("training.epochs", Integer.toString(epochs));
+        m.put("training.loss", ConfigChoice.spelling(loss));
+        m.put("training.margin", Double.toString(margin));
+        m.put("training.negatives.chunkSize", Integer.toString(negatives.chunkSize()));
+        m.put("training.negatives.batch", Boolean.toString(negatives.batch()));
+        m.put("training.negatives.uniform", Integer.toString(negatives.uniform()));
+        m.put("training.negatives.lhs", Boolean.toString(negatives.lhs()));
+        m.put("training.negatives.rhs", Boolean.toString(negatives.rhs()));
+        m.put("training.negatives.all", Boolean.toString(negatives.all()));
+        m.put("training.learningRate", Double.toString(learningRate));
+        m.put("training.relationLearningRate", Double.toString(relationLearningRate));
+        m.put("training.threads", Integer.toString(threads));
+        m.put("training.bucketOrder", ConfigChoice.spelling(bucketOrder));
+        m.put("training.seed", Long.toString(seed));
+        m.put("training.keepCheckpoints", Integer.toString(keepCheckpoints));
+        return m;
+    }
+}

@@ -1,0 +1,64 @@
+package io.embark.embedding.kernel;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A preallocated off-heap float matrix buffer (an ND4J array, so it lives where ND4J's allocator and memory limits
+ * put it) seen two ways: as a {@link FloatBuffer} for bulk copies from Java and as a pointer for OpenBLAS's
+ * {@code cblas_sgemm}, which multiplies row-major matrices of any shape that fits, so one buffer serves every chunk
+ * size without views or allocation.
+ */
+final class Sgemm {
+
+    private static final int ROW_MAJOR = 101;
+    private static final int NO_TRANS = 111;
+    private static final int TRANS = 112;
+    private static volatile boolean initialized;
+
+    private final INDArray array;
+    final FloatBuffer buffer;
+    final FloatPointer pointer;
+
+    Sgemm(long floats) {
+        init();
+        array = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, floats));
+        buffer = array.data().asNioFloat();
+        pointer = new FloatPointer(buffer);
+    }
+
+    /** One BLAS thread per call: the trainer's parallelism is its HOGWILD threads. */
+    private static synchronized void init() {
+        if (!initialized) {
+            Nd4j.factory().blas().setMaxThreads(1);
+            initialized = true;
+        }
+    }
+
+    /** {@code c = op(a) * op(b)} with op(a) m x k, op(b) k x n, c m x n, all row-major with natural leading dimensions. */
+    static void multiply(Sgemm a, boolean transA, Sgemm b, boolean transB, Sgemm c, int m, int n, int k) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        openblas.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
+                1f, a.pointer, lda, b.pointer, ldb, 0f, c.pointer, n);
+    }
+
+    void put(float[] src, int len) {
+        buffer.put(0, src, 0, len);
+    }
+
+    void get(float[] dst, int len) {
+        buffer.get(0, dst, 0, len);
+    }
+
+    void close() {
+        array.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.embark.embedding.kernel;
+
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.RegularizerType;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.model.Comparator;
+import io.embark.embedding.model.Loss;
+
+/**
+ * What a chunk step needs from the config, resolved once: the comparator and loss, which sides are corrupted,
+ * whether the chunk's edges corrupt each other, the N3 coefficient, the learning rates and the max norm (0 = none).
+ */
+public record StepSettings(
+        Comparator comparator,
+        Loss loss,
+        float margin,
+        boolean batchNegatives,
+        boolean predictLhs,
+        boolean predictRhs,
+        float n3,
+        float learningRate,
+        float relationLearningRate,
+        float maxNorm) {
+
+    public static StepSettings of(ModelConfig model, TrainingConfig training) {
+        NegativesConfig neg = training.negatives();
+        return new StepSettings(
+                Comparator.of(model.comparator()),
+                Loss.of(training.loss()),
+                (float) training.margin(),
+                neg.batch() && !neg.all(),
+                neg.lhs(),
+                neg.rhs(),
+                model.regularizer() == RegularizerType.N3 ? (float) model.regularization() : 0f,
+                (float) training.learningRate(),
+                (float) training.relationLearningRate(),
+                model.maxNorm().map(Double::floatValue).orElse(0f));
+    }
+}

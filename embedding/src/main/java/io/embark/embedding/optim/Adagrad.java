@@ -1,0 +1,65 @@
+package io.embark.embedding.optim;
+
+/**
+ * The two Adagrad variants of PyTorch-BigGraph.
+ * <ul>
+ *   <li>Row-wise (embeddings): one accumulator per row, {@code a += mean_k(g_k^2)}, then
+ *       {@code x -= lr g / (sqrt(a) + 1e-10)}: one float of state per entity instead of dim.</li>
+ *   <li>Element-wise (relation parameters): {@code a_k += g_k^2}, {@code p_k -= lr g_k / (sqrt(a_k) + 1e-10)}.</li>
+ * </ul>
+ * Both are called without locks by HOGWILD threads; a lost update of an accumulator is as harmless as a lost update
+ * of a parameter.
+ */
+public final class Adagrad {
+
+    private static final float EPS = 1e-10f;
+
+    private Adagrad() {
+    }
+
+    /**
+     * Updates row {@code row} of {@code data} (dim floats at {@code row*dim}) with the gradient {@code g[gOff, gOff+dim)};
+     * when {@code maxNorm > 0} and the updated row is longer, scales it back to {@code maxNorm}.
+     */
+    public static void rowUpdate(float[] data, float[] state, int row, int dim, float[] g, int gOff, float lr, float maxNorm) {
+        float ss = 0f;
+        for (int k = 0; k < dim; k++) {
+            float v = g[gOff + k];
+            ss += v * v;
+        }
+        if (ss == 0f) {
+            return;
+        }
+        float a = state[row] + ss / dim;
+        state[row] = a;
+        float step = lr / ((float) Math.sqrt(a) + EPS);
+        int off = row * dim;
+        for (int k = 0; k < dim; k++) {
+            data[off + k] -= step * g[gOff + k];
+        }
+        if (maxNorm > 0f) {
+            float nn = 0f;
+            for (int k = 0; k < dim; k++) {
+                nn += data[off + k] * data[off + k];
+            }
+            if (nn > maxNorm * maxNorm) {
+                float scale = maxNorm / (float) Math.sqrt(nn);
+                for (int k = 0; k < dim; k++) {
+                    data[off + k] *= scale;
+                }
+            }
+        }
+    }
+
+    /** Element-wise Adagrad over {@code p[0, n)} with gradient {@code g[0, n)}. */
+    public static void elementUpdate(float[] p, float[] state, float[] g, int n, float lr) {
+        for (int k = 0; k < n; k++) {
+            float v = g[k];
+            if (v != 0f) {
+                float a = state[k] + v * v;
+                state[k] = a;
+                p[k] -= lr * v / ((float) Math.sqrt(a) + EPS);
+            }
+        }
+    }
+}

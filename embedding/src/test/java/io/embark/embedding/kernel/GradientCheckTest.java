@@ -1,0 +1,154 @@
+package io.embark.embedding.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embark.embedding.config.ComparatorType;
+import io.embark.embedding.config.LossType;
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.OperatorType;
+import io.embark.embedding.config.RegularizerType;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.EmbeddingTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Checks the analytic gradients of {@link BlasChunkStep} against central finite differences of its own loss, for
+ * every operator x comparator x loss, with reciprocal and adjoint (shared) relations, batch and uniform negatives and
+ * N3 regularization, on a tiny chunk (4 edges, 3 uniform negatives, dimension 6).
+ *
+ * <p>The loss is computed in float32, so differences use a step of 2e-3 and a tolerance of 2e-2 absolute plus 2e-2
+ * relative; a coordinate where the step and half the step disagree sits on a kink of the ranking loss or the l2
+ * clamp, where no derivative exists, and is skipped (at most 10% may be).
+ */
+class GradientCheckTest {
+
+    static final int DIM = 6;
+    static final int ROWS = 7;
+
+    static Stream<Arguments> models() {
+        List<Arguments> all = new ArrayList<>();
+        for (OperatorType op : OperatorType.values()) {
+            for (ComparatorType cmp : ComparatorType.values()) {
+                for (LossType loss : LossType.values()) {
+                    all.add(Arguments.of(op, cmp, loss, (op.ordinal() + cmp.ordinal() + loss.ordinal()) % 2 == 0));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} reciprocal={3}")
+    @MethodSource("models")
+    void analyticGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
+        Random random = new Random(op.ordinal() * 100 + cmp.ordinal() * 10 + loss.ordinal());
+        ModelConfig model = ModelConfig.simple(DIM, op, cmp, reciprocal).withRegularizer(RegularizerType.N3, 0.05);
+        TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(4, true, 3, true, true, false))
+                .withLoss(loss, 0.5);
+        RelationParameters rel = RelationParameters.create(model, List.of("r0", "r1"), new int[] {DIM, DIM});
+        for (int r = 0; r < 2; r++) {
+            for (int slot = 0; slot < rel.slots(); slot++) {
+                float[] p = rel.params(r, slot);
+                for (int k = 0; k < p.length; k++) {
+                    p[k] += (float) (random.nextGaussian() * 0.3);
+                }
+            }
+        }
+        EmbeddingTable lhs = EmbeddingTable.random("e", 0, ROWS, DIM, 0.6, random);
+        EmbeddingTable rhs = EmbeddingTable.random("e", 1, ROWS, DIM, 0.6, random);
+        Chunk chunk = new Chunk(4, 3);
+        chunk.lhsTable = lhs;
+        chunk.rhsTable = rhs;
+        // edge 3 repeats edge 0's rhs entity: a batch negative equal to the positive, which must be skipped
+        chunk.add(0, 0, 1, 1f);
+        chunk.add(1, 2, 3, 0.5f);
+        chunk.add(1, 4, 5, 2f);
+        chunk.add(0, 0, 1, 1f);
+        chunk.uniformCount = 3;
+        chunk.lhsNegatives = new int[] {6, 5, 2};
+        chunk.rhsNegatives = new int[] {0, 6, 4};
+
+        try (BlasChunkStep step = new BlasChunkStep(rel, StepSettings.of(model, training), 4, 3, DIM)) {
+            step.computeGradients(chunk);
+            float[] gl = new float[ROWS * DIM];
+            float[] gr = new float[ROWS * DIM];
+            for (int i = 0; i < chunk.size; i++) {
+                add(gl, chunk.lhs[i], step.gradLhs, i);
+                add(gr, chunk.rhs[i], step.gradRhs, i);
+            }
+            for (int j = 0; j < chunk.uniformCount; j++) {
+                add(gl, chunk.lhsNegatives[j], step.gradLhsNeg, j);
+                add(gr, chunk.rhsNegatives[j], step.gradRhsNeg, j);
+            }
+            List<float[]> relGrads = new ArrayList<>();
+            List<float[]> relParams = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                for (int slot = 0; slot < rel.slots(); slot++) {
+                    float[] gp = step.relationGradient(r, slot);
+                    relGrads.add(gp == null ? new float[rel.params(r, slot).length] : gp.clone());
+                    relParams.add(rel.params(r, slot));
+                }
+            }
+            Checker checker = new Checker(step, chunk, op + " " + cmp + " " + loss);
+            checker.check("lhs", lhs.data(), gl);
+            checker.check("rhs", rhs.data(), gr);
+            for (int k = 0; k < relParams.size(); k++) {
+                checker.check("relation slot " + k, relParams.get(k), relGrads.get(k));
+            }
+            assertTrue(checker.skipped <= 0.1 * checker.checked + 1,
+                    checker.name + ": " + checker.skipped + " of " + checker.checked + " coordinates sit on kinks");
+        }
+    }
+
+    private static void add(float[] full, int row, float[] chunkGrad, int i) {
+        for (int k = 0; k < DIM; k++) {
+            full[row * DIM + k] += chunkGrad[i * DIM + k];
+        }
+    }
+
+    private static final class Checker {
+        final BlasChunkStep step;
+        final Chunk chunk;
+        final String name;
+        int checked;
+        int skipped;
+
+        Checker(BlasChunkStep step, Chunk chunk, String name) {
+            this.step = step;
+            this.chunk = chunk;
+            this.name = name;
+        }
+
+        void check(String what, float[] values, float[] analytic) {
+            for (int k = 0; k < values.length; k++) {
+                double fd = difference(values, k, 2e-3f);
+                double fdHalf = difference(values, k, 1e-3f);
+                checked++;
+                if (Math.abs(fd - fdHalf) > 1e-2 + 1e-2 * Math.abs(fd)) {
+                    skipped++;
+                    continue;
+                }
+                double an = analytic[k];
+                assertTrue(Math.abs(fd - an) <= 2e-2 + 2e-2 * Math.abs(an),
+                        name + ": d loss / d " + what + "[" + k + "]: analytic " + an + ", finite difference " + fd);
+            }
+        }
+
+        private double difference(float[] values, int k, float eps) {
+            float saved = values[k];
+            values[k] = saved + eps;
+            double up = step.computeGradients(chunk);
+            values[k] = saved - eps;
+            double down = step.computeGradients(chunk);
+            values[k] = saved;
+            return (up - down) / (2 * eps);
+        }
+    }
+}
