@@ -1,0 +1,26 @@
+package io.embark.jobs;
+
+import com.esotericsoftware.kryo.Kryo;
+import io.embark.jobs.imports.TaskReport;
+import org.apache.spark.serializer.KryoRegistrator;
+
+/**
+ * Registers the classes Embark's Spark stages move between JVMs, so Spark runs with
+ * {@code spark.kryo.registrationRequired=true}: an unregistered class fails loudly instead of silently shipping its
+ * full class name with every record.
+ */
+public final class KryoRegistration implements KryoRegistrator {
+
+    @Override
+    public void registerClasses(Kryo kryo) {
+        for (Class<?> c : TaskReport.kryoClasses()) {
+            kryo.register(c);
+        }
+        kryo.register(java.util.ArrayList.class);
+        kryo.register(long[].class);
+        kryo.register(long[][].class);
+        kryo.register(int[].class);
+        kryo.register(String[].class);
+        kryo.register(Object[].class);
+    }
+}

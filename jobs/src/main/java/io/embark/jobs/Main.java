@@ -1,0 +1,117 @@
+package io.embark.jobs;
+
+import io.embark.jobs.config.ConfigException;
+import io.embark.jobs.config.ConfigLoader;
+import io.embark.jobs.config.ConfigReader;
+import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.generate.GenerateJob;
+import io.embark.jobs.imports.BadInputException;
+import io.embark.jobs.imports.ImportJob;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code embark <command> --config FILE [--set key=value ...]}.
+ *
+ * <p>Commands: {@code generate} (synthetic edge files), {@code import} (edge files to a partitioned dataset), and
+ * {@code pipeline} (every stage listed in {@code pipeline.stages}, in order, in one Spark session).
+ */
+public final class Main {
+
+    static final List<String> COMMANDS = List.of("generate", "import", "pipeline");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            run(args);
+            code = 0;
+        } catch (ConfigException | BadInputException e) {
+            System.err.println("embark: " + e.getMessage());
+            code = 2;
+        } catch (UsageException e) {
+            System.err.println("embark: " + e.getMessage());
+            System.err.println(usage());
+            code = 64;
+        } catch (Exception e) {
+            System.err.println("embark: failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static String usage() {
+        return "usage: embark <" + String.join("|", COMMANDS) + "> --config FILE [--set key=value ...]";
+    }
+
+    /** Thrown for a malformed command line. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String m) {
+            super(m);
+        }
+    }
+
+    public static void run(String[] args) throws Exception {
+        if (args.length == 0) {
+            throw new UsageException("no command given");
+        }
+        String command = args[0];
+        if (!COMMANDS.contains(command)) {
+            throw new UsageException("unknown command '" + command + "' (expected one of " + COMMANDS + ")");
+        }
+        Path config = null;
+        List<String> sets = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> config = Path.of(value(args, ++i, "--config"));
+                case "--set" -> sets.add(value(args, ++i, "--set"));
+                default -> throw new UsageException("unknown argument '" + args[i] + "'");
+            }
+        }
+        if (config == null) {
+            throw new UsageException("--config FILE is required");
+        }
+        ConfigReader reader = ConfigLoader.load(config, sets);
+        List<String> listed = reader.list("pipeline.stages");
+        List<String> stages = command.equals("pipeline") ? listed : List.of(command);
+        if (stages.isEmpty()) {
+            throw new ConfigException("pipeline.stages: missing (expected a list of stages from " + COMMANDS.subList(0, 2) + ")");
+        }
+        for (String s : stages) {
+            if (!COMMANDS.subList(0, 2).contains(s)) {
+                throw new ConfigException("pipeline.stages: unknown stage '" + s + "' (expected one of " + COMMANDS.subList(0, 2) + ")");
+            }
+        }
+        JobConfig job = JobConfig.read(reader);
+        SparkSession spark = SparkSessions.start(String.join("+", stages), job);
+        try {
+            for (String stage : stages) {
+                runStage(stage, spark, job);
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static void runStage(String stage, SparkSession spark, JobConfig job) throws Exception {
+        switch (stage) {
+            case "generate" -> GenerateJob.run(spark, job.generate());
+            case "import" -> ImportJob.run(spark, job);
+            default -> throw new IllegalStateException(stage);
+        }
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new UsageException(flag + " needs a value");
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,37 @@
+package io.embark.jobs;
+
+import io.embark.jobs.config.JobConfig;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Starts the Spark session for a command. Under {@code spark-submit} the master and resources come from the
+ * submission; run directly (scripts/embark, tests) it uses local mode with every core ({@code local[*]}) and no UI.
+ * {@code spark.*} keys of the config are applied last, so a config can set any Spark property.
+ */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    public static SparkSession start(String appName, JobConfig job) {
+        SparkConf conf = new SparkConf();
+        if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+            conf.setIfMissing("spark.ui.enabled", "false");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        conf.setAppName("embark " + appName);
+        conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.set("spark.kryo.registrationRequired", "true");
+        conf.set("spark.kryo.registrator", KryoRegistration.class.getName());
+        conf.setIfMissing("spark.sql.adaptive.enabled", "true");
+        conf.setIfMissing("spark.sql.shuffle.partitions", "64");
+        for (Map.Entry<String, String> e : job.spark().entrySet()) {
+            conf.set(e.getKey(), e.getValue());
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

@@ -1,0 +1,139 @@
+package io.embark.jobs.generate;
+
+import io.embark.jobs.config.GenerateConfig;
+import io.embark.jobs.config.InputFormat;
+import io.embark.jobs.imports.HadoopConf;
+import io.embark.partitioning.AtomicDirectory;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code generate} command: writes {@code OUTPUT/train/}, and {@code valid/}, {@code test/} when their
+ * fractions are set, as {@code lhs TAB relation TAB rhs} lines (names {@code n<id>} and {@code r<k>}) or as Parquet
+ * with columns lhs, relation, rhs. One Spark task per file; committed atomically.
+ */
+public final class GenerateJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GenerateJob.class);
+    private static final String[] SPLITS = {"train", "valid", "test"};
+
+    private GenerateJob() {
+    }
+
+    public static void run(SparkSession spark, GenerateConfig cfg) throws IOException {
+        Path target = new Path(cfg.output());
+        FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        AtomicDirectory out = AtomicDirectory.begin(fs, target, cfg.overwrite(), "generate.overwrite");
+        try {
+            long start = System.nanoTime();
+            if (cfg.format() == InputFormat.PARQUET) {
+                writeParquet(spark, cfg, out.path());
+            } else {
+                writeText(spark, cfg, out.path());
+            }
+            out.commit();
+            LOG.info("generate: {} {} edges over {} nodes and {} relation(s) written to {} in {} s", cfg.edges(), cfg.model(), cfg.nodes(),
+                    cfg.relations(), target, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        } catch (Exception e) {
+            // Spark's SparkException is checked but undeclared: catch everything so the temporary output always goes.
+            out.abort();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("generate failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Integer> slices(GenerateConfig cfg) {
+        List<Integer> s = new ArrayList<>();
+        for (int i = 0; i < cfg.files(); i++) {
+            s.add(i);
+        }
+        return s;
+    }
+
+    private static long sliceEdges(GenerateConfig cfg, int slice) {
+        return cfg.edges() / cfg.files() + (slice < cfg.edges() % cfg.files() ? 1 : 0);
+    }
+
+    private static void writeText(SparkSession spark, GenerateConfig cfg, Path root) {
+        HadoopConf conf = HadoopConf.of(spark.sparkContext().hadoopConfiguration());
+        EdgeGenerator gen = new EdgeGenerator(cfg);
+        String rootString = root.toString();
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(slices(cfg), cfg.files())
+                .foreach(slice -> {
+                    FileSystem fs = new Path(rootString).getFileSystem(conf.get());
+                    BufferedWriter[] writers = new BufferedWriter[3];
+                    try {
+                        SplittableRandom rnd = gen.random(slice);
+                        long n = sliceEdges(cfg, slice);
+                        StringBuilder line = new StringBuilder(64);
+                        for (long i = 0; i < n; i++) {
+                            EdgeGenerator.Edge e = gen.next(rnd);
+                            int split = gen.split(rnd);
+                            if (writers[split] == null) {
+                                Path p = new Path(new Path(rootString, SPLITS[split]), String.format("part-%05d.tsv", slice));
+                                writers[split] = new BufferedWriter(new OutputStreamWriter(fs.create(p, true), StandardCharsets.UTF_8), 1 << 16);
+                            }
+                            line.setLength(0);
+                            line.append('n').append(e.lhs()).append("\tr").append(e.relation()).append("\tn").append(e.rhs()).append('\n');
+                            writers[split].append(line);
+                        }
+                    } finally {
+                        for (BufferedWriter w : writers) {
+                            if (w != null) {
+                                w.close();
+                            }
+                        }
+                    }
+                });
+    }
+
+    private static void writeParquet(SparkSession spark, GenerateConfig cfg, Path root) {
+        EdgeGenerator gen = new EdgeGenerator(cfg);
+        StructType schema = new StructType()
+                .add("lhs", DataTypes.StringType, false)
+                .add("relation", DataTypes.StringType, false)
+                .add("rhs", DataTypes.StringType, false);
+        for (int split = 0; split < 3; split++) {
+            if ((split == 1 && cfg.validFraction() == 0) || (split == 2 && cfg.testFraction() == 0)) {
+                continue;
+            }
+            int wanted = split;
+            var rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(slices(cfg), cfg.files())
+                    .flatMap(slice -> {
+                        SplittableRandom rnd = gen.random(slice);
+                        long n = sliceEdges(cfg, slice);
+                        List<Row> out = new ArrayList<>();
+                        for (long i = 0; i < n; i++) {
+                            EdgeGenerator.Edge e = gen.next(rnd);
+                            if (gen.split(rnd) == wanted) {
+                                out.add(RowFactory.create("n" + e.lhs(), "r" + e.relation(), "n" + e.rhs()));
+                            }
+                        }
+                        return out.iterator();
+                    });
+            spark.createDataFrame(rows, schema).write().parquet(new Path(root, SPLITS[split]).toString());
+        }
+    }
+}

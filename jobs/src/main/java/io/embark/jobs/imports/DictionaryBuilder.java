@@ -1,0 +1,102 @@
+package io.embark.jobs.imports;
+
+import io.embark.partitioning.PartitionAssignment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Builds the entity dictionaries of all entity types with Spark: distinct names per type (with an optional minimum
+ * count), ranked by {@link PartitionAssignment#orderKey} in one global sort, then each rank turned into
+ * (partition, offset). Only per-Spark-partition counts (a few numbers per task) reach the driver.
+ */
+public final class DictionaryBuilder {
+
+    /** Columns of the dictionary: entity type index, name, partition, offset. */
+    public static final StructType SCHEMA = new StructType()
+            .add("type", DataTypes.IntegerType, false)
+            .add("name", DataTypes.StringType, false)
+            .add("part", DataTypes.IntegerType, false)
+            .add("off", DataTypes.IntegerType, false);
+
+    /** The dictionary rows (persisted; call {@link #release()} when done) and the entity count of each type. */
+    public record Dictionary(Dataset<Row> rows, long[] counts, Dataset<Row> sorted) {
+        public void release() {
+            rows.unpersist();
+            sorted.unpersist();
+        }
+    }
+
+    private DictionaryBuilder() {
+    }
+
+    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, int[] partitionsPerType, long minCount) {
+        Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
+                .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
+        Dataset<Row> counted = names.groupBy("type", "name").count();
+        if (minCount > 1) {
+            counted = counted.filter(functions.col("count").geq(minCount));
+        }
+        UserDefinedFunction orderKey = functions.udf((UDF1<String, Long>) PartitionAssignment::orderKey, DataTypes.LongType);
+        // Persisted at the Dataset level (Spark's own binary rows), so both passes below see the same partitions.
+        Dataset<Row> sorted = counted.select(functions.col("type"), functions.col("name"), orderKey.apply(functions.col("name")).as("key"))
+                .orderBy("type", "key", "name")
+                .select("type", "name")
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        int types = partitionsPerType.length;
+        // Per Spark partition, how many names of each type it holds: numPartitions x types numbers.
+        List<long[]> perPartition = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> {
+            long[] c = new long[types + 1];
+            c[types] = idx;
+            while (it.hasNext()) {
+                c[it.next().getInt(0)]++;
+            }
+            return List.of(c).iterator();
+        }, true).collect();
+        Map<Integer, long[]> base = new HashMap<>();
+        long[] running = new long[types];
+        List<long[]> ordered = new ArrayList<>(perPartition);
+        ordered.sort((a, b) -> Long.compare(a[types], b[types]));
+        for (long[] c : ordered) {
+            base.put((int) c[types], running.clone());
+            for (int t = 0; t < types; t++) {
+                running[t] += c[t];
+            }
+        }
+        int[] parts = partitionsPerType.clone();
+        JavaRDD<Row> ranked = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> rank(it, base.get(idx).clone(), parts), true);
+        Dataset<Row> rows = spark.createDataFrame(ranked, SCHEMA).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        return new Dictionary(rows, running, sorted);
+    }
+
+    private static Iterator<Row> rank(Iterator<Row> names, long[] next, int[] partitions) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return names.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row r = names.next();
+                int type = r.getInt(0);
+                long rank = next[type]++;
+                return RowFactory.create(type, r.getString(1),
+                        PartitionAssignment.partition(rank, partitions[type]), PartitionAssignment.offset(rank, partitions[type]));
+            }
+        };
+    }
+}

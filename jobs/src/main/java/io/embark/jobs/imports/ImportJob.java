@@ -1,0 +1,298 @@
+package io.embark.jobs.imports;
+
+import io.embark.jobs.config.BadLinePolicy;
+import io.embark.jobs.config.DataConfig;
+import io.embark.jobs.config.JobConfig;
+import io.embark.partitioning.AtomicDirectory;
+import io.embark.partitioning.DatasetLayout;
+import io.embark.partitioning.EntityType;
+import io.embark.partitioning.GraphSchema;
+import io.embark.partitioning.ImportManifest;
+import io.embark.partitioning.NameCodec;
+import io.embark.partitioning.PartitionAssignment;
+import io.embark.partitioning.RelationType;
+import io.embark.partitioning.Side;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code import} command: reads the train (and optional valid/test) edge files, builds the dictionaries from
+ * train, writes entity files and P x P edge buckets for each split under a temporary directory, then the manifest,
+ * then renames the directory into place ({@link AtomicDirectory}).
+ */
+public final class ImportJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
+    private static final String[] SPLITS = {"train", "valid", "test"};
+
+    private ImportJob() {
+    }
+
+    public static ImportManifest run(SparkSession spark, JobConfig job) throws IOException {
+        DataConfig data = job.requireData("import");
+        GraphSchema schema = job.graph().schema();
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Path target = new Path(job.graphDir());
+        FileSystem fs = target.getFileSystem(conf);
+        AtomicDirectory out = AtomicDirectory.begin(fs, target, job.importing().overwrite(), "import.overwrite");
+        try {
+            ImportManifest manifest = write(spark, job, data, schema, conf, fs, out.path());
+            out.commit();
+            LOG.info("import committed to {}", target);
+            return manifest;
+        } catch (Exception e) {
+            // Spark's SparkException is checked but undeclared: catch everything so the temporary output always goes.
+            out.abort();
+            BadInputException bad = BadInputException.find(e);
+            if (bad != null) {
+                throw new BadInputException(bad.getMessage());
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("import failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ImportManifest write(SparkSession spark, JobConfig job, DataConfig data, GraphSchema schema,
+                                        Configuration conf, FileSystem fs, Path root) throws IOException {
+        DatasetLayout layout = new DatasetLayout(root);
+        HadoopConf hconf = HadoopConf.of(conf);
+        RelationResolver resolver = new RelationResolver(schema);
+        List<EntityType> types = new ArrayList<>(schema.entityTypes().values());
+        int[] partitions = types.stream().mapToInt(EntityType::partitions).toArray();
+        String[] typeNames = types.stream().map(EntityType::name).toArray(String[]::new);
+
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        inputs.put("train", InputFiles.expand(conf, data.train(), "data.train"));
+        if (!data.valid().isEmpty()) {
+            inputs.put("valid", InputFiles.expand(conf, data.valid(), "data.valid"));
+        }
+        if (!data.test().isEmpty()) {
+            inputs.put("test", InputFiles.expand(conf, data.test(), "data.test"));
+        }
+
+        Dataset<Row> train = RawEdges.read(spark, data, resolver, inputs.get("train"));
+        Dataset<Row> goodTrain = train.filter(functions.col("bad").isNull());
+
+        // Relation ids: listed relations in declaration order; dynamic ones sorted by name.
+        List<RelationType> relations = new ArrayList<>();
+        if (schema.isDynamic()) {
+            RelationType t = schema.dynamicTemplate().orElseThrow();
+            for (Row r : goodTrain.select("rel").distinct().orderBy("rel").collectAsList()) {
+                relations.add(new RelationType(r.getString(0), t.lhsType(), t.rhsType()));
+            }
+        } else {
+            relations.addAll(schema.relations());
+        }
+        if (relations.isEmpty()) {
+            throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
+                    + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
+        }
+        Map<String, Integer> relationIds = new HashMap<>();
+        for (int i = 0; i < relations.size(); i++) {
+            relationIds.put(relations.get(i).name(), i);
+        }
+
+        LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
+        DictionaryBuilder.Dictionary dict = DictionaryBuilder.build(spark, goodTrain, partitions, job.graph().minEntityCount());
+        try {
+            if (Arrays.stream(dict.counts()).sum() == 0) {
+                throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
+                        + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
+            }
+            List<ImportManifest.EntityTypeInfo> typeInfos = writeEntities(dict, types, partitions, typeNames, hconf, fs, layout, root);
+            int lhsGrid = schema.gridPartitions(Side.LHS);
+            int rhsGrid = schema.gridPartitions(Side.RHS);
+            boolean weighted = data.weightColumn().isPresent();
+            Map<String, ImportManifest.SplitInfo> splits = new LinkedHashMap<>();
+            long[] relationEdges = new long[relations.size()];
+            for (String split : SPLITS) {
+                if (!inputs.containsKey(split)) {
+                    continue;
+                }
+                Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
+                BucketWriteTask task = new BucketWriteTask(root.toString(), split, hconf, relationIds, lhsGrid, rhsGrid, weighted,
+                        data.badLineSample());
+                List<TaskReport> reports = mapped(raw, dict.rows()).javaRDD().mapPartitions(task).collect();
+                ImportManifest.SplitInfo info = summarize(inputs.get(split), weighted, reports, data.badLineSample());
+                if (split.equals("train")) {
+                    for (TaskReport r : reports) {
+                        for (int i = 0; i < relationEdges.length; i++) {
+                            relationEdges[i] += r.relationEdges[i];
+                        }
+                    }
+                }
+                removeStrayFiles(fs, layout.splitDir(split), root, info);
+                splits.put(split, info);
+                report(split, info);
+            }
+            writeRelations(fs, layout, relations);
+            List<ImportManifest.RelationInfo> relationInfos = new ArrayList<>();
+            for (int i = 0; i < relations.size(); i++) {
+                RelationType r = relations.get(i);
+                relationInfos.add(new ImportManifest.RelationInfo(i, r.name(), r.lhsType(), r.rhsType(), relationEdges[i]));
+            }
+            ImportManifest manifest = new ImportManifest(ImportManifest.FORMAT_VERSION, Instant.now().toString(), job.asStrings(),
+                    typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits);
+            manifest.write(fs, layout.manifest());
+            return manifest;
+        } finally {
+            dict.release();
+        }
+    }
+
+    /** Joins each edge with the dictionary on both sides: rel, lhsPart, lhsOff, rhsPart, rhsOff, w, bad, file, pos, text, lhs, rhs. */
+    static Dataset<Row> mapped(Dataset<Row> raw, Dataset<Row> dict) {
+        Dataset<Row> l = dict.select(functions.col("type").as("lt"), functions.col("name").as("ln"),
+                functions.col("part").as("lp"), functions.col("off").as("lo"));
+        Dataset<Row> r = dict.select(functions.col("type").as("rt"), functions.col("name").as("rn"),
+                functions.col("part").as("rp"), functions.col("off").as("ro"));
+        Dataset<Row> withLhs = raw.join(l, raw.col("lhsType").equalTo(l.col("lt")).and(raw.col("lhs").equalTo(l.col("ln"))), "left_outer");
+        Dataset<Row> both = withLhs.join(r, withLhs.col("rhsType").equalTo(r.col("rt")).and(withLhs.col("rhs").equalTo(r.col("rn"))), "left_outer");
+        return both.select("rel", "lp", "lo", "rp", "ro", "w", "bad", "file", "pos", "text", "lhs", "rhs");
+    }
+
+    private static List<ImportManifest.EntityTypeInfo> writeEntities(DictionaryBuilder.Dictionary dict, List<EntityType> types,
+            int[] partitions, String[] typeNames, HadoopConf hconf, FileSystem fs, DatasetLayout layout, Path root) throws IOException {
+        int files = 0;
+        for (int p : partitions) {
+            files += p;
+        }
+        List<long[]> written = dict.rows()
+                .repartition(Math.max(1, Math.min(files, 512)), functions.col("type"), functions.col("part"))
+                .sortWithinPartitions("type", "part", "off")
+                .javaRDD()
+                .mapPartitions(new EntityFileTask(root.toString(), typeNames, hconf))
+                .collect();
+        Set<String> seen = new HashSet<>();
+        for (long[] w : written) {
+            seen.add(w[0] + "/" + w[1]);
+        }
+        List<ImportManifest.EntityTypeInfo> infos = new ArrayList<>();
+        for (int t = 0; t < types.size(); t++) {
+            long[] counts = new long[partitions[t]];
+            for (int p = 0; p < partitions[t]; p++) {
+                counts[p] = PartitionAssignment.partitionSize(dict.counts()[t], partitions[t], p);
+                if (!seen.contains(t + "/" + p)) {
+                    fs.create(layout.entityNames(typeNames[t], p), true).close();
+                }
+            }
+            infos.add(new ImportManifest.EntityTypeInfo(typeNames[t], partitions[t], dict.counts()[t], counts));
+        }
+        for (long[] w : written) {
+            long expected = PartitionAssignment.partitionSize(dict.counts()[(int) w[0]], partitions[(int) w[0]], (int) w[1]);
+            if (w[2] != expected) {
+                throw new IllegalStateException("entity type " + typeNames[(int) w[0]] + " partition " + w[1] + ": wrote " + w[2]
+                        + " names, expected " + expected);
+            }
+        }
+        return infos;
+    }
+
+    private static ImportManifest.SplitInfo summarize(List<String> inputs, boolean weighted, List<TaskReport> reports, int sample) {
+        long lines = 0;
+        long edges = 0;
+        long bad = 0;
+        long unknownEntity = 0;
+        long unknownRelation = 0;
+        List<ImportManifest.BadLine> badSample = new ArrayList<>();
+        List<String> unknownSample = new ArrayList<>();
+        List<ImportManifest.BucketFile> files = new ArrayList<>();
+        for (TaskReport r : reports) {
+            lines += r.lines;
+            edges += r.edges;
+            bad += r.bad;
+            unknownEntity += r.unknownEntity;
+            unknownRelation += r.unknownRelation;
+            for (TaskReport.BadSample s : r.badSample) {
+                if (badSample.size() < sample) {
+                    badSample.add(new ImportManifest.BadLine(s.file, s.line, s.reason, s.text));
+                }
+            }
+            for (String s : r.unknownEntitySample) {
+                if (unknownSample.size() < sample) {
+                    unknownSample.add(s);
+                }
+            }
+            for (TaskReport.FileEntry f : r.files) {
+                files.add(new ImportManifest.BucketFile(f.lhsPartition, f.rhsPartition, f.path, f.edges, f.crc32c, f.bytes));
+            }
+        }
+        files.sort((a, b) -> a.bucket().compareTo(b.bucket()) != 0 ? a.bucket().compareTo(b.bucket()) : a.path().compareTo(b.path()));
+        return new ImportManifest.SplitInfo(inputs, weighted, lines, edges, bad, badSample, unknownEntity, unknownSample,
+                unknownRelation, files);
+    }
+
+    /** Deletes bucket files that no successful task reported (left by failed or speculative attempts). */
+    private static void removeStrayFiles(FileSystem fs, Path splitDir, Path root, ImportManifest.SplitInfo info) throws IOException {
+        if (!fs.exists(splitDir)) {
+            return;
+        }
+        Set<String> kept = new HashSet<>();
+        for (ImportManifest.BucketFile f : info.files()) {
+            kept.add(f.path());
+        }
+        String rootPrefix = fs.makeQualified(root).toString() + "/";
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(splitDir, true);
+        List<Path> stray = new ArrayList<>();
+        while (it.hasNext()) {
+            FileStatus f = it.next();
+            String rel = f.getPath().toString().substring(rootPrefix.length());
+            if (!kept.contains(rel)) {
+                stray.add(f.getPath());
+            }
+        }
+        for (Path p : stray) {
+            fs.delete(p, false);
+        }
+    }
+
+    private static void writeRelations(FileSystem fs, DatasetLayout layout, List<RelationType> relations) throws IOException {
+        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(fs.create(layout.relationNames(), true), StandardCharsets.UTF_8))) {
+            for (RelationType r : relations) {
+                w.write(NameCodec.encode(r.name()));
+                w.write('\n');
+            }
+        }
+    }
+
+    private static void report(String split, ImportManifest.SplitInfo info) {
+        LOG.info("import {}: {} lines read, {} edges written in {} file(s); {} bad line(s) skipped; {} edge(s) with an entity not in the "
+                        + "train dictionary; {} with a relation not in train",
+                split, info.linesRead(), info.edges(), info.files().size(), info.badLinesSkipped(), info.unknownEntityEdges(),
+                info.unknownRelationEdges());
+        for (ImportManifest.BadLine b : info.badLineSample()) {
+            LOG.warn("import {}: skipped {}", split, b);
+        }
+        for (String s : info.unknownEntitySample()) {
+            LOG.warn("import {}: not mapped (unknown entity): {}", split, s.replace('\t', ' '));
+        }
+    }
+}

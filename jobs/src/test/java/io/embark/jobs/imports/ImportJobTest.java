@@ -1,0 +1,131 @@
+package io.embark.jobs.imports;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embark.jobs.config.JobConfig;
+import io.embark.partitioning.Bucket;
+import io.embark.partitioning.EdgeBlock;
+import io.embark.partitioning.ImportManifest;
+import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(300)
+class ImportJobTest {
+
+    @TempDir
+    Path dir;
+
+    private String conf(Path out) {
+        return """
+                workspace = "%s"
+                data { train = "%s", valid = "%s", format = tsv, columns.weight = 3 }
+                graph {
+                  entities { user.partitions = 2, item.partitions = 1 }
+                  relations.dynamic = false
+                  relations.types { buys { lhs = user, rhs = item }, follows { lhs = user, rhs = user } }
+                }
+                """.formatted(out, dir.resolve("train.tsv"), dir.resolve("valid.tsv"));
+    }
+
+    private List<String> writeTrain() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            lines.add("u" + u + "\tbuys\ti" + (u % 7) + "\t" + (u * 0.25f));
+            lines.add("u" + u + "\tfollows\tu" + ((u * 3 + 1) % 40) + "\t1.5");
+        }
+        lines.add("");  // a blank line is skipped
+        Files.write(dir.resolve("train.tsv"), lines);
+        Files.write(dir.resolve("valid.tsv"), List.of("u1\tbuys\ti3\t1", "u1\tbuys\tnever-seen\t1", "ghost\tfollows\tu2\t1"));
+        return lines.subList(0, lines.size() - 1);
+    }
+
+    @Test
+    void writes_dictionaries_and_buckets_that_map_back_to_the_input() throws Exception {
+        List<String> input = writeTrain();
+        Path out = dir.resolve("ws");
+        JobConfig job = SparkTestSupport.config(conf(out));
+        ImportManifest m = ImportJob.run(SparkTestSupport.spark(), job);
+
+        assertEquals(40, m.entityType("user").count());
+        assertArrayEquals(new long[] {20, 20}, m.entityType("user").partitionCounts());
+        assertEquals(7, m.entityType("item").count());
+        assertEquals(2, m.lhsPartitions());
+        assertEquals(2, m.rhsPartitions());
+        assertEquals(80, m.split("train").edges());
+        assertEquals(1, m.split("valid").edges());
+        assertEquals(2, m.split("valid").unknownEntityEdges());
+        assertEquals(List.of("buys", "follows"), m.relations().stream().map(ImportManifest.RelationInfo::name).toList());
+
+        ImportedGraph g = ImportedGraph.open(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(out + "/graph"));
+        Map<String, List<String>> names = Map.of(
+                "user0", g.entityNames("user", 0), "user1", g.entityNames("user", 1), "item0", g.entityNames("item", 0));
+        List<String> rels = g.relationNames();
+        List<String> back = new ArrayList<>();
+        Set<Bucket> seen = new HashSet<>();
+        for (Bucket b : g.bucketFiles("train").keySet()) {
+            seen.add(b);
+            EdgeBlock block = g.readBucket("train", b);
+            for (int i = 0; i < block.size(); i++) {
+                String rel = rels.get(block.relation(i));
+                String rhsType = rel.equals("buys") ? "item" : "user";
+                assertTrue(rel.equals("follows") || b.rhsPartition() == 0, "item is unpartitioned: rhs partition 0");
+                back.add(names.get("user" + b.lhsPartition()).get(block.lhs(i)) + "\t" + rel + "\t"
+                        + names.get(rhsType + b.rhsPartition()).get(block.rhs(i)) + "\t" + block.weight(i));
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (String l : input) {
+            String[] f = l.split("\t");
+            expected.add(f[0] + "\t" + f[1] + "\t" + f[2] + "\t" + Float.parseFloat(f[3]));
+        }
+        back.sort(null);
+        expected.sort(null);
+        assertEquals(expected, back, "every input edge is in exactly one bucket, mapped back to its names");
+        assertTrue(seen.size() >= 3, "edges spread over the grid: " + seen);
+    }
+
+    @Test
+    void refuses_an_existing_output_unless_overwrite_and_replaces_it_cleanly() throws Exception {
+        writeTrain();
+        Path out = dir.resolve("ws2");
+        ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(out)));
+        IOException e = assertThrows(IOException.class,
+                () -> ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(out))));
+        assertTrue(e.getMessage().contains("already exists") && e.getMessage().contains("import.overwrite=true"), e.getMessage());
+        ImportManifest again = ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(out), "import.overwrite=true"));
+        assertEquals(80, again.split("train").edges());
+        try (var s = Files.list(out)) {
+            assertEquals(List.of("graph"), s.map(p -> p.getFileName().toString()).toList(), "no temporary or old directories left");
+        }
+    }
+
+    @Test
+    void ids_are_deterministic_whatever_the_input_order() throws Exception {
+        writeTrain();
+        Path a = dir.resolve("wa");
+        ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(a)));
+        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve("train.tsv")));
+        java.util.Collections.reverse(lines);
+        Files.write(dir.resolve("train.tsv"), lines);
+        Path b = dir.resolve("wb");
+        ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(b)));
+        for (String f : new String[] {"entities/user/part-00000.txt", "entities/user/part-00001.txt", "entities/item/part-00000.txt"}) {
+            assertEquals(Files.readAllLines(a.resolve("graph/" + f)), Files.readAllLines(b.resolve("graph/" + f)), f);
+        }
+    }
+}
