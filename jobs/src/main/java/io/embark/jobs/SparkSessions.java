@@ -29,6 +29,10 @@ public final class SparkSessions {
         conf.set("spark.kryo.registrator", KryoRegistration.class.getName());
         conf.setIfMissing("spark.sql.adaptive.enabled", "true");
         conf.setIfMissing("spark.sql.shuffle.partitions", "64");
+        // No broadcast joins: they collect one side (the entity dictionary) on the driver, whose memory must not
+        // grow with the graph.
+        conf.setIfMissing("spark.sql.autoBroadcastJoinThreshold", "-1");
+        conf.setIfMissing("spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
         for (Map.Entry<String, String> e : job.spark().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }

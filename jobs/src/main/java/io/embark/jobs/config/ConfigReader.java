@@ -200,6 +200,11 @@ public final class ConfigReader {
         return out;
     }
 
+    /** Every key an accessor asked for so far (present in the config or not). */
+    public Set<String> knownKeys() {
+        return java.util.Collections.unmodifiableSet(known);
+    }
+
     /** Rejects keys no accessor asked for, naming the nearest valid key. */
     public void finish() {
         List<String> problems = new ArrayList<>();
