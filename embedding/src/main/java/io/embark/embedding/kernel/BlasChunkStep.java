@@ -120,8 +120,8 @@ public final class BlasChunkStep implements ChunkStep {
         clearPool();
         Arrays.fill(gradLhs, 0, n * d, 0f);
         Arrays.fill(gradRhs, 0, n * d, 0f);
-        Arrays.fill(gradLhsNeg, 0, chunk.uniformCount * d, 0f);
-        Arrays.fill(gradRhsNeg, 0, chunk.uniformCount * d, 0f);
+        Arrays.fill(gradLhsNeg, 0, chunk.lhsNegativeCount * d, 0f);
+        Arrays.fill(gradRhsNeg, 0, chunk.rhsNegativeCount * d, 0f);
         double loss = 0;
         lastRegularization = 0;
         if (settings.predictRhs()) {
@@ -149,11 +149,13 @@ public final class BlasChunkStep implements ChunkStep {
             Adagrad.rowUpdate(lt.data(), lt.state(), chunk.lhs[i], d, gradLhs, i * d, lr, maxNorm);
             Adagrad.rowUpdate(rt.data(), rt.state(), chunk.rhs[i], d, gradRhs, i * d, lr, maxNorm);
         }
-        for (int j = 0; j < chunk.uniformCount; j++) {
-            if (settings.predictLhs()) {
+        if (settings.predictLhs()) {
+            for (int j = 0; j < chunk.lhsNegativeCount; j++) {
                 Adagrad.rowUpdate(lt.data(), lt.state(), chunk.lhsNegatives[j], d, gradLhsNeg, j * d, lr, maxNorm);
             }
-            if (settings.predictRhs()) {
+        }
+        if (settings.predictRhs()) {
+            for (int j = 0; j < chunk.rhsNegativeCount; j++) {
                 Adagrad.rowUpdate(rt.data(), rt.state(), chunk.rhsNegatives[j], d, gradRhsNeg, j * d, lr, maxNorm);
             }
         }
@@ -179,8 +181,8 @@ public final class BlasChunkStep implements ChunkStep {
             throw new IllegalArgumentException("chunk tables have dimensions " + d + " and " + chunk.rhsTable.dim()
                     + " (expected equal and at most " + maxDim + ")");
         }
-        if (chunk.size > capacity || chunk.uniformCount > uniformCapacity) {
-            throw new IllegalArgumentException("chunk of " + chunk.size + " edges and " + chunk.uniformCount
+        if (chunk.size > capacity || chunk.lhsNegativeCount > uniformCapacity || chunk.rhsNegativeCount > uniformCapacity) {
+            throw new IllegalArgumentException("chunk of " + chunk.size + " edges and " + chunk.lhsNegativeCount + " / " + chunk.rhsNegativeCount
                     + " uniform negatives exceeds this step's capacity " + capacity + " / " + uniformCapacity);
         }
     }
@@ -188,7 +190,7 @@ public final class BlasChunkStep implements ChunkStep {
     private double direction(Chunk chunk, boolean predictLhs) {
         final int n = chunk.size;
         final int d = chunk.lhsTable.dim();
-        final int u = chunk.uniformCount;
+        final int u = predictLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
         final int m = n + u;
         final EmbeddingTable src = predictLhs ? chunk.rhsTable : chunk.lhsTable;
         final EmbeddingTable cand = predictLhs ? chunk.lhsTable : chunk.rhsTable;

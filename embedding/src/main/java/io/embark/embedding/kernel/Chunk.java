@@ -21,7 +21,8 @@ public final class Chunk {
     public int[] lhsNegatives;
     public int[] rhsNegatives;
     /** How many entries of lhsNegatives / rhsNegatives are used. */
-    public int uniformCount;
+    public int lhsNegativeCount;
+    public int rhsNegativeCount;
     public EmbeddingTable lhsTable;
     public EmbeddingTable rhsTable;
 
@@ -33,6 +34,14 @@ public final class Chunk {
         weight = new float[capacity];
         lhsNegatives = new int[uniformCapacity];
         rhsNegatives = new int[uniformCapacity];
+    }
+
+    /** Sets the negatives of both sides: the first {@code lhsCount} of {@code lhsNeg}, the first {@code rhsCount} of {@code rhsNeg}. */
+    public void negatives(int[] lhsNeg, int lhsCount, int[] rhsNeg, int rhsCount) {
+        lhsNegatives = lhsNeg;
+        lhsNegativeCount = lhsCount;
+        rhsNegatives = rhsNeg;
+        rhsNegativeCount = rhsCount;
     }
 
     public void clear() {

@@ -2,6 +2,10 @@ package io.embark.embedding.model;
 
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.RelationConfig;
+import io.embark.embedding.config.OperatorType;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -100,5 +104,81 @@ public final class RelationParameters {
             max = Math.max(max, params[r][0].length);
         }
         return max;
+    }
+
+    /**
+     * Writes every relation's operator type, weight, dimension and each slot's parameters and accumulators
+     * (big-endian, {@link DataOutput}): the relation part of a checkpoint, readable without the config.
+     */
+    public void write(DataOutput out) throws IOException {
+        out.writeInt(0x524C5031); // "RLP1"
+        out.writeInt(operators.length);
+        out.writeBoolean(reciprocal);
+        for (int r = 0; r < operators.length; r++) {
+            out.writeUTF(operators[r].type().name());
+            out.writeFloat(weights[r]);
+            out.writeInt(dims[r]);
+            for (int slot = 0; slot < slots(); slot++) {
+                writeFloats(out, params[r][slot]);
+                writeFloats(out, state[r][slot]);
+            }
+        }
+    }
+
+    public static RelationParameters read(DataInput in, String source) throws IOException {
+        if (in.readInt() != 0x524C5031) {
+            throw new IOException(source + ": not a relation parameter file (bad magic)");
+        }
+        int count = in.readInt();
+        boolean reciprocal = in.readBoolean();
+        Operator[] ops = new Operator[count];
+        float[] weights = new float[count];
+        int[] dims = new int[count];
+        float[][][] p = new float[count][reciprocal ? 2 : 1][];
+        float[][][] st = new float[count][reciprocal ? 2 : 1][];
+        for (int r = 0; r < count; r++) {
+            ops[r] = Operator.of(OperatorType.valueOf(in.readUTF()));
+            weights[r] = in.readFloat();
+            dims[r] = in.readInt();
+            for (int slot = 0; slot < p[r].length; slot++) {
+                p[r][slot] = readFloats(in);
+                st[r][slot] = readFloats(in);
+            }
+        }
+        RelationParameters rp = new RelationParameters(ops, weights, dims, reciprocal);
+        for (int r = 0; r < count; r++) {
+            for (int slot = 0; slot < p[r].length; slot++) {
+                System.arraycopy(p[r][slot], 0, rp.params[r][slot], 0, p[r][slot].length);
+                System.arraycopy(st[r][slot], 0, rp.state[r][slot], 0, st[r][slot].length);
+            }
+        }
+        return rp;
+    }
+
+    /** A deep copy (for tests that compare two step implementations from the same start). */
+    public RelationParameters copy() {
+        RelationParameters rp = new RelationParameters(operators, weights, dims, reciprocal);
+        for (int r = 0; r < operators.length; r++) {
+            for (int slot = 0; slot < slots(); slot++) {
+                System.arraycopy(params[r][slot], 0, rp.params[r][slot], 0, params[r][slot].length);
+                System.arraycopy(state[r][slot], 0, rp.state[r][slot], 0, state[r][slot].length);
+            }
+        }
+        return rp;
+    }
+
+    private static void writeFloats(DataOutput out, float[] v) throws IOException {
+        out.writeInt(v.length);
+        for (float f : v) {
+            out.writeFloat(f);
+        }
+    }
+
+    private static float[] readFloats(DataInput in) throws IOException {
+        float[] v = new float[in.readInt()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.readFloat();
+        }
+        return v;
     }
 }

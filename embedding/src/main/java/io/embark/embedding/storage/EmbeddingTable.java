@@ -1,6 +1,6 @@
 package io.embark.embedding.storage;
 
-import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * The embeddings of one (entity type, partition) with their row-wise Adagrad accumulators: row {@code i} (the entity at
@@ -30,7 +30,7 @@ public final class EmbeddingTable {
     }
 
     /** A fresh table: every entry N(0, 1) * scale, accumulators 0. */
-    public static EmbeddingTable random(String entityType, int partition, int rows, int dim, double scale, Random random) {
+    public static EmbeddingTable random(String entityType, int partition, int rows, int dim, double scale, RandomGenerator random) {
         long n = (long) rows * dim;
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("partition " + partition + " of entity type '" + entityType + "' holds " + rows

@@ -71,9 +71,7 @@ class GradientCheckTest {
         chunk.add(1, 2, 3, 0.5f);
         chunk.add(1, 4, 5, 2f);
         chunk.add(0, 0, 1, 1f);
-        chunk.uniformCount = 3;
-        chunk.lhsNegatives = new int[] {6, 5, 2};
-        chunk.rhsNegatives = new int[] {0, 6, 4};
+        chunk.negatives(new int[] {6, 5, 2}, 3, new int[] {0, 6, 4}, 3);
 
         try (BlasChunkStep step = new BlasChunkStep(rel, StepSettings.of(model, training), 4, 3, DIM)) {
             step.computeGradients(chunk);
@@ -83,7 +81,7 @@ class GradientCheckTest {
                 add(gl, chunk.lhs[i], step.gradLhs, i);
                 add(gr, chunk.rhs[i], step.gradRhs, i);
             }
-            for (int j = 0; j < chunk.uniformCount; j++) {
+            for (int j = 0; j < 3; j++) {
                 add(gl, chunk.lhsNegatives[j], step.gradLhsNeg, j);
                 add(gr, chunk.rhsNegatives[j], step.gradRhsNeg, j);
             }

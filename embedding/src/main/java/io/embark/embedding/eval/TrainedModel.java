@@ -1,0 +1,105 @@
+package io.embark.embedding.eval;
+
+import io.embark.embedding.config.ComparatorType;
+import io.embark.embedding.model.Comparator;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.CheckpointInfo;
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EmbeddingTable;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A committed checkpoint opened for scoring: entity embeddings per (type, partition), loaded on first use, and the
+ * model's relation operators and comparator.
+ *
+ * <p>Scoring an edge (l, r, t) for rhs prediction: {@code q = query(r, false, emb(l))}, then {@code score(q, emb(t))};
+ * for lhs prediction {@code q = query(r, true, emb(t))}, then {@code score(q, emb(l))}. That is exactly what training
+ * optimized (see {@link RelationParameters} for reciprocal and adjoint operators).
+ */
+public final class TrainedModel {
+
+    private final CheckpointStore store;
+    private final int version;
+    private final CheckpointInfo info;
+    private final RelationParameters relations;
+    private final Comparator comparator;
+    private final Map<String, EmbeddingTable> tables = new ConcurrentHashMap<>();
+
+    private TrainedModel(CheckpointStore store, int version) throws IOException {
+        this.store = store;
+        this.version = version;
+        this.info = store.info(version);
+        this.relations = store.relations(version);
+        this.comparator = Comparator.of(ComparatorType.parse("model.comparator", info.config().get("model.comparator")));
+    }
+
+    /** Opens the newest committed checkpoint. */
+    public static TrainedModel latest(CheckpointStore store) throws IOException {
+        return new TrainedModel(store, store.latestVersion()
+                .orElseThrow(() -> new IOException("no committed checkpoint under " + store.root() + " (run `embark train` first)")));
+    }
+
+    public static TrainedModel version(CheckpointStore store, int version) throws IOException {
+        return new TrainedModel(store, version);
+    }
+
+    public CheckpointInfo info() {
+        return info;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    public RelationParameters relations() {
+        return relations;
+    }
+
+    public Comparator comparator() {
+        return comparator;
+    }
+
+    /** The embeddings of one partition of an entity type (cached after the first load). */
+    public EmbeddingTable table(String entityType, int partition) throws IOException {
+        String key = entityType + "/" + partition;
+        EmbeddingTable t = tables.get(key);
+        if (t == null) {
+            t = store.table(version, entityType, partition);
+            tables.put(key, t);
+        }
+        return t;
+    }
+
+    /**
+     * Writes into {@code out[outOff, outOff+dim)} the query vector that candidates are compared with: for rhs prediction
+     * the relation's operator applied to the lhs embedding {@code known}; for lhs prediction ({@code predictLhs}) the
+     * reciprocal operator (or adjoint) applied to the rhs embedding.
+     */
+    public void query(int relation, boolean predictLhs, float[] known, int knownOff, float[] out, int outOff) {
+        relations.operator(relation).apply(relations.params(relation, relations.slot(predictLhs)), 0, known, knownOff, out, outOff,
+                relations.dim(relation), relations.adjoint(predictLhs));
+    }
+
+    /** The score of one candidate embedding against a query vector. */
+    public float score(float[] query, int qOff, float[] candidate, int cOff, int dim) {
+        float[] qv = new float[dim];
+        float[] cv = new float[dim];
+        System.arraycopy(query, qOff, qv, 0, dim);
+        System.arraycopy(candidate, cOff, cv, 0, dim);
+        if (comparator.normalizes()) {
+            Comparator.normalize(qv, 0, dim);
+            Comparator.normalize(cv, 0, dim);
+        }
+        float dot = 0f;
+        float qq = 0f;
+        float cc = 0f;
+        for (int k = 0; k < dim; k++) {
+            dot += qv[k] * cv[k];
+            qq += qv[k] * qv[k];
+            cc += cv[k] * cv[k];
+        }
+        return comparator.score(dot, qq, cc);
+    }
+}

@@ -1,0 +1,29 @@
+package io.embark.embedding.storage;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code checkpoint.json} of a committed checkpoint version: how many epochs it holds, the config it was trained
+ * with (every key, as strings), the keys that must match to resume it, the dataset's shape, and the stats of every
+ * epoch so far.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CheckpointInfo(
+        int formatVersion,
+        int version,
+        int epochs,
+        String createdAt,
+        Map<String, String> config,
+        Map<String, String> compatibility,
+        List<TablePartition> partitions,
+        List<EpochStats> stats) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    /** One (entity type, partition) whose table file is in the checkpoint. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TablePartition(String entityType, int partition, int rows, int dim) {
+    }
+}

@@ -1,0 +1,16 @@
+package io.embark.embedding.storage;
+
+import java.io.IOException;
+
+/**
+ * Where the trainer reads and writes one (entity type, partition) table: the seam between training and storage.
+ * {@link CheckpointStore.EpochWriter} implements it over the Hadoop FileSystem API.
+ */
+public interface PartitionStore {
+
+    /** The latest state of the table: written earlier this epoch, else from the last checkpoint, else initialized. */
+    EmbeddingTable load(String entityType, int partition) throws IOException;
+
+    /** Stores the table as this epoch's state. */
+    void save(EmbeddingTable table) throws IOException;
+}

@@ -1,0 +1,185 @@
+package io.embark.embedding.train;
+
+import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.kernel.BlasChunkStep;
+import io.embark.embedding.kernel.Chunk;
+import io.embark.embedding.kernel.ChunkStep;
+import io.embark.embedding.kernel.StepSettings;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.partitioning.Bucket;
+import io.embark.partitioning.EdgeBlock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Trains one bucket with HOGWILD threads: the bucket's (already shuffled) edges are cut into chunks, grouped so that
+ * a chunk's edges share their (lhs type, rhs type), and the threads take chunks from a shared counter and update the
+ * shared tables and relation parameters without locks. Each thread owns its {@link ChunkStep}, {@link Chunk} and
+ * random source, created once per run.
+ */
+final class HogwildTrainer implements AutoCloseable {
+
+    /** Loss and edges of one bucket. */
+    record BucketResult(long edges, double loss) {
+    }
+
+    private final TrainingSchema schema;
+    private final NegativesConfig negatives;
+    private final ExecutorService pool;
+    private final Worker[] workers;
+    private final Map<Integer, int[]> identity = new HashMap<>();
+
+    HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepSettings settings, NegativesConfig negatives,
+                   int threads, long seed) {
+        this.schema = schema;
+        this.negatives = negatives;
+        int uniformCapacity = negatives.all() ? schema.maxRows() : negatives.uniform();
+        workers = new Worker[threads];
+        SplittableRandom seeds = new SplittableRandom(seed);
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Worker(new BlasChunkStep(relations, settings, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
+                    new Chunk(negatives.chunkSize(), uniformCapacity), seeds.split());
+        }
+        AtomicInteger n = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "embark-hogwild-" + n.getAndIncrement());
+            th.setDaemon(true);
+            return th;
+        });
+    }
+
+    BucketResult train(Bucket bucket, EdgeBlock edges, Map<String, EmbeddingTable> tables) {
+        int size = edges.size();
+        if (size == 0) {
+            return new BucketResult(0, 0);
+        }
+        // group edge indices by (lhs type, rhs type): counting sort, stable, so the shuffle survives inside a group
+        int types = schema.typeCount();
+        int[] group = new int[size];
+        int[] counts = new int[types * types + 1];
+        int[] rel = edges.relations();
+        for (int i = 0; i < size; i++) {
+            group[i] = schema.lhsType(rel[i]) * types + schema.rhsType(rel[i]);
+            counts[group[i] + 1]++;
+        }
+        for (int g = 0; g < types * types; g++) {
+            counts[g + 1] += counts[g];
+        }
+        int[] starts = counts.clone();
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[starts[group[i]]++] = i;
+        }
+        List<int[]> chunks = new ArrayList<>();
+        for (int g = 0; g < types * types; g++) {
+            for (int from = counts[g]; from < counts[g + 1]; from += negatives.chunkSize()) {
+                chunks.add(new int[] {g, from, Math.min(counts[g + 1], from + negatives.chunkSize())});
+            }
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<Future<double[]>> results = new ArrayList<>();
+        for (Worker w : workers) {
+            results.add(pool.submit(() -> w.run(bucket, edges, order, chunks, next, tables)));
+        }
+        double loss = 0;
+        long trained = 0;
+        for (Future<double[]> f : results) {
+            try {
+                double[] r = f.get();
+                loss += r[0];
+                trained += (long) r[1];
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training bucket " + bucket, e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("training bucket " + bucket + " failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return new BucketResult(trained, loss);
+    }
+
+    private int[] identity(int rows) {
+        synchronized (identity) {
+            return identity.computeIfAbsent(rows, n -> {
+                int[] a = new int[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = i;
+                }
+                return a;
+            });
+        }
+    }
+
+    private final class Worker {
+        final ChunkStep step;
+        final Chunk chunk;
+        final SplittableRandom random;
+        final int[] ownLhs;
+        final int[] ownRhs;
+
+        Worker(ChunkStep step, Chunk chunk, SplittableRandom random) {
+            this.step = step;
+            this.chunk = chunk;
+            this.random = random;
+            this.ownLhs = chunk.lhsNegatives;
+            this.ownRhs = chunk.rhsNegatives;
+        }
+
+        double[] run(Bucket bucket, EdgeBlock edges, int[] order, List<int[]> chunks, AtomicInteger next,
+                     Map<String, EmbeddingTable> tables) {
+            double loss = 0;
+            long count = 0;
+            int types = schema.typeCount();
+            int[] rel = edges.relations();
+            int[] lhs = edges.lhsOffsets();
+            int[] rhs = edges.rhsOffsets();
+            float[] w = edges.weights();
+            for (int c = next.getAndIncrement(); c < chunks.size(); c = next.getAndIncrement()) {
+                int[] spec = chunks.get(c);
+                int lt = spec[0] / types;
+                int rt = spec[0] % types;
+                chunk.clear();
+                chunk.lhsTable = tables.get(schema.key(lt, schema.partitionOf(lt, bucket.lhsPartition())));
+                chunk.rhsTable = tables.get(schema.key(rt, schema.partitionOf(rt, bucket.rhsPartition())));
+                for (int k = spec[1]; k < spec[2]; k++) {
+                    int e = order[k];
+                    chunk.add(rel[e], lhs[e], rhs[e], w == null ? 1f : w[e]);
+                }
+                if (negatives.all()) {
+                    int lr = chunk.lhsTable.rows();
+                    int rr = chunk.rhsTable.rows();
+                    chunk.negatives(identity(lr), lr, identity(rr), rr);
+                } else {
+                    int u = negatives.uniform();
+                    int lr = chunk.lhsTable.rows();
+                    int rr = chunk.rhsTable.rows();
+                    for (int j = 0; j < u; j++) {
+                        ownLhs[j] = random.nextInt(lr);
+                        ownRhs[j] = random.nextInt(rr);
+                    }
+                    chunk.negatives(ownLhs, u, ownRhs, u);
+                }
+                loss += step.train(chunk);
+                count += chunk.size;
+            }
+            return new double[] {loss, count};
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        for (Worker w : workers) {
+            w.step.close();
+        }
+    }
+}

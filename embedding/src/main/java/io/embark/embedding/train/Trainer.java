@@ -1,0 +1,204 @@
+package io.embark.embedding.train;
+
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.kernel.StepSettings;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.CheckpointInfo;
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.embedding.storage.EpochStats;
+import io.embark.partitioning.Bucket;
+import io.embark.partitioning.DatasetLayout;
+import io.embark.partitioning.EdgeBlock;
+import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Trains embeddings on an imported graph, one bucket at a time, one checkpoint version per epoch.
+ *
+ * <p>Per epoch: the buckets of the P x P grid in {@link TrainingConfig#bucketOrder()}; for each, its tables are made
+ * resident ({@link PartitionCache}), its edges (read and shuffled in the background while the previous bucket
+ * trained) are trained by {@link HogwildTrainer}, and the next bucket's tables and edges start loading. At the end
+ * of the epoch every table, the relation parameters and the stats are committed as a new checkpoint version.
+ * A run that finds a committed checkpoint continues after its last epoch, provided the model config and the
+ * dataset's shape match; otherwise it refuses, naming the differing keys.
+ *
+ * <p>Knows nothing of Spark: a Spark task, a command-line main or a test calls {@link #train}.
+ */
+public final class Trainer {
+
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
+    private Trainer() {
+    }
+
+    /**
+     * Trains until {@code training.epochs()} epochs are in the newest checkpoint under {@code checkpoints} and returns
+     * the stats of every epoch (those of earlier runs included).
+     */
+    public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                         CheckpointStore checkpoints) throws IOException {
+        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
+        Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
+        compatibility.putAll(schema.compatibilityKeys());
+        Map<String, String> config = new LinkedHashMap<>(model.toMap());
+        config.putAll(training.toMap());
+
+        checkpoints.removeIncomplete();
+        Optional<Integer> latest = checkpoints.latestVersion();
+        RelationParameters relations;
+        List<EpochStats> stats = new ArrayList<>();
+        int startEpoch = 0;
+        if (latest.isPresent()) {
+            CheckpointInfo info = checkpoints.info(latest.get());
+            refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
+            relations = checkpoints.relations(latest.get());
+            stats.addAll(info.stats());
+            startEpoch = info.epochs();
+            LOG.log(Level.INFO, "resuming from checkpoint {0} after epoch {1}", checkpoints.versionDir(latest.get()), startEpoch);
+        } else {
+            relations = RelationParameters.create(model, schema.relationNames(), schema.relationDims());
+        }
+        if (startEpoch >= training.epochs()) {
+            LOG.log(Level.INFO, "checkpoint already holds {0} epochs (training.epochs = {1}): nothing to train",
+                    startEpoch, training.epochs());
+            return stats;
+        }
+
+        String split = DatasetLayout.TRAIN;
+        long edgesPerEpoch = graph.manifest().split(split).edges();
+        StepSettings settings = StepSettings.of(model, training);
+        ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "embark-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
+        PartitionCache cache = new PartitionCache(schema, loader);
+        long runStart = System.nanoTime();
+        long runEdges = 0;
+        try (HogwildTrainer hogwild = new HogwildTrainer(schema, relations, settings, training.negatives(), training.threads(),
+                training.seed() * 31 + startEpoch)) {
+            for (int epoch = startEpoch; epoch < training.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                Random orderRandom = new Random(training.seed() * 1_000_003L + epoch);
+                List<Bucket> order = new ArrayList<>();
+                for (Bucket b : training.bucketOrder().order(schema.lhsPartitions(), schema.rhsPartitions(), orderRandom)) {
+                    if (graph.bucketEdges(split, b) > 0) {
+                        order.add(b);
+                    }
+                }
+                final int ep = epoch;
+                double epochLoss = 0;
+                long epochEdges = 0;
+                try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, latest,
+                        (type, part) -> initialTable(schema, model, training.seed(), type, part))) {
+                    cache.useStore(writer);
+                    Future<EdgeBlock> nextEdges = order.isEmpty() ? null
+                            : loader.submit(() -> readShuffled(graph, split, order.get(0), training.seed(), ep));
+                    for (int k = 0; k < order.size(); k++) {
+                        Bucket bucket = order.get(k);
+                        long t0 = System.nanoTime();
+                        Map<String, EmbeddingTable> tables = cache.acquire(bucket);
+                        EdgeBlock edges = await(nextEdges);
+                        if (k + 1 < order.size()) {
+                            Bucket next = order.get(k + 1);
+                            cache.prefetch(next);
+                            nextEdges = loader.submit(() -> readShuffled(graph, split, next, training.seed(), ep));
+                        }
+                        HogwildTrainer.BucketResult r = hogwild.train(bucket, edges, tables);
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        epochLoss += r.loss();
+                        epochEdges += r.edges();
+                        runEdges += r.edges();
+                        double rate = runEdges / ((System.nanoTime() - runStart) / 1e9);
+                        long remaining = (training.epochs() - epoch - 1) * edgesPerEpoch + (edgesPerEpoch - epochEdges);
+                        LOG.log(Level.INFO, String.format("epoch %d/%d bucket %d/%d %s: %,d edges in %.1f s (%,.0f edges/s), loss %.4f/edge, ETA %s",
+                                epoch + 1, training.epochs(), k + 1, order.size(), bucket, r.edges(), secs, r.edges() / secs,
+                                r.edges() == 0 ? 0 : r.loss() / r.edges(), eta(remaining / Math.max(rate, 1e-9))));
+                    }
+                    cache.saveAll();
+                    double secs = (System.nanoTime() - epochStart) / 1e9;
+                    EpochStats es = new EpochStats(epoch + 1, epochEdges, epochEdges == 0 ? 0 : epochLoss / epochEdges, secs,
+                            epochEdges / secs, order.size());
+                    stats.add(es);
+                    writer.commit(schema.allTables(), relations, epoch + 1, config, compatibility, stats);
+                    latest = Optional.of(epoch + 1);
+                } catch (IOException | RuntimeException e) {
+                    cache.clear();
+                    throw e;
+                }
+                checkpoints.prune(training.keepCheckpoints());
+                checkpoints.writeStats(stats);
+                EpochStats es = stats.get(stats.size() - 1);
+                LOG.log(Level.INFO, String.format("epoch %d/%d done: %,d edges in %.1f s (%,.0f edges/s), loss %.4f/edge, checkpoint %s, ETA %s",
+                        es.epoch(), training.epochs(), es.edges(), es.seconds(), es.edgesPerSecond(), es.loss(),
+                        checkpoints.versionDir(epoch + 1), eta((training.epochs() - epoch - 1) * es.seconds())));
+            }
+        } finally {
+            loader.shutdownNow();
+        }
+        return stats;
+    }
+
+    private static void refuseIncompatible(CheckpointInfo info, Map<String, String> now, String where) {
+        TreeSet<String> keys = new TreeSet<>(now.keySet());
+        keys.addAll(info.compatibility().keySet());
+        List<String> diffs = new ArrayList<>();
+        for (String k : keys) {
+            String a = info.compatibility().get(k);
+            String b = now.get(k);
+            if (a == null ? b != null : !a.equals(b)) {
+                diffs.add(k + ": checkpoint " + (a == null ? "(absent)" : a) + ", now " + (b == null ? "(absent)" : b));
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + where + " was trained with an incompatible config; differing keys: "
+                    + String.join("; ", diffs) + " (use another checkpoint directory, or restore these values)");
+        }
+    }
+
+    static EmbeddingTable initialTable(TrainingSchema schema, ModelConfig model, long seed, String type, int partition) {
+        TrainingSchema.TypeInfo t = schema.type(type);
+        SplittableRandom random = new SplittableRandom(seed ^ (type.hashCode() * 0x9E3779B97F4A7C15L) ^ (partition * 0xC2B2AE3D27D4EB4FL));
+        return EmbeddingTable.random(type, partition, Math.toIntExact(t.partitionCounts()[partition]), t.dim(), model.initScale(), random);
+    }
+
+    private static EdgeBlock readShuffled(ImportedGraph graph, String split, Bucket bucket, long seed, int epoch) throws IOException {
+        EdgeBlock block = graph.readBucket(split, bucket);
+        block.shuffle(new SplittableRandom(seed * 7_919L + epoch * 104_729L + bucket.lhsPartition() * 31L + bucket.rhsPartition()));
+        return block;
+    }
+
+    private static EdgeBlock await(Future<EdgeBlock> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading edges", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("reading edges failed", e.getCause());
+        }
+    }
+
+    static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+}
