@@ -120,8 +120,10 @@ public final class BlasChunkStep implements ChunkStep {
         clearPool();
         Arrays.fill(gradLhs, 0, n * d, 0f);
         Arrays.fill(gradRhs, 0, n * d, 0f);
-        Arrays.fill(gradLhsNeg, 0, chunk.lhsNegativeCount * d, 0f);
-        Arrays.fill(gradRhsNeg, 0, chunk.rhsNegativeCount * d, 0f);
+        if (settings.comparator().normalizes() || settings.comparator().needsNorms()) {
+            Arrays.fill(gradLhsNeg, 0, chunk.lhsNegativeCount * d, 0f);
+            Arrays.fill(gradRhsNeg, 0, chunk.rhsNegativeCount * d, 0f);
+        }
         double loss = 0;
         lastRegularization = 0;
         if (settings.predictRhs()) {
@@ -211,12 +213,23 @@ public final class BlasChunkStep implements ChunkStep {
             int r = chunk.relation[i];
             relations.operator(r).apply(relations.params(r, slot), 0, srcData, srcIds[i] * d, q, i * d, d, adjoint);
         }
-        // candidates: the chunk's own entities of the predicted side, then the uniform negatives
-        for (int j = 0; j < n; j++) {
-            System.arraycopy(candData, candIds[j] * d, c, j * d, d);
-        }
-        for (int j = 0; j < u; j++) {
-            System.arraycopy(candData, negIds[j] * d, c, (n + j) * d, d);
+        // candidates: the chunk's own entities of the predicted side, then the uniform negatives. The dot comparator
+        // needs no Java copy of them: rows go straight from the table into the BLAS buffer.
+        final boolean plain = !cmp.normalizes() && !cmp.needsNorms();
+        if (plain) {
+            for (int j = 0; j < n; j++) {
+                bufC.buffer.put(j * d, candData, candIds[j] * d, d);
+            }
+            for (int j = 0; j < u; j++) {
+                bufC.buffer.put((n + j) * d, candData, negIds[j] * d, d);
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(candData, candIds[j] * d, c, j * d, d);
+            }
+            for (int j = 0; j < u; j++) {
+                System.arraycopy(candData, negIds[j] * d, c, (n + j) * d, d);
+            }
         }
         if (cmp.normalizes()) {
             for (int i = 0; i < n; i++) {
@@ -231,7 +244,9 @@ public final class BlasChunkStep implements ChunkStep {
             squaredNorms(c, m, d, cc);
         }
         bufQ.put(q, n * d);
-        bufC.put(c, m * d);
+        if (!plain) {
+            bufC.put(c, m * d);
+        }
         Sgemm.multiply(bufQ, false, bufC, true, bufS, n, m, d);
         bufS.get(s, n * m);
         cmp.scores(s, n, m, m, qq, cc);
@@ -260,7 +275,14 @@ public final class BlasChunkStep implements ChunkStep {
         Sgemm.multiply(bufS, false, bufC, false, bufGQ, n, d, m);
         Sgemm.multiply(bufS, true, bufQ, false, bufGC, m, d, n);
         bufGQ.get(gq, n * d);
-        bufGC.get(gc, m * d);
+        if (plain) {
+            // the uniform negatives' rows of dL/dC are final: read them straight into their gradient (no other
+            // direction or term adds to them)
+            bufGC.buffer.get(0, gc, 0, n * d);
+            bufGC.buffer.get(n * d, gradNeg, 0, u * d);
+        } else {
+            bufGC.get(gc, m * d);
+        }
         if (cmp.needsNorms()) {
             addScaledRows(gq, q, gqq, n, d);
             addScaledRows(gc, c, gcc, m, d);
@@ -282,8 +304,10 @@ public final class BlasChunkStep implements ChunkStep {
         for (int k = 0; k < n * d; k++) {
             gradCand[k] += gc[k];
         }
-        for (int k = 0; k < u * d; k++) {
-            gradNeg[k] += gc[n * d + k];
+        if (!plain) {
+            for (int k = 0; k < u * d; k++) {
+                gradNeg[k] += gc[n * d + k];
+            }
         }
         if (settings.n3() > 0f) {
             double reg = 0;

@@ -22,11 +22,7 @@ public final class Adagrad {
      * when {@code maxNorm > 0} and the updated row is longer, scales it back to {@code maxNorm}.
      */
     public static void rowUpdate(float[] data, float[] state, int row, int dim, float[] g, int gOff, float lr, float maxNorm) {
-        float ss = 0f;
-        for (int k = 0; k < dim; k++) {
-            float v = g[gOff + k];
-            ss += v * v;
-        }
+        float ss = sumOfSquares(g, gOff, dim);
         if (ss == 0f) {
             return;
         }
@@ -38,10 +34,7 @@ public final class Adagrad {
             data[off + k] -= step * g[gOff + k];
         }
         if (maxNorm > 0f) {
-            float nn = 0f;
-            for (int k = 0; k < dim; k++) {
-                nn += data[off + k] * data[off + k];
-            }
+            float nn = sumOfSquares(data, off, dim);
             if (nn > maxNorm * maxNorm) {
                 float scale = maxNorm / (float) Math.sqrt(nn);
                 for (int k = 0; k < dim; k++) {
@@ -61,5 +54,37 @@ public final class Adagrad {
                 p[k] -= lr * v / ((float) Math.sqrt(a) + EPS);
             }
         }
+    }
+
+    /**
+     * {@code sum v[k]^2} over {@code v[off, off+len)} with eight independent partial sums: a single running sum is one
+     * long chain of dependent additions, which the JIT may not reorder (float addition is not associative), and was
+     * the trainer's hottest loop.
+     */
+    public static float sumOfSquares(float[] v, int off, int len) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        float s4 = 0f;
+        float s5 = 0f;
+        float s6 = 0f;
+        float s7 = 0f;
+        int k = 0;
+        for (; k + 8 <= len; k += 8) {
+            int i = off + k;
+            s0 += v[i] * v[i];
+            s1 += v[i + 1] * v[i + 1];
+            s2 += v[i + 2] * v[i + 2];
+            s3 += v[i + 3] * v[i + 3];
+            s4 += v[i + 4] * v[i + 4];
+            s5 += v[i + 5] * v[i + 5];
+            s6 += v[i + 6] * v[i + 6];
+            s7 += v[i + 7] * v[i + 7];
+        }
+        for (; k < len; k++) {
+            s0 += v[off + k] * v[off + k];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 }

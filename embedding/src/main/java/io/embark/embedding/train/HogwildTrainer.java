@@ -57,6 +57,17 @@ final class HogwildTrainer implements AutoCloseable {
         });
     }
 
+    /**
+     * Reseeds every worker's sampler for an epoch, so that an epoch's negatives depend on (seed, epoch) only and a
+     * run resumed from a checkpoint samples what an uninterrupted run would have (exactly so with one thread).
+     */
+    void startEpoch(long seed, int epoch) {
+        SplittableRandom seeds = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (Worker w : workers) {
+            w.random = seeds.split();
+        }
+    }
+
     BucketResult train(Bucket bucket, EdgeBlock edges, Map<String, EmbeddingTable> tables) {
         int size = edges.size();
         if (size == 0) {
@@ -122,7 +133,7 @@ final class HogwildTrainer implements AutoCloseable {
     private final class Worker {
         final ChunkStep step;
         final Chunk chunk;
-        final SplittableRandom random;
+        SplittableRandom random;
         final int[] ownLhs;
         final int[] ownRhs;
 

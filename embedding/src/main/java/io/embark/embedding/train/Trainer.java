@@ -91,9 +91,10 @@ public final class Trainer {
         long runStart = System.nanoTime();
         long runEdges = 0;
         try (HogwildTrainer hogwild = new HogwildTrainer(schema, relations, settings, training.negatives(), training.threads(),
-                training.seed() * 31 + startEpoch)) {
+                training.seed())) {
             for (int epoch = startEpoch; epoch < training.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
+                hogwild.startEpoch(training.seed(), epoch);
                 Random orderRandom = new Random(training.seed() * 1_000_003L + epoch);
                 List<Bucket> order = new ArrayList<>();
                 for (Bucket b : training.bucketOrder().order(schema.lhsPartitions(), schema.rhsPartitions(), orderRandom)) {

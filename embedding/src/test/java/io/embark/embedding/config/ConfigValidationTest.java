@@ -1,0 +1,41 @@
+package io.embark.embedding.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.embark.partitioning.BucketOrder;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Invalid values are refused at construction with the config key and the expected range. */
+class ConfigValidationTest {
+
+    private static String message(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    @Test
+    void messagesNameTheKey() {
+        assertEquals("model.dimension: 0 (expected > 0)",
+                message(() -> ModelConfig.simple(0, OperatorType.NONE, ComparatorType.DOT, false)));
+        assertEquals("model.relation.operator: complex_diagonal needs an even model.dimension, got 5",
+                message(() -> ModelConfig.simple(5, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, false)));
+        assertEquals("training.negatives.chunkSize: 0 (expected > 0)", message(() -> NegativesConfig.pbg(0, 10)));
+        assertEquals("training.epochs: 0 (expected > 0)", message(() -> TrainingConfig.defaults(0, NegativesConfig.pbg(50, 10))));
+        assertEquals("training.threads: 0 (expected > 0)", message(() -> TrainingConfig.defaults(1, NegativesConfig.pbg(50, 10)).withThreads(0)));
+        assertEquals("training.negatives.uniform: 5 with training.negatives.all = true (all-negatives mode ranks against the whole partition; set uniform = 0)",
+                message(() -> new NegativesConfig(50, true, 5, true, true, true)));
+        assertEquals("model.regularization: 0.1 with model.regularizer = none (set model.regularizer = n3, or the coefficient to 0)",
+                message(() -> new ModelConfig(4, Map.of(), ComparatorType.DOT, RelationConfig.of(OperatorType.NONE), Map.of(), false, 1e-3,
+                        Optional.empty(), RegularizerType.NONE, 0.1)));
+    }
+
+    @Test
+    void choicesParseTheirConfigSpellingAndListTheValidOnes() {
+        assertEquals(OperatorType.COMPLEX_DIAGONAL, OperatorType.parse("model.relation.operator", "complex_diagonal"));
+        assertEquals(BucketOrder.INSIDE_OUT, ConfigChoice.parse(BucketOrder.class, "training.bucketOrder", "inside-out"));
+        assertEquals("model.comparator: 'cosine' (expected one of dot, cos, l2, squared_l2)",
+                message(() -> ComparatorType.parse("model.comparator", "cosine")));
+    }
+}

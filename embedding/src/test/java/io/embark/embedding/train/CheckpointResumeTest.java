@@ -1,0 +1,95 @@
+package io.embark.embedding.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embark.embedding.GraphFixture;
+import io.embark.embedding.PlantedGraph;
+import io.embark.embedding.config.ComparatorType;
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.OperatorType;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.eval.TrainedModel;
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EpochStats;
+import io.embark.partitioning.ImportedGraph;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints: resume after a crash equals an uninterrupted run, and an incompatible config is refused by key. */
+class CheckpointResumeTest {
+
+    @TempDir
+    Path tmp;
+    FileSystem fs;
+    ImportedGraph graph;
+    ModelConfig model = ModelConfig.simple(8, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true).withInitScale(0.1);
+    TrainingConfig training = TrainingConfig.defaults(4, NegativesConfig.pbg(20, 10));
+
+    @BeforeEach
+    void graph() throws Exception {
+        fs = GraphFixture.localFs();
+        PlantedGraph planted = new PlantedGraph(60, 6, 2, 2, 0.1, 3);
+        graph = GraphFixture.write(fs, hpath("data"), planted.entityNames, planted.relationNames, 2, planted.splits);
+    }
+
+    private org.apache.hadoop.fs.Path hpath(String name) {
+        return new org.apache.hadoop.fs.Path(tmp.resolve(name).toString());
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun() throws Exception {
+        CheckpointStore straight = new CheckpointStore(fs, hpath("straight"));
+        List<EpochStats> all = Trainer.train(graph, model, training, straight);
+        assertEquals(4, all.size());
+
+        CheckpointStore resumed = new CheckpointStore(fs, hpath("resumed"));
+        Trainer.train(graph, model, training.withEpochs(2), resumed);
+        // a crash during epoch 3 leaves a half-written version behind
+        Path junk = tmp.resolve("resumed").resolve("v00000003._tmp-crashed");
+        Files.createDirectories(junk.resolve("entities"));
+        Files.writeString(junk.resolve("entities").resolve("half.emb"), "partial", StandardCharsets.UTF_8);
+        List<EpochStats> after = Trainer.train(graph, model, training, resumed);
+
+        assertEquals(4, after.size());
+        assertFalse(Files.exists(junk), "the uncommitted version is removed");
+        assertEquals(List.of(3, 4), resumed.latestVersion().map(v -> List.of(v - 1, v)).orElseThrow(), "keeps the newest 2 versions");
+        assertFalse(fs.exists(resumed.versionDir(2)));
+        for (int e = 0; e < 4; e++) {
+            assertEquals(all.get(e).loss(), after.get(e).loss(), 1e-9, "epoch " + (e + 1) + " loss");
+        }
+        TrainedModel a = TrainedModel.latest(straight);
+        TrainedModel b = TrainedModel.latest(resumed);
+        for (int p = 0; p < 2; p++) {
+            assertArrayEquals(a.table("e", p).data(), b.table("e", p).data(), "partition " + p);
+        }
+        assertArrayEquals(a.relations().params(1, 1), b.relations().params(1, 1));
+        assertEquals(4, Files.readAllLines(tmp.resolve("resumed").resolve("stats.jsonl")).size());
+
+        // asking for no more epochs than the checkpoint holds trains nothing
+        assertEquals(4, Trainer.train(graph, model, training, resumed).size());
+        assertEquals(4, resumed.latestVersion().orElseThrow());
+    }
+
+    @Test
+    void incompatibleConfigIsRefusedNamingTheKeys() throws Exception {
+        CheckpointStore store = new CheckpointStore(fs, hpath("ckpt"));
+        Trainer.train(graph, model, training.withEpochs(1), store);
+        ModelConfig other = ModelConfig.simple(6, OperatorType.DIAGONAL, ComparatorType.DOT, true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(graph, other, training, store));
+        assertTrue(e.getMessage().contains("model.dimension: checkpoint 8, now 6"), e.getMessage());
+        assertTrue(e.getMessage().contains("model.relation.operator: checkpoint complex_diagonal, now diagonal"), e.getMessage());
+        // the training section may change between runs (here: the learning rate)
+        assertEquals(2, Trainer.train(graph, model, training.withEpochs(2).withLearningRates(0.05, 0.05), store).size());
+    }
+}
