@@ -1,0 +1,118 @@
+package io.embark.embedding.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.embark.embedding.config.ComparatorType;
+import io.embark.embedding.config.LossType;
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.OperatorType;
+import io.embark.embedding.config.RegularizerType;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.EmbeddingTable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The ND4J-ops step and the BLAS step, written independently, take three steps from the same state on the same chunks
+ * and must agree on the losses and on every updated embedding, accumulator and relation parameter (to float32
+ * rounding: 1e-4 relative). Chunks repeat no entity within a table's rows, where the two steps agree by design.
+ */
+class Nd4jCrossCheckTest {
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, true, 0.01),
+                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, false, 0.0),
+                Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false, 0.0),
+                Arguments.of(OperatorType.LINEAR, ComparatorType.COS, LossType.LOGISTIC, true, 0.0),
+                Arguments.of(OperatorType.AFFINE, ComparatorType.SQUARED_L2, LossType.SOFTMAX, false, 0.01),
+                Arguments.of(OperatorType.DIAGONAL, ComparatorType.DOT, LossType.LOGISTIC, true, 0.01),
+                Arguments.of(OperatorType.NONE, ComparatorType.COS, LossType.RANKING, true, 0.0));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} reciprocal={3} n3={4}")
+    @MethodSource("models")
+    void bothStepsAgree(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal, double n3) {
+        int dim = 6;
+        int rows = 40;
+        ModelConfig model = ModelConfig.simple(dim, op, cmp, reciprocal).withMaxNorm(3.0);
+        if (n3 > 0) {
+            model = model.withRegularizer(RegularizerType.N3, n3);
+        }
+        TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(5, true, 6, true, true, false))
+                .withLoss(loss, 0.5).withLearningRates(0.1, 0.05);
+        StepSettings settings = StepSettings.of(model, training);
+        RelationParameters relA = RelationParameters.create(model, List.of("a", "b", "c"), new int[] {dim, dim, dim});
+        Random random = new Random(op.ordinal() * 7L + cmp.ordinal());
+        for (int r = 0; r < 3; r++) {
+            for (int s = 0; s < relA.slots(); s++) {
+                float[] p = relA.params(r, s);
+                for (int k = 0; k < p.length; k++) {
+                    p[k] += (float) (random.nextGaussian() * 0.2);
+                }
+            }
+        }
+        RelationParameters relB = relA.copy();
+        EmbeddingTable lhsA = EmbeddingTable.random("e", 0, rows, dim, 0.5, new SplittableRandom(1));
+        EmbeddingTable rhsA = EmbeddingTable.random("e", 1, rows, dim, 0.5, new SplittableRandom(2));
+        EmbeddingTable lhsB = lhsA.copy();
+        EmbeddingTable rhsB = rhsA.copy();
+        try (BlasChunkStep blas = new BlasChunkStep(relA, settings, 5, 6, dim);
+             Nd4jChunkStep nd4j = new Nd4jChunkStep(relB, settings)) {
+            for (int step = 0; step < 3; step++) {
+                List<Integer> ids = new ArrayList<>();
+                for (int i = 0; i < rows; i++) {
+                    ids.add(i);
+                }
+                Collections.shuffle(ids, random);
+                List<Integer> ids2 = new ArrayList<>(ids);
+                Collections.shuffle(ids2, random);
+                Chunk a = new Chunk(5, 6);
+                Chunk b = new Chunk(5, 6);
+                int[] ln = new int[6];
+                int[] rn = new int[6];
+                for (int j = 0; j < 6; j++) {
+                    ln[j] = ids.get(5 + j);
+                    rn[j] = ids2.get(5 + j);
+                }
+                for (Chunk c : List.of(a, b)) {
+                    c.lhsTable = c == a ? lhsA : lhsB;
+                    c.rhsTable = c == a ? rhsA : rhsB;
+                    for (int i = 0; i < 5; i++) {
+                        c.add(i % 3, ids.get(i), ids2.get(i), 1f + 0.25f * i);
+                    }
+                    c.negatives(ln.clone(), 6, rn.clone(), 6);
+                }
+                double la = blas.train(a);
+                double lb = nd4j.train(b);
+                assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "step " + step + " loss");
+            }
+        }
+        assertClose("lhs embeddings", lhsA.data(), lhsB.data());
+        assertClose("rhs embeddings", rhsA.data(), rhsB.data());
+        assertClose("lhs accumulators", lhsA.state(), lhsB.state());
+        assertClose("rhs accumulators", rhsA.state(), rhsB.state());
+        for (int r = 0; r < 3; r++) {
+            for (int s = 0; s < relA.slots(); s++) {
+                assertClose("relation " + r + " slot " + s, relA.params(r, s), relB.params(r, s));
+                assertClose("relation " + r + " slot " + s + " accumulators", relA.state(r, s), relB.state(r, s));
+            }
+        }
+    }
+
+    private static void assertClose(String what, float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        for (int k = 0; k < a.length; k++) {
+            assertEquals(a[k], b[k], 1e-4 * Math.max(1, Math.abs(a[k])), what + "[" + k + "]");
+        }
+    }
+}
