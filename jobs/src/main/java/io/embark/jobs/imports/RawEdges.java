@@ -154,16 +154,21 @@ public final class RawEdges {
                 data.weightColumn().map(c -> functions.col(c).cast("float")).orElse(functions.lit(1f)).as("w"),
                 functions.input_file_name().as("f"));
         boolean fail = data.onBadLine() == BadLinePolicy.FAIL;
+        // Plain strings for the closure: DataConfig holds Optionals, which are not serializable.
+        String lhsCol = data.lhsColumn();
+        String relCol = data.relationColumn().orElse("");
+        String rhsCol = data.rhsColumn();
+        String weightCol = data.weightColumn().orElse("");
         JavaRDD<Row> rows = sel.javaRDD().map(r -> {
             String problem = null;
             if (r.isNullAt(0)) {
-                problem = "null lhs in column '" + data.lhsColumn() + "'";
+                problem = "null lhs in column '" + lhsCol + "'";
             } else if (r.isNullAt(1)) {
-                problem = "null relation in column '" + data.relationColumn().orElse("") + "'";
+                problem = "null relation in column '" + relCol + "'";
             } else if (r.isNullAt(2)) {
-                problem = "null rhs in column '" + data.rhsColumn() + "'";
+                problem = "null rhs in column '" + rhsCol + "'";
             } else if (r.isNullAt(3) || !Float.isFinite(r.getFloat(3))) {
-                problem = "missing or non-finite weight in column '" + data.weightColumn().orElse("") + "'";
+                problem = "missing or non-finite weight in column '" + weightCol + "'";
             }
             int[] sides = null;
             if (problem == null) {
