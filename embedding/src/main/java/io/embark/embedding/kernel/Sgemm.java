@@ -34,6 +34,7 @@ final class Sgemm {
     /** One BLAS thread per call: the trainer's parallelism is its HOGWILD threads. */
     private static synchronized void init() {
         if (!initialized) {
+            OpenBlasCoreType.checkEnvironment();
             Nd4j.factory().blas().setMaxThreads(1);
             initialized = true;
         }

@@ -57,7 +57,10 @@ public final class TrainBenchmark {
         FileSystem fs = GraphFixture.localFs();
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(work.resolve("data-p" + partitions).toString());
         long t0 = System.nanoTime();
-        ImportedGraph graph = buildDataset(fs, data, root, partitions);
+        ImportedGraph graph = a.containsKey("generate")
+                ? generated(fs, new org.apache.hadoop.fs.Path(work.resolve("gen-" + a.get("generate") + "-p" + partitions).toString()),
+                        a.get("generate"), partitions)
+                : buildDataset(fs, data, root, partitions);
         System.out.printf("dataset: %,d train edges, %,d entities, %d relations, built in %.1f s%n",
                 graph.manifest().split("train").edges(), graph.manifest().entityTypes().get(0).count(),
                 graph.manifest().relations().size(), (System.nanoTime() - t0) / 1e9);
@@ -93,7 +96,14 @@ public final class TrainBenchmark {
                         .withRegularizer(RegularizerType.N3, Double.parseDouble(a.getOrDefault("n3", "0.0001")));
                 training = TrainingConfig.defaults(epochs, NegativesConfig.pbg(50, Integer.parseInt(a.getOrDefault("uniform", "1000"))));
             }
-            default -> throw new IllegalArgumentException("preset: '" + preset + "' (expected pbg, complex-n3, wn18)");
+            case "dot100" -> {
+                // the second throughput figure: a dot model of dimension 100 with 100 negatives per edge
+                // (50 from the chunk, 50 uniform), operator none, on a generated graph
+                model = ModelConfig.simple(Integer.parseInt(a.getOrDefault("dim", "100")), OperatorType.NONE, ComparatorType.DOT, false)
+                        .withInitScale(1e-3);
+                training = TrainingConfig.defaults(epochs, NegativesConfig.pbg(50, Integer.parseInt(a.getOrDefault("uniform", "50"))));
+            }
+            default -> throw new IllegalArgumentException("preset: '" + preset + "' (expected pbg, complex-n3, wn18, dot100)");
         }
         double lr = Double.parseDouble(a.getOrDefault("lr", "0.1"));
         training = training.withThreads(threads).withLearningRates(lr, lr).withLoss(LossType.SOFTMAX, 0.1);
@@ -114,6 +124,39 @@ public final class TrainBenchmark {
             System.out.printf("RESULT filtered test: %s (eval %.1f s)%n", m, (System.nanoTime() - e0) / 1e9);
         }
         fs.delete(ckpt, true);
+    }
+
+    /**
+     * A generated single-relation graph, {@code generate=NODES:EDGES}: each edge joins a uniformly random node to a
+     * node drawn from a skewed (power 2) distribution, so degrees are uneven as in real graphs. Written once, reused.
+     */
+    static ImportedGraph generated(FileSystem fs, org.apache.hadoop.fs.Path root, String spec, int partitions) throws IOException {
+        if (fs.exists(new org.apache.hadoop.fs.Path(root, "manifest.json"))) {
+            return ImportedGraph.open(fs, root);
+        }
+        String[] f = spec.split(":");
+        int nodes = Integer.parseInt(f[0]);
+        int edges = Integer.parseInt(f[1]);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        List<int[]> train = new ArrayList<>(edges);
+        for (int i = 0; i < edges; i++) {
+            double u = random.nextDouble();
+            train.add(new int[] {random.nextInt(nodes), 0, (int) (u * u * nodes)});
+        }
+        List<String> names = new java.util.AbstractList<>() {
+            @Override
+            public String get(int i) {
+                return "n" + i;
+            }
+
+            @Override
+            public int size() {
+                return nodes;
+            }
+        };
+        Map<String, List<int[]>> splits = new LinkedHashMap<>();
+        splits.put("train", train);
+        return GraphFixture.write(fs, root, names, List.of("link"), partitions, splits);
     }
 
     /** Reads the TSV splits and writes them in Embark's layout (once; reused when the manifest is already there). */
