@@ -1,0 +1,6 @@
+/**
+ * How elements move between ranks: {@link io.embark.allreduce.transport.Transport} (tagged,
+ * order-preserving send and receive, with an optional combine-on-receive), its in-process and TCP
+ * implementations, and the deadlines that bound every wait.
+ */
+package io.embark.allreduce.transport;
