@@ -582,7 +582,7 @@ public final class TcpTransport implements Transport {
     }
 
     /** Called by the I/O thread when a data header arrives: the posted receive, or a new unexpected slot. */
-    private InSlot match(Peer p, long tag, int len) throws IOException {
+    private InSlot match(Peer p, long tag, int len) {
         synchronized (p) {
             if (failure == null) {
                 ArrayDeque<InSlot> q = p.posted.get(tag);
@@ -592,8 +592,12 @@ public final class TcpTransport implements Transport {
                         p.posted.remove(tag);
                     }
                     if (s.expected != len) {
-                        throw new IOException("rank " + p.rank + " sent " + len + " bytes with tag " + tag + " where "
-                                + s.expected + " were expected (ranks called different collectives or options)");
+                        CollectiveException mismatch = new CollectiveException("rank " + rank + ": rank " + p.rank
+                                + " sent " + len + " bytes with tag " + tag + " where " + s.expected
+                                + " were expected (ranks called different collectives or used different options)");
+                        s.arrived.fail(mismatch);
+                        poison(mismatch, -1);
+                        return new InSlot(tag, ByteBuffer.allocate(len), false, false); // read and drop
                     }
                     s.buf.limit(len);
                     return s;
