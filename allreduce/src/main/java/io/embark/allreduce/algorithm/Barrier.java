@@ -22,8 +22,8 @@ public final class Barrier {
         for (int k = 1; k < p; k <<= 1) {
             Request r = ctx.transport().recv(group.ringRank(i - k), ctx.tag(), EMPTY, 0, 0);
             Request s = ctx.transport().send(group.ringRank(i + k), ctx.tag(), EMPTY, 0, 0);
+            r.await(ctx.deadline()); // receive first: a send may complete only once its receiver has taken it
             s.await(ctx.deadline());
-            r.await(ctx.deadline());
         }
     }
 }

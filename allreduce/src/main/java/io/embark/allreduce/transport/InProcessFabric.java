@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * The shared memory that the ranks of one JVM exchange through: one mailbox per destination rank,
- * where a send and the matching receive meet. Whichever of the two arrives second moves the elements
- * straight from the sender's range into the receiver's range, combining on the fly for a
- * reduce-receive, so a message costs exactly one pass over memory and no intermediate buffer.
+ * where a send and the matching receive meet. The receiving thread then moves the elements straight
+ * from the sender's range into its own, combining on the fly for a reduce-receive, so a message costs
+ * exactly one pass over memory and no intermediate buffer.
  *
  * <p>Create one fabric per job (never a static one) and take each rank's {@link InProcessTransport}
  * from it with {@link #transport(int)}.
@@ -25,6 +25,7 @@ public final class InProcessFabric {
     private final InProcessTransport[] transports;
     private final boolean[] closed;
     private volatile CollectiveException failure;
+    private final java.util.Set<Completion> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public InProcessFabric(int size) {
         if (size < 1) {
@@ -118,7 +119,7 @@ public final class InProcessFabric {
                 box.recvs.remove(key);
             }
         }
-        transfer(new PendingSend(source, src, offset, length, done), match, dest, tag);
+        handOver(new PendingSend(source, src, offset, length, done), match, dest, tag);
         return done;
     }
 
@@ -146,8 +147,26 @@ public final class InProcessFabric {
                 box.sends.remove(key);
             }
         }
-        transfer(match, recv, dest, tag);
+        handOver(match, recv, dest, tag);
         return done;
+    }
+
+    /**
+     * A send met its receive. The elements are moved by the receiving thread when it awaits its
+     * request (into its own memory, which keeps the work of a step balanced across ranks: if the
+     * sender moved them, one fast rank could end up doing both directions of an exchange while its
+     * partner idled). Until then the sender's request stays open, and an abort fails it.
+     */
+    private void handOver(PendingSend s, PendingRecv r, int dest, long tag) {
+        inFlight.add(s.done);
+        r.done.thenInAwaiter(() -> {
+            try {
+                transfer(s, r, dest, tag);
+            } finally {
+                inFlight.remove(s.done);
+            }
+        });
+        r.done.complete();
     }
 
     private static void transfer(PendingSend s, PendingRecv r, int dest, long tag) {
@@ -156,8 +175,7 @@ public final class InProcessFabric {
                     + " sent " + s.length + " elements, rank " + dest + " expected " + r.length
                     + " (ranks called different collectives or used different options)");
             s.done.fail(e);
-            r.done.fail(e);
-            return;
+            throw e;
         }
         try {
             if (r.length > 0) {
@@ -169,10 +187,8 @@ public final class InProcessFabric {
             }
         } catch (RuntimeException e) {
             s.done.fail(e);
-            r.done.fail(e);
-            return;
+            throw e;
         }
-        r.done.complete();
         s.done.complete();
     }
 
@@ -204,6 +220,9 @@ public final class InProcessFabric {
             failure = new PeerFailedException("rank " + rank + " aborted: " + cause.getMessage(), cause);
         }
         failWhere(failure, (dest, source) -> true);
+        for (Completion c : inFlight) {
+            c.fail(failure);
+        }
     }
 
     void close(int rank) {

@@ -42,7 +42,7 @@ public final class InProcessTransport implements Transport {
     /** Segments only bound the pipeline here; a large one means fewer hand-offs between threads. */
     @Override
     public int preferredSegmentBytes() {
-        return 4 << 20;
+        return 1 << 30;
     }
 
     @Override

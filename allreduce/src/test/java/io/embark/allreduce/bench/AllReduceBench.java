@@ -1,0 +1,162 @@
+package io.embark.allreduce.bench;
+
+import io.embark.allreduce.AlgorithmChoice;
+import io.embark.allreduce.Communicator;
+import io.embark.allreduce.CommunicatorOptions;
+import io.embark.allreduce.ReduceOp;
+import io.embark.allreduce.transport.InProcessFabric;
+import io.embark.allreduce.transport.TcpTransportConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * All-reduce benchmarks; one result line each, {@code key=value} pairs that later runs can be
+ * compared against. Run through {@code scripts/bench-allreduce.sh}.
+ * <pre>
+ *   tcp      P BYTES ITERS [array|direct] [SEGMENT] [ALGORITHM]   P processes on loopback
+ *   inproc   P BYTES ITERS                                          P threads in this JVM
+ * </pre>
+ * Bus bandwidth is {@code 2(p-1)/p x bytes / median time}, the figure NCCL reports.
+ */
+public final class AllReduceBench {
+    private AllReduceBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        int p = Integer.parseInt(args[1]);
+        long bytes = Long.parseLong(args[2]);
+        int iters = Integer.parseInt(args[3]);
+        if (mode.equals("tcp")) {
+            String kind = args.length > 4 ? args[4] : "array";
+            int segment = args.length > 5 ? Integer.parseInt(args[5]) : 1 << 20;
+            String algo = args.length > 6 ? args[6] : "AUTO";
+            double[] t = tcp(p, bytes, iters, kind, segment, algo);
+            report("allreduce-tcp-" + kind, p, bytes, t, "segment=" + segment + " algorithm=" + algo);
+        } else if (mode.equals("inproc")) {
+            report("allreduce-inproc", p, bytes, inProcess(p, bytes, iters), "");
+        } else {
+            throw new IllegalArgumentException("mode: " + mode + " (expected tcp or inproc)");
+        }
+    }
+
+    static void report(String name, int p, long bytes, double[] times, String extra) {
+        double[] s = times.clone();
+        Arrays.sort(s);
+        double median = s[s.length / 2];
+        double busBw = 2.0 * (p - 1) / p * bytes / median / 1e9;
+        System.out.println(String.format(Locale.ROOT,
+                "RESULT bench=%s p=%d bytes=%d iters=%d median_ms=%.3f min_ms=%.3f busbw_GBps=%.3f algbw_GBps=%.3f %s",
+                name, p, bytes, times.length, median * 1e3, s[0] * 1e3, busBw, bytes / median / 1e9, extra).trim());
+    }
+
+    static double[] tcp(int p, long bytes, int iters, String kind, int segment, String algo) throws Exception {
+        List<Integer> ports = freePorts(p);
+        String secret = HexFormat.of().formatHex(TcpTransportConfig.randomSecret());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String portList = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
+        long heap = Math.max(512, bytes * 4 / (1 << 20) + 256);
+        List<Process> procs = new ArrayList<>();
+        for (int r = 0; r < p; r++) {
+            procs.add(new ProcessBuilder(java, "-Xmx" + heap + "m", "-XX:MaxDirectMemorySize=" + heap + "m",
+                    "-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
+                    String.valueOf(r), portList, secret, String.valueOf(bytes), String.valueOf(iters),
+                    String.valueOf(Math.max(2, iters / 10)), kind, String.valueOf(segment), algo)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        List<CompletableFuture<String>> outs = new ArrayList<>();
+        for (Process pr : procs) {
+            outs.add(CompletableFuture.supplyAsync(() -> readAll(pr)));
+        }
+        double[] times = null;
+        for (int r = 0; r < p; r++) {
+            String out = outs.get(r).get();
+            int rc = procs.get(r).waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("rank " + r + " exited " + rc + ": " + out);
+            }
+            for (String line : out.split("\n")) {
+                if (line.startsWith("TIMES")) {
+                    times = Arrays.stream(line.substring(6).trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+                }
+            }
+        }
+        return times;
+    }
+
+    static double[] inProcess(int p, long bytes, int iters) throws Exception {
+        InProcessFabric fabric = new InProcessFabric(p);
+        int n = (int) (bytes / 4);
+        List<Communicator> cs = new ArrayList<>();
+        for (int r = 0; r < p; r++) {
+            cs.add(Communicator.builder().transport(fabric.transport(r))
+                    .options(CommunicatorOptions.defaults().withAlgorithm(AlgorithmChoice.AUTO)).build());
+        }
+        double[][] times = new double[p][iters];
+        List<Thread> threads = new ArrayList<>();
+        int warmup = Math.max(2, iters / 10);
+        for (int r = 0; r < p; r++) {
+            int rank = r;
+            Thread t = new Thread(() -> {
+                Communicator c = cs.get(rank);
+                float[] data = new float[n];
+                for (int i = -warmup; i < iters; i++) {
+                    c.barrier();
+                    long t0 = System.nanoTime();
+                    c.allReduce(data, ReduceOp.SUM);
+                    if (i >= 0) {
+                        times[rank][i] = (System.nanoTime() - t0) * 1e-9;
+                    }
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        cs.forEach(Communicator::close);
+        double[] slowest = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            for (int r = 0; r < p; r++) {
+                slowest[i] = Math.max(slowest[i], times[r][i]);
+            }
+        }
+        return slowest;
+    }
+
+    static String readAll(Process p) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            return r.lines().collect(Collectors.joining("\n"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                held.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+            }
+            return held.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.embark.allreduce.bench;
+
+import io.embark.allreduce.AlgorithmChoice;
+import io.embark.allreduce.Communicator;
+import io.embark.allreduce.CommunicatorOptions;
+import io.embark.allreduce.DataType;
+import io.embark.allreduce.ReduceOp;
+import io.embark.allreduce.buffer.ElementBuffer;
+import io.embark.allreduce.transport.TcpTransport;
+import io.embark.allreduce.transport.TcpTransportConfig;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One benchmark rank in its own JVM (started by {@link AllReduceBench}). Arguments: rank, ports
+ * (comma-separated), secret hex, bytes, iterations, warm-up iterations, buffer kind ({@code array}:
+ * a float[]; {@code direct}: a direct little-endian ByteBuffer, sent and received without copies),
+ * segment bytes, algorithm. Each timed iteration is preceded by a barrier; the slowest rank's time
+ * counts. Rank 0 prints {@code TIMES t1 t2 ...} in seconds.
+ */
+public final class BenchWorker {
+    private BenchWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rank = Integer.parseInt(args[0]);
+        List<Integer> ports = Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList();
+        byte[] secret = HexFormat.of().parseHex(args[2]);
+        long bytes = Long.parseLong(args[3]);
+        int iters = Integer.parseInt(args[4]);
+        int warmup = Integer.parseInt(args[5]);
+        String kind = args[6];
+        int segment = Integer.parseInt(args[7]);
+        AlgorithmChoice algo = AlgorithmChoice.valueOf(args[8]);
+        int n = (int) (bytes / 4);
+        TcpTransportConfig cfg = TcpTransportConfig.loopback(rank, ports, secret).withSegmentBytes(segment);
+        if (System.getenv("SOCKBUF") != null && !System.getenv("SOCKBUF").isEmpty()) {
+            cfg = cfg.withSocketBufferBytes(Integer.parseInt(System.getenv("SOCKBUF")));
+        }
+        try (Communicator c = Communicator.builder().transport(TcpTransport.connect(cfg))
+                .options(CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(120)).withAlgorithm(algo)).build()) {
+            ElementBuffer data;
+            if (kind.equals("direct")) {
+                ByteBuffer b = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+                data = ElementBuffer.ofBytes(b, DataType.FLOAT32);
+            } else {
+                data = ElementBuffer.of(new float[n]);
+            }
+            double[] times = new double[iters];
+            for (int i = -warmup; i < iters; i++) {
+                c.barrier();
+                long t0 = System.nanoTime();
+                c.allReduce(data, ReduceOp.SUM);
+                double t = (System.nanoTime() - t0) * 1e-9;
+                if (i >= 0) {
+                    times[i] = t;
+                }
+            }
+            c.allReduce(times, ReduceOp.MAX);
+            if (rank == 0) {
+                StringBuilder sb = new StringBuilder("TIMES");
+                for (double t : times) {
+                    sb.append(' ').append(t);
+                }
+                System.out.println(sb);
+            }
+        }
+    }
+}
