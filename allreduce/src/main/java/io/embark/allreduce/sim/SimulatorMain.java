@@ -16,7 +16,27 @@ public final class SimulatorMain {
     private SimulatorMain() {
     }
 
+    /**
+     * No arguments: the tables. {@code predict LEVELS BYTES}, with LEVELS like
+     * {@code 4:60:1.0:1,2:1000:0.125:1} (fan-out : alpha us : GB/s : links per group, innermost first):
+     * one line with each schedule's predicted time and the ring / hierarchical factor.
+     */
     public static void main(String[] args) {
+        if (args.length == 3 && args[0].equals("predict")) {
+            List<LevelSpec> levels = java.util.Arrays.stream(args[1].split(",")).map(l -> {
+                String[] f = l.split(":");
+                return new LevelSpec(Integer.parseInt(f[0]), LinkCost.of(Double.parseDouble(f[1]), Double.parseDouble(f[2])),
+                        Integer.parseInt(f[3]));
+            }).toList();
+            Simulator s = new Simulator(levels);
+            double bytes = Double.parseDouble(args[2]);
+            Map<String, Double> m = s.predict(bytes);
+            System.out.println(String.format(Locale.ROOT,
+                    "PREDICTED flat_ring_ms=%.1f flat_hd_ms=%.1f hierarchical_ms=%.1f factor=%.2f",
+                    m.get("flat ring") * 1e3, m.get("flat halving-doubling") * 1e3, m.get("hierarchical") * 1e3,
+                    m.get("flat ring") / m.get("hierarchical")));
+            return;
+        }
         // inside a host: shared memory/NVLink-class, 5 us, 20 GB/s per rank pair; between hosts: 25 Gbit/s
         // (3.125 GB/s), 10 us, one NIC per host
         LinkCost intra = LinkCost.of(5, 20);

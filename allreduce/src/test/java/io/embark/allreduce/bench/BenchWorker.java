@@ -6,6 +6,7 @@ import io.embark.allreduce.CommunicatorOptions;
 import io.embark.allreduce.DataType;
 import io.embark.allreduce.ReduceOp;
 import io.embark.allreduce.buffer.ElementBuffer;
+import io.embark.allreduce.topology.Topology;
 import io.embark.allreduce.transport.TcpTransport;
 import io.embark.allreduce.transport.TcpTransportConfig;
 
@@ -29,7 +30,10 @@ public final class BenchWorker {
 
     public static void main(String[] args) throws Exception {
         int rank = Integer.parseInt(args[0]);
-        List<Integer> ports = Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList();
+        // "port,port,..." on 127.0.0.1, or "host:port,host:port,..." (the network-emulation script)
+        List<java.net.InetSocketAddress> addrs = Arrays.stream(args[1].split(",")).map(a -> a.contains(":")
+                ? new java.net.InetSocketAddress(a.substring(0, a.lastIndexOf(':')), Integer.parseInt(a.substring(a.lastIndexOf(':') + 1)))
+                : new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(a))).toList();
         byte[] secret = HexFormat.of().parseHex(args[2]);
         long bytes = Long.parseLong(args[3]);
         int iters = Integer.parseInt(args[4]);
@@ -38,11 +42,15 @@ public final class BenchWorker {
         int segment = Integer.parseInt(args[7]);
         AlgorithmChoice algo = AlgorithmChoice.valueOf(args[8]);
         int n = (int) (bytes / 4);
-        TcpTransportConfig cfg = TcpTransportConfig.loopback(rank, ports, secret).withSegmentBytes(segment);
+        // optional 10th argument: a uniform topology such as "4x2" (4 ranks per host, 2 hosts)
+        Topology topology = args.length > 9
+                ? Topology.uniform(Arrays.stream(args[9].split("x")).mapToInt(Integer::parseInt).toArray())
+                : Topology.flat(addrs.size());
+        TcpTransportConfig cfg = TcpTransportConfig.of(rank, addrs, secret).withSegmentBytes(segment);
         if (System.getenv("SOCKBUF") != null && !System.getenv("SOCKBUF").isEmpty()) {
             cfg = cfg.withSocketBufferBytes(Integer.parseInt(System.getenv("SOCKBUF")));
         }
-        try (Communicator c = Communicator.builder().transport(TcpTransport.connect(cfg))
+        try (Communicator c = Communicator.builder().transport(TcpTransport.connect(cfg)).topology(topology)
                 .options(CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(120)).withAlgorithm(algo)).build()) {
             ElementBuffer data;
             if (kind.equals("direct")) {
