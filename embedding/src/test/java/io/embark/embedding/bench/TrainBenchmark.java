@@ -55,7 +55,7 @@ public final class TrainBenchmark {
         boolean eval = Boolean.parseBoolean(a.getOrDefault("eval", "false"));
 
         FileSystem fs = GraphFixture.localFs();
-        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(work.resolve("data-p" + partitions).toString());
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(work.resolve(data.getFileName() + "-p" + partitions).toString());
         long t0 = System.nanoTime();
         ImportedGraph graph = a.containsKey("generate")
                 ? generated(fs, new org.apache.hadoop.fs.Path(work.resolve("gen-" + a.get("generate") + "-p" + partitions).toString()),
