@@ -7,6 +7,8 @@ import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.generate.GenerateJob;
 import io.embark.jobs.imports.BadInputException;
 import io.embark.jobs.imports.ImportJob;
+import io.embark.jobs.train.EvalJob;
+import io.embark.jobs.train.TrainJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +17,14 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code embark <command> --config FILE [--set key=value ...]}.
  *
- * <p>Commands: {@code generate} (synthetic edge files), {@code import} (edge files to a partitioned dataset), and
+ * <p>Commands: {@code generate} (synthetic edge files), {@code import} (edge files to a partitioned dataset),
+ * {@code train} (checkpointed embeddings), {@code eval} (filtered link-prediction metrics), and
  * {@code pipeline} (every stage listed in {@code pipeline.stages}, in order, in one Spark session).
  */
 public final class Main {
 
-    static final List<String> COMMANDS = List.of("generate", "import", "pipeline");
+    static final List<String> COMMANDS = List.of("generate", "import", "train", "eval", "pipeline");
+    static final List<String> STAGES = COMMANDS.subList(0, 4);
 
     private Main() {
     }
@@ -79,17 +83,16 @@ public final class Main {
             throw new UsageException("--config FILE is required");
         }
         ConfigReader reader = ConfigLoader.load(config, sets);
-        List<String> listed = reader.list("pipeline.stages");
-        List<String> stages = command.equals("pipeline") ? listed : List.of(command);
+        JobConfig job = JobConfig.read(reader);
+        List<String> stages = command.equals("pipeline") ? job.stages() : List.of(command);
         if (stages.isEmpty()) {
-            throw new ConfigException("pipeline.stages: missing (expected a list of stages from " + COMMANDS.subList(0, 2) + ")");
+            throw new ConfigException("pipeline.stages: missing (expected a list of stages from " + STAGES + ")");
         }
         for (String s : stages) {
-            if (!COMMANDS.subList(0, 2).contains(s)) {
-                throw new ConfigException("pipeline.stages: unknown stage '" + s + "' (expected one of " + COMMANDS.subList(0, 2) + ")");
+            if (!STAGES.contains(s)) {
+                throw new ConfigException("pipeline.stages: unknown stage '" + s + "' (expected one of " + STAGES + ")");
             }
         }
-        JobConfig job = JobConfig.read(reader);
         SparkSession spark = SparkSessions.start(String.join("+", stages), job);
         try {
             for (String stage : stages) {
@@ -104,6 +107,8 @@ public final class Main {
         switch (stage) {
             case "generate" -> GenerateJob.run(spark, job.generate());
             case "import" -> ImportJob.run(spark, job);
+            case "train" -> TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
+            case "eval" -> EvalJob.run(spark.sparkContext().hadoopConfiguration(), job);
             default -> throw new IllegalStateException(stage);
         }
     }

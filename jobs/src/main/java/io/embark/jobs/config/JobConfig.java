@@ -1,5 +1,8 @@
 package io.embark.jobs.config;
 
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.TrainingConfig;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,27 +11,35 @@ import java.util.Optional;
  * reported whichever command runs.
  *
  * @param workspace where the stages keep their outputs: {@code WORKSPACE/graph} is the imported dataset
+ * @param stages    the stages {@code embark pipeline} runs ({@code pipeline.stages})
  * @param data      edge inputs (absent when the config only generates)
  * @param graph     schema
  * @param importing import options
  * @param generate  synthetic graph options
+ * @param model     the embedding model (operators, comparator, dimension, regularization)
+ * @param training  the optimizer, negatives, epochs and threads
+ * @param eval      link-prediction evaluation
  * @param spark     Spark properties given in the config ({@code spark.*} keys)
  * @param asStrings the flat config, stored in manifests and checkpoints
  */
 public record JobConfig(
         String workspace,
+        List<String> stages,
         Optional<DataConfig> data,
         GraphConfig graph,
         ImportConfig importing,
         GenerateConfig generate,
+        ModelConfig model,
+        TrainingConfig training,
+        EvalConfig eval,
         Map<String, String> spark,
         Map<String, String> asStrings) {
 
     public static JobConfig read(ConfigReader c) {
         String workspace = c.string("workspace", "work");
         Optional<DataConfig> data = DataConfig.read(c);
-        JobConfig job = new JobConfig(workspace, data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c),
-                c.sparkProperties(), c.asStrings());
+        JobConfig job = new JobConfig(workspace, c.list("pipeline.stages"), data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c),
+                ModelSection.read(c), TrainingSection.read(c), EvalConfig.read(c), c.sparkProperties(), c.asStrings());
         c.finish();
         return job;
     }
@@ -36,6 +47,11 @@ public record JobConfig(
     /** The data section, or an error saying the command needs it. */
     public DataConfig requireData(String command) {
         return data.orElseThrow(() -> new ConfigException("data.train: missing (the " + command + " command needs the edge inputs)"));
+    }
+
+    /** Where train writes versioned checkpoints. */
+    public String checkpointDir() {
+        return workspace + "/checkpoints";
     }
 
     /** The imported dataset's directory. */

@@ -20,14 +20,18 @@ class ConfigReferenceTest {
                 data.train = x
                 graph.entities.user.partitions = 2
                 graph.relations { dynamic = false, types.follows { lhs = user, rhs = user } }
+                model.typeDimensions.user = 8
+                model.relations.follows.operator = translation
+                model.maxNorm = 1
                 """, "t", List.of());
         JobConfig.read(r);
         GraphConfig.read(ConfigLoader.fromText("graph.relations.dynamic = true", "t", List.of()));
-        r.list("pipeline.stages");
         Set<String> code = new TreeSet<>();
         for (String k : r.knownKeys()) {
             code.add(k.replaceAll("^graph\\.entities\\.[^.]+\\.", "graph.entities.<type>.")
-                    .replaceAll("^graph\\.relations\\.types\\.[^.]+\\.", "graph.relations.types.<relation>."));
+                    .replaceAll("^graph\\.relations\\.types\\.[^.]+\\.", "graph.relations.types.<relation>.")
+                    .replaceAll("^model\\.typeDimensions\\.[^.]+$", "model.typeDimensions.<type>")
+                    .replaceAll("^model\\.relations\\.[^.]+\\.", "model.relations.<relation>."));
         }
         code.add("graph.relations.lhs");
         code.add("graph.relations.rhs");

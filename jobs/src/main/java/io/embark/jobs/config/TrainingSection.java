@@ -1,0 +1,39 @@
+package io.embark.jobs.config;
+
+import io.embark.embedding.config.LossType;
+import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.partitioning.BucketOrder;
+
+/** Section {@code training}: maps the config keys onto the embedding module's {@link TrainingConfig}. */
+final class TrainingSection {
+
+    private TrainingSection() {
+    }
+
+    static TrainingConfig read(ConfigReader c) {
+        try {
+            NegativesConfig negatives = new NegativesConfig(
+                    c.integer("training.negatives.chunkSize", 50, 1, 1 << 20),
+                    c.bool("training.negatives.batch", true),
+                    c.integer("training.negatives.uniform", 50, 0, 1 << 20),
+                    c.bool("training.negatives.lhs", true),
+                    c.bool("training.negatives.rhs", true),
+                    c.bool("training.negatives.all", false));
+            double lr = c.doubleValue("training.learningRate", 0.1, Double.MIN_VALUE, Double.MAX_VALUE);
+            return new TrainingConfig(
+                    c.integer("training.epochs", 10, 1, 1 << 20),
+                    c.choice("training.loss", LossType.class, LossType.RANKING),
+                    c.doubleValue("training.margin", 0.1, 0, Double.MAX_VALUE),
+                    negatives,
+                    lr,
+                    c.doubleValue("training.relationLearningRate", lr, 0, Double.MAX_VALUE),
+                    c.integer("training.threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                    c.choice("training.bucketOrder", BucketOrder.class, BucketOrder.INSIDE_OUT),
+                    c.longValue("training.seed", 0, Long.MIN_VALUE, Long.MAX_VALUE),
+                    c.integer("training.keepCheckpoints", 2, 1, 1000));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+}

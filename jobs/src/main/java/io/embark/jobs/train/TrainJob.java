@@ -1,0 +1,39 @@
+package io.embark.jobs.train;
+
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EpochStats;
+import io.embark.embedding.train.Trainer;
+import io.embark.jobs.config.JobConfig;
+import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code train} command: trains the configured model over {@code WORKSPACE/graph}, bucket by bucket, committing
+ * a checkpoint per epoch under {@code WORKSPACE/checkpoints}; a rerun resumes from the newest complete checkpoint.
+ */
+public final class TrainJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    private TrainJob() {
+    }
+
+    public static List<EpochStats> run(Configuration conf, JobConfig job) throws IOException {
+        Path graphDir = new Path(job.graphDir());
+        ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
+        Path ckpt = new Path(job.checkpointDir());
+        CheckpointStore store = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
+        List<EpochStats> stats = Trainer.train(graph, job.model(), job.training(), store);
+        if (!stats.isEmpty()) {
+            EpochStats last = stats.get(stats.size() - 1);
+            LOG.info("train: {} epoch(s) in {}; last epoch: loss {}, {} edges/s", stats.size(), ckpt,
+                    String.format("%.4f", last.loss()), String.format("%,.0f", last.edgesPerSecond()));
+        }
+        return stats;
+    }
+}
