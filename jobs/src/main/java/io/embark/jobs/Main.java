@@ -4,10 +4,10 @@ import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.ConfigReader;
 import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.eval.EvalJob;
 import io.embark.jobs.generate.GenerateJob;
 import io.embark.jobs.imports.BadInputException;
 import io.embark.jobs.imports.ImportJob;
-import io.embark.jobs.train.EvalJob;
 import io.embark.jobs.train.TrainJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,7 +108,7 @@ public final class Main {
             case "generate" -> GenerateJob.run(spark, job.generate());
             case "import" -> ImportJob.run(spark, job);
             case "train" -> TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
-            case "eval" -> EvalJob.run(spark.sparkContext().hadoopConfiguration(), job);
+            case "eval" -> EvalJob.run(spark, job);
             default -> throw new IllegalStateException(stage);
         }
     }

@@ -45,5 +45,11 @@ class PipelineTest {
         assertTrue(mrr > 0.04, "filtered MRR " + mrr + " should be at least 10x chance (0.004)");
         assertEquals(Boolean.TRUE, m.get("filtered"));
         assertTrue(((Number) m.get("count")).longValue() > 2000, "both sides of every test edge ranked: " + m.get("count"));
+        for (String key : List.of("mean_rank", "hits_at_1", "hits_at_3", "hits_at_10", "hits_at_50", "auc")) {
+            assertTrue(m.get(key) instanceof Number, key + " in " + m.keySet());
+        }
+        assertTrue(((Number) m.get("auc")).doubleValue() > 0.8, "AUC far above chance (0.5): " + m.get("auc"));
+        Map<?, ?> raw = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) m.get("breakdown")).get("raw")).get("both");
+        assertTrue(((Number) raw.get("mrr")).doubleValue() <= mrr, "raw MRR " + raw.get("mrr") + " never above the filtered one");
     }
 }
