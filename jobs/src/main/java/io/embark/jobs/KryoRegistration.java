@@ -1,6 +1,7 @@
 package io.embark.jobs;
 
 import com.esotericsoftware.kryo.Kryo;
+import io.embark.jobs.export.ExportJob;
 import io.embark.jobs.imports.TaskReport;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -14,6 +15,9 @@ public final class KryoRegistration implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
         for (Class<?> c : TaskReport.kryoClasses()) {
+            kryo.register(c);
+        }
+        for (Class<?> c : ExportJob.kryoClasses()) {
             kryo.register(c);
         }
         kryo.register(java.util.ArrayList.class);

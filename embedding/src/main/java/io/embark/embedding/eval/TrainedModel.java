@@ -41,10 +41,19 @@ public final class TrainedModel {
         this.comparator = Comparator.of(ComparatorType.parse("model.comparator", info.config().get("model.comparator")));
     }
 
+    /** There is no committed checkpoint of the version asked for (or none at all). */
+    public static final class MissingCheckpointException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MissingCheckpointException(String message) {
+            super(message);
+        }
+    }
+
     /** Opens the newest committed checkpoint. */
     public static TrainedModel latest(CheckpointStore store) throws IOException {
         return new TrainedModel(store, store.latestVersion()
-                .orElseThrow(() -> new IOException("no committed checkpoint under " + store.root() + " (run `embark train` first)")));
+                .orElseThrow(() -> new MissingCheckpointException("no committed checkpoint under " + store.root() + " (run `embark train` first)")));
     }
 
     public static TrainedModel version(CheckpointStore store, int version) throws IOException {
@@ -60,7 +69,7 @@ public final class TrainedModel {
             return latest(store);
         }
         if (!store.fileSystem().exists(new Path(store.versionDir(version.get()), CheckpointStore.INFO))) {
-            throw new IOException(key + ": " + version.get() + " (no committed checkpoint " + store.versionDir(version.get())
+            throw new MissingCheckpointException(key + ": " + version.get() + " (no committed checkpoint " + store.versionDir(version.get())
                     + "; expected latest or one of " + committedVersions(store) + ")");
         }
         return new TrainedModel(store, version.get());

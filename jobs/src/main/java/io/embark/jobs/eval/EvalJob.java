@@ -44,7 +44,7 @@ public final class EvalJob {
         FileSystem fs = ckpt.getFileSystem(conf);
         CheckpointStore store = new CheckpointStore(fs, ckpt);
         EvalConfig eval = job.eval();
-        TrainedModel model = TrainedModel.open(store, eval.version(), "eval.version");
+        TrainedModel model = Checkpoints.open(store, eval.version(), "eval.version");
         if (!graph.hasSplit(eval.split())) {
             throw new IOException("eval.split: the dataset in " + graphDir + " has no split '" + eval.split()
                     + "' (it has " + graph.manifest().splits().keySet() + "; set data." + eval.split() + " and re-import)");
