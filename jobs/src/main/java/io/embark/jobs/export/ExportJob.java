@@ -114,7 +114,8 @@ public final class ExportJob {
         }
         long entities = graph.manifest().entityTypes().stream().mapToLong(ImportManifest.EntityTypeInfo::count).sum();
         LOG.info("export: checkpoint v{} ({} entities, {} relations) written as {} to {}", String.format("%08d", model.version()),
-                String.format("%,d", entities), model.relations().count(), export.formats(), out);
+                String.format("%,d", entities), model.relations().count(),
+                export.formats().stream().map(ConfigChoice::spelling).sorted().toList(), out);
         return out;
     }
 
