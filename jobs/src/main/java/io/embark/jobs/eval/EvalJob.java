@@ -8,7 +8,6 @@ import io.embark.embedding.storage.CheckpointStore;
 import io.embark.jobs.AtomicFile;
 import io.embark.jobs.config.EvalConfig;
 import io.embark.jobs.config.JobConfig;
-import io.embark.jobs.imports.HadoopConf;
 import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class EvalJob {
         int relations = graph.manifest().relations().size();
         RankingTotals totals = new RankingTotals(relations);
         if (!slices.isEmpty()) {
-            RankSlices task = new RankSlices(HadoopConf.of(conf), graphDir.toString(), ckpt.toString(), model.version(), options);
+            RankSlices task = new RankSlices(TaskInputs.of(conf, job, model.version()), options);
             for (double[] part : jsc.parallelize(slices, slices.size()).mapPartitions(task).collect()) {
                 totals.merge(RankingTotals.of(relations, part));
             }

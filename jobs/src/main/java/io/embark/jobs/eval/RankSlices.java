@@ -3,15 +3,9 @@ package io.embark.jobs.eval;
 import io.embark.embedding.eval.EvalSlice;
 import io.embark.embedding.eval.RankingOptions;
 import io.embark.embedding.eval.RankingTask;
-import io.embark.embedding.eval.TrainedModel;
-import io.embark.embedding.storage.CheckpointStore;
-import io.embark.jobs.imports.HadoopConf;
 import io.embark.partitioning.Bucket;
-import io.embark.partitioning.ImportedGraph;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 
 /**
@@ -23,17 +17,11 @@ final class RankSlices implements FlatMapFunction<Iterator<long[]>, double[]> {
 
     private static final long serialVersionUID = 1L;
 
-    private final HadoopConf conf;
-    private final String graphDir;
-    private final String checkpointDir;
-    private final int version;
+    private final TaskInputs inputs;
     private final RankingOptions options;
 
-    RankSlices(HadoopConf conf, String graphDir, String checkpointDir, int version, RankingOptions options) {
-        this.conf = conf;
-        this.graphDir = graphDir;
-        this.checkpointDir = checkpointDir;
-        this.version = version;
+    RankSlices(TaskInputs inputs, RankingOptions options) {
+        this.inputs = inputs;
         this.options = options;
     }
 
@@ -46,12 +34,7 @@ final class RankSlices implements FlatMapFunction<Iterator<long[]>, double[]> {
         if (!slices.hasNext()) {
             return List.<double[]>of().iterator();
         }
-        Configuration c = conf.get();
-        Path g = new Path(graphDir);
-        Path ckpt = new Path(checkpointDir);
-        ImportedGraph graph = ImportedGraph.open(g.getFileSystem(c), g);
-        TrainedModel model = TrainedModel.version(new CheckpointStore(ckpt.getFileSystem(c), ckpt), version);
-        RankingTask task = new RankingTask(graph, model, options);
+        RankingTask task = new RankingTask(inputs.graph(), inputs.model(), options);
         double[] sums = null;
         while (slices.hasNext()) {
             long[] s = slices.next();

@@ -11,7 +11,7 @@ import io.embark.jobs.config.ExportConfig;
 import io.embark.jobs.config.ExportFormat;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.eval.Checkpoints;
-import io.embark.jobs.imports.HadoopConf;
+import io.embark.jobs.eval.TaskInputs;
 import io.embark.partitioning.AtomicDirectory;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.ImportedGraph;
@@ -94,7 +94,7 @@ public final class ExportJob {
                     parts.add(new int[] {t, p});
                 }
             }
-            PartitionSource source = new PartitionSource(HadoopConf.of(conf), graphDir.toString(), ckpt.toString(), model.version(), typeNames);
+            PartitionSource source = new PartitionSource(TaskInputs.of(conf, job, model.version()), typeNames);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             if (export.formats().contains(ExportFormat.TSV)) {
                 jsc.parallelize(parts, parts.size()).mapPartitions(new TsvPartitionWriter(source, new Path(dir.path(), "entities").toString()))
