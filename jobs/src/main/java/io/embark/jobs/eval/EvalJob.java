@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code eval.split}, as a Spark job. The split's edges are cut into slices ({@link EvalSlice}), one Spark task per
  * slice; each task opens the dataset and the checkpoint itself and ranks both sides of its edges, raw and filtered by
  * the true edges of {@code eval.filter}; the driver adds up the tasks' sums. It prints a table and writes
- * {@code metrics.json} ({@link EvalMetrics}) into the evaluated checkpoint's directory, atomically.
+ * {@code metrics.json} ({@link EvalMetrics}) into the evaluated checkpoint's directory, atomically, and appends its
+ * summary to {@link EvalHistory}.
  */
 public final class EvalJob {
 
@@ -65,6 +66,7 @@ public final class EvalJob {
         EvalMetrics metrics = new EvalMetrics(graph, eval, model.version(), totals, seconds);
         Path out = new Path(store.versionDir(model.version()), METRICS);
         AtomicFile.write(fs, out, metrics.json());
+        EvalHistory.append(fs, store.root(), EvalHistory.entry(metrics.asMap(), model.info().epochs()));
         for (String line : metrics.table().split("\n")) {
             LOG.info(line);
         }

@@ -1,6 +1,5 @@
 package io.embark.jobs.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
@@ -8,12 +7,11 @@ import io.embark.embedding.storage.EpochStats;
 import io.embark.jobs.AtomicFile;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.eval.Checkpoints;
-import io.embark.jobs.eval.EvalJob;
+import io.embark.jobs.eval.EvalHistory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -25,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code report} command: {@code WORKSPACE/checkpoints/report.html}, one self-contained page (inline SVG, no
  * scripts, nothing fetched) with the training curves of the newest checkpoint: loss and edges/s per epoch from its
- * stats, and the MRR of every kept checkpoint version that {@code eval} wrote a {@code metrics.json} for, plotted at
- * that version's epoch count; then the newest metrics and the model's config.
+ * stats, and the MRR of every eval run recorded in {@link EvalHistory} (those comparable with the newest: same split,
+ * filtering and candidates), plotted at the evaluated checkpoint's epoch count; then the newest metrics, the epochs
+ * and the model's config.
  */
 public final class ReportJob {
 
@@ -36,33 +35,25 @@ public final class ReportJob {
     private ReportJob() {
     }
 
-    /** One evaluated checkpoint: its epoch count and metrics.json. */
-    record Evaluated(int version, int epochs, Map<String, Object> metrics) {
-    }
-
     public static Path run(Configuration conf, JobConfig job) throws IOException {
         CheckpointStore store = Checkpoints.store(conf, job);
         TrainedModel latest = Checkpoints.open(store, Optional.empty(), "report");
         FileSystem fs = store.fileSystem();
-        List<Evaluated> evaluated = new ArrayList<>();
-        for (int v : TrainedModel.committedVersions(store)) {
-            Path metrics = new Path(store.versionDir(v), EvalJob.METRICS);
-            if (fs.exists(metrics)) {
-                try (InputStream in = fs.open(metrics)) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> m = new ObjectMapper().readValue(in, Map.class);
-                    evaluated.add(new Evaluated(v, store.info(v).epochs(), m));
-                }
-            }
-        }
+        List<Map<String, Object>> evaluated = EvalHistory.read(fs, store.root());
         String html = html(latest.info(), evaluated);
         Path out = new Path(store.root(), REPORT);
         AtomicFile.write(fs, out, html);
-        LOG.info("report: {} epoch(s), {} evaluated checkpoint(s), written to {}", latest.info().epochs(), evaluated.size(), out);
+        LOG.info("report: {} epoch(s), {} eval run(s), written to {}", latest.info().epochs(), evaluated.size(), out);
         return out;
     }
 
-    static String html(CheckpointInfo info, List<Evaluated> evaluated) {
+    /** Runs whose MRR can share a curve: same split, filtering and candidates. */
+    private static boolean comparable(Map<String, Object> a, Map<String, Object> b) {
+        return Objects.equals(a.get("split"), b.get("split")) && Objects.equals(a.get("filtered"), b.get("filtered"))
+                && Objects.equals(a.get("candidates"), b.get("candidates"));
+    }
+
+    static String html(CheckpointInfo info, List<Map<String, Object>> history) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Embark training report</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:24px;max-width:900px}table{border-collapse:collapse}")
@@ -86,23 +77,25 @@ public final class ReportJob {
             sb.append(SvgChart.line("Loss per epoch (mean per edge)", "epoch", "loss", epochs, loss));
             sb.append(SvgChart.line("Training speed", "epoch", "edges / s", epochs, speed));
         }
-        if (!evaluated.isEmpty()) {
-            double[] x = new double[evaluated.size()];
-            double[] mrr = new double[evaluated.size()];
-            for (int i = 0; i < evaluated.size(); i++) {
-                x[i] = evaluated.get(i).epochs();
-                mrr[i] = ((Number) evaluated.get(i).metrics().get("mrr")).doubleValue();
+        if (!history.isEmpty()) {
+            Map<String, Object> last = history.get(history.size() - 1);
+            List<Map<String, Object>> same = history.stream().filter(e -> comparable(e, last)).toList();
+            double[] x = new double[same.size()];
+            double[] mrr = new double[same.size()];
+            for (int i = 0; i < same.size(); i++) {
+                x[i] = ((Number) same.get(i).get("epochs")).doubleValue();
+                mrr[i] = ((Number) same.get(i).get("mrr")).doubleValue();
             }
-            Map<String, Object> last = evaluated.get(evaluated.size() - 1).metrics();
             String kind = Boolean.TRUE.equals(last.get("filtered")) ? "filtered" : "raw";
-            sb.append(SvgChart.line("MRR (" + kind + ", " + last.get("split") + ") per evaluated checkpoint", "epoch", "MRR", x, mrr));
+            sb.append(SvgChart.line("MRR (" + kind + ", " + last.get("split") + ", " + last.get("candidates") + " candidates) per eval run",
+                    "epoch", "MRR", x, mrr));
             sb.append("<h2>Newest metrics</h2>\n<table><tr>");
             List<String> keys = List.of("mrr", "mean_rank", "hits_at_1", "hits_at_3", "hits_at_10", "hits_at_50", "auc", "count");
             sb.append("<th>checkpoint</th>");
             for (String k : keys) {
                 sb.append("<th>").append(k).append("</th>");
             }
-            sb.append("</tr>\n<tr>").append(String.format("<td>v%08d</td>", evaluated.get(evaluated.size() - 1).version()));
+            sb.append("</tr>\n<tr>").append(String.format("<td>v%08d</td>", ((Number) last.get("checkpoint_version")).intValue()));
             for (String k : keys) {
                 Object v = last.get(k);
                 sb.append("<td>").append(v instanceof Double d ? String.format("%.4f", d) : Html.escape(String.valueOf(v))).append("</td>");
