@@ -54,6 +54,7 @@ class HandComputedRankingTest {
     Path tmp;
 
     private LinkPrediction eval;
+    private Neighbors neighbors;
 
     @BeforeEach
     void writeGraphAndModel() throws Exception {
@@ -72,6 +73,7 @@ class HandComputedRankingTest {
         CheckpointStore store = CheckpointFixture.write(fs, new org.apache.hadoop.fs.Path(tmp.resolve("ckpt").toString()), 1,
                 model, relations, List.of(table), List.of());
         eval = new LinkPrediction(graph, TrainedModel.latest(store));
+        neighbors = new Neighbors(graph, TrainedModel.latest(store));
     }
 
     @Test
@@ -116,5 +118,22 @@ class HandComputedRankingTest {
         RankingTotals t = eval.rank(new RankingOptions("test", List.of(), new Candidates.All()), 1);
         assertEquals(2, t.overall(false).count());
         assertEquals(2.0, t.overall(false).meanRank(), EPS);
+    }
+
+    @Test
+    void neighbors_answer_from_the_same_scores() throws Exception {
+        // tails of (e2, r1, ?): q = (1,2)*e2 = (1,2), scores e0 1, e1 2, e2 3, e3 1 (the table above, row C rhs)
+        List<Neighbors.Neighbor> tails = neighbors.tails("e2", "r1", 2);
+        assertEquals(List.of("e2", "e1"), tails.stream().map(Neighbors.Neighbor::name).toList());
+        assertEquals(3f, tails.get(0).score());
+        // heads of (?, r1, e2): the adjoint of a diagonal is itself, so the same scores
+        assertEquals(List.of("e2", "e1"), neighbors.heads("e2", "r1", 2).stream().map(Neighbors.Neighbor::name).toList());
+        // cosine: e3 = e0 exactly (1), then e2 (1/sqrt 2), then e1 (0); e0 itself is left out
+        List<Neighbors.Neighbor> similar = neighbors.similar("e", "e0", 3);
+        assertEquals(List.of("e3", "e2", "e1"), similar.stream().map(Neighbors.Neighbor::name).toList());
+        assertEquals(1 / Math.sqrt(2), similar.get(1).score(), 1e-6);
+        Neighbors.UnknownName e = org.junit.jupiter.api.Assertions.assertThrows(Neighbors.UnknownName.class,
+                () -> neighbors.tails("e9", "r1", 1));
+        assertEquals("entity", e.field());
     }
 }
