@@ -107,43 +107,7 @@ public final class RankingTask {
                     }
                 }
                 for (int q = 0; q < count; q++) {
-                    int i = group.get(from + q);
-                    int r = edges.relation(i);
-                    long target = edges.entity(predicted, i);
-                    int tp = PartitionAssignment.partition(target, parts);
-                    float pos = scores[tp][q * tables[tp].rows() + PartitionAssignment.offset(target, parts)];
-                    long greater = 0;
-                    long equal = 0;
-                    for (int p = 0; p < parts; p++) {
-                        int rows = tables[p].rows();
-                        float[] s = scores[p];
-                        for (int j = q * rows, end = j + rows; j < end; j++) {
-                            if (s[j] > pos) {
-                                greater++;
-                            } else if (s[j] == pos) {
-                                equal++;
-                            }
-                        }
-                    }
-                    equal--; // the positive itself
-                    long negatives = entities - 1;
-                    totals.add(false, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives);
-                    if (options.filtered()) {
-                        for (long other : truths.truths(predicted, r, edges.entity(predicted.other(), i))) {
-                            if (other == target) {
-                                continue;
-                            }
-                            int op = PartitionAssignment.partition(other, parts);
-                            float s = scores[op][q * tables[op].rows() + PartitionAssignment.offset(other, parts)];
-                            if (s > pos) {
-                                greater--;
-                            } else if (s == pos) {
-                                equal--;
-                            }
-                            negatives--;
-                        }
-                        totals.add(true, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives);
-                    }
+                    rankOne(edges, group.get(from + q), predicted, truths, new BatchScores(scores, tables, q), entities, totals);
                 }
             }
         } finally {
@@ -153,6 +117,56 @@ public final class RankingTask {
                 }
             }
         }
+    }
+
+    /** Row q of a batch's score matrices, one per partition of the candidate type: the scores of one query. */
+    private record BatchScores(float[][] scores, EmbeddingTable[] tables, int q) {
+
+        float of(long entity) {
+            int parts = tables.length;
+            int p = PartitionAssignment.partition(entity, parts);
+            return scores[p][q * tables[p].rows() + PartitionAssignment.offset(entity, parts)];
+        }
+    }
+
+    /** Ranks the hidden side of edge i among all {@code entities} candidates, raw and (if asked) filtered. */
+    private void rankOne(SliceEdges edges, int i, Side predicted, TrueEdges truths, BatchScores row, long entities,
+                         RankingTotals totals) {
+        int r = edges.relation(i);
+        long target = edges.entity(predicted, i);
+        float pos = row.of(target);
+        long greater = 0;
+        long equal = 0;
+        for (int p = 0; p < row.tables().length; p++) {
+            int rows = row.tables()[p].rows();
+            float[] s = row.scores()[p];
+            for (int j = row.q() * rows, end = j + rows; j < end; j++) {
+                if (s[j] > pos) {
+                    greater++;
+                } else if (s[j] == pos) {
+                    equal++;
+                }
+            }
+        }
+        equal--; // the positive itself
+        long negatives = entities - 1;
+        totals.add(false, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives);
+        if (!options.filtered()) {
+            return;
+        }
+        for (long other : truths.truths(predicted, r, edges.entity(predicted.other(), i))) {
+            if (other == target) {
+                continue;
+            }
+            float s = row.of(other);
+            if (s > pos) {
+                greater--;
+            } else if (s == pos) {
+                equal--;
+            }
+            negatives--;
+        }
+        totals.add(true, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives);
     }
 
     private void rankSampled(SliceEdges edges, List<Integer> group, String type, Side predicted, TrueEdges truths,
