@@ -7,6 +7,7 @@ import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.generate.GenerateJob;
 import io.embark.jobs.imports.BadInputException;
 import io.embark.jobs.imports.ImportJob;
+import io.embark.jobs.train.DistributedTrainJob;
 import io.embark.jobs.train.EvalJob;
 import io.embark.jobs.train.TrainJob;
 import java.nio.file.Path;
@@ -107,7 +108,13 @@ public final class Main {
         switch (stage) {
             case "generate" -> GenerateJob.run(spark, job.generate());
             case "import" -> ImportJob.run(spark, job);
-            case "train" -> TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
+            case "train" -> {
+                if (job.distributed().isPresent()) {
+                    DistributedTrainJob.run(spark, job);
+                } else {
+                    TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
+                }
+            }
             case "eval" -> EvalJob.run(spark.sparkContext().hadoopConfiguration(), job);
             default -> throw new IllegalStateException(stage);
         }
