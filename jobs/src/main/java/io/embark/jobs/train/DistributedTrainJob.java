@@ -82,6 +82,10 @@ public final class DistributedTrainJob {
                 }
                 rs.add(TrainTask.fromArray(a));
             }
+            if (attempt > 0) {
+                LOG.warn("epoch {} completed on stage attempt {}: the earlier attempt(s) failed (a worker or executor was "
+                        + "lost) and everything they wrote was discarded", epoch + 1, attempt);
+            }
             return new DistributedTrainer.EpochRun(DistributedTrainer.attemptDir(versionDir, attempt), rs);
         };
         List<EpochStats> stats = DistributedTrainer.train(graph, job.model(), job.training(), checkpoints, runner);
