@@ -73,6 +73,53 @@ class DistributedTrainTest {
         assertTrue(e.getMessage().contains("distributed.workers: 3") && e.getMessage().contains("2 task slot"), e.getMessage());
     }
 
+    @Test
+    void anUnpartitionedTypeIsSharedByTheWorkersAndLearned() throws Exception {
+        // users (4 partitions) like items (1 partition) of their cluster and follow users of the next cluster: every
+        // bucket touches the item table, which the workers replicate and sync instead of taking turns with it
+        Path edges = dir.resolve("typed");
+        java.util.Random random = new java.util.Random(11);
+        StringBuilder train = new StringBuilder();
+        StringBuilder test = new StringBuilder();
+        for (int u = 0; u < 800; u++) {
+            int c = u % 16;
+            for (int k = 0; k < 6; k++) {
+                String like = "u" + u + "\tlikes\ti" + (c + 16 * random.nextInt(10)) + "\n";
+                (random.nextDouble() < 0.1 ? test : train).append(like);
+                train.append("u").append(u).append("\tfollows\tu").append((c + 1) % 16 + 16 * random.nextInt(50)).append('\n');
+            }
+        }
+        Files.createDirectories(edges);
+        Files.writeString(edges.resolve("train.tsv"), train);
+        Files.writeString(edges.resolve("test.tsv"), test);
+        String conf = String.join("\n",
+                "data { train = " + edges.resolve("train.tsv") + ", test = " + edges.resolve("test.tsv") + " }",
+                "graph.entities { user.partitions = 4, item.partitions = 1 }",
+                "graph.relations { dynamic = false, types { likes { lhs = user, rhs = item }, follows { lhs = user, rhs = user } } }",
+                "model { dimension = 16, comparator = dot, relation.operator = complex_diagonal, initScale = 0.1 }",
+                "training { epochs = 10, loss = softmax, threads = 1, negatives { chunkSize = 50, uniform = 50 } }",
+                "eval { split = test, filter = [train, test] }");
+        JobConfig single = JobConfig.read(ConfigLoader.fromText(conf, "typed.conf", List.of("workspace=" + dir.resolve("t1"))));
+        JobConfig dist = JobConfig.read(ConfigLoader.fromText(conf, "typed.conf", List.of("workspace=" + dir.resolve("t2"),
+                "distributed.workers=2", "distributed.syncEdges=100", "distributed.timeoutSeconds=120")));
+        SparkSession spark = ImportJobTestAccess.spark();
+        for (String stage : List.of("import", "train", "eval")) {
+            Main.runStage(stage, spark, single);
+        }
+        copy(dir.resolve("t1/graph"), dir.resolve("t2/graph"));
+        Main.runStage("train", spark, dist);
+        Main.runStage("eval", spark, dist);
+        double singleMrr = mrr(dir.resolve("t1"));
+        double distMrr = mrr(dir.resolve("t2"));
+        // chance: items ranked among 160 (MRR about 0.035), users among 800 (about 0.009); the clusters make the item
+        // side predictable up to 10 candidates
+        assertTrue(distMrr > 0.05, "distributed MRR " + distMrr + " far above chance");
+        // measured: single machine 0.429; 2 workers 0.411 syncing every 100 edges, 0.398 every 500. Both workers update
+        // the 160 item rows between syncs with the same (stale) Adagrad accumulators, so the summed steps are a little
+        // larger than sequential ones; the gap shrinks with the sync period.
+        assertTrue(distMrr > 0.9 * singleMrr, "distributed " + distMrr + " within 10% of single machine " + singleMrr);
+    }
+
     private static double mrr(Path workspace) throws Exception {
         Path metrics;
         try (var s = Files.list(workspace.resolve("checkpoints"))) {

@@ -45,9 +45,10 @@ public final class DistributedTrainer {
         /**
          * Trains epoch {@code epoch} (0-based) on every worker; each worker saves into an attempt directory under
          * {@code versionDir} named {@link #ATTEMPT_PREFIX}N and reads tables it does not find there from checkpoint
-         * {@code previous} (empty: initialized).
+         * {@code previous} (empty: initialized). {@code history} holds the stats of the epochs before (for adaptive
+         * sync periods).
          */
-        EpochRun run(int epoch, Path versionDir, Optional<Integer> previous) throws IOException;
+        EpochRun run(int epoch, Path versionDir, Optional<Integer> previous, List<EpochStats> history) throws IOException;
     }
 
     /** One completed epoch: the attempt directory the workers used and each worker's result, by rank. */
@@ -111,7 +112,7 @@ public final class DistributedTrainer {
             final Optional<Integer> previous = latest;
             try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, previous,
                     (type, part) -> Trainer.initialTable(schema, model, training.seed(), type, part))) {
-                EpochRun run = runner.run(epoch, writer.directory(), previous);
+                EpochRun run = runner.run(epoch, writer.directory(), previous, List.copyOf(stats));
                 int adopted = writer.adopt(run.attemptDir());
                 RelationParameters relations = readRelations(fs, new Path(run.attemptDir(), RankTrainer.RELATIONS));
                 for (FileStatus st : fs.listStatus(writer.directory())) {
@@ -137,6 +138,19 @@ public final class DistributedTrainer {
             checkpoints.writeStats(stats);
         }
         return stats;
+    }
+
+    /**
+     * The AdaComm-style sync period for the next epoch: {@code base * sqrt(loss(last) / loss(first))}, at least
+     * {@code min}; {@code base} for the first epoch. Workers sync rarely while the loss is high and the model moves
+     * fast, more often as it settles (Wang and Joshi, "Adaptive Communication Strategies", MLSys 2019).
+     */
+    public static long adaptivePeriod(long base, long min, List<EpochStats> history) {
+        if (history.isEmpty() || history.get(0).loss() <= 0) {
+            return base;
+        }
+        double ratio = history.get(history.size() - 1).loss() / history.get(0).loss();
+        return Math.max(min, Math.min(base, (long) Math.ceil(base * Math.sqrt(Math.max(0, ratio)))));
     }
 
     private static RelationParameters readRelations(FileSystem fs, Path p) throws IOException {

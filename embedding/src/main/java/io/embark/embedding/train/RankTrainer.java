@@ -35,7 +35,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * One worker's share of a distributed epoch: the rounds of a {@link RoundSchedule} that every worker computes alike,
  * with the buckets this worker trains in them (HOGWILD threads, as on one machine), the tables moving between workers
- * through a {@link SharedEpochStore}, and the relation parameters kept in step by {@link RelationSync}.
+ * through a {@link SharedEpochStore}, and the shared parameters (relation operators, unpartitioned tables) kept in step by
+ * {@link SharedParameterSync}.
  *
  * <p>Per round: wait for this round's tables and edges (most were prefetched while the previous round trained); train
  * the bucket in S slices with a sync after each, where S is the same on every worker (the round's largest bucket
@@ -62,7 +63,7 @@ public final class RankTrainer implements AutoCloseable {
     private final TrainingSchema schema;
     private final RelationParameters relations;
     private final Communicator comm;
-    private final RelationSync sync;
+    private final Set<String> shared;
     private final HogwildTrainer hogwild;
     private final ExecutorService loader;
 
@@ -74,7 +75,7 @@ public final class RankTrainer implements AutoCloseable {
         this.schema = new TrainingSchema(graph.manifest(), model);
         this.relations = relations;
         this.comm = comm;
-        this.sync = new RelationSync(relations, comm);
+        this.shared = sharedTables(schema);
         this.hogwild = new HogwildTrainer(schema, relations, StepSettings.of(model, training), training.negatives(),
                 training.threads(), training.seed() + 1_000_003L * comm.rank());
         this.loader = Executors.newFixedThreadPool(2, r -> {
@@ -94,7 +95,29 @@ public final class RankTrainer implements AutoCloseable {
                 order.add(b);
             }
         }
-        return RoundSchedule.build(order, workers, schema::tablesOf);
+        Set<String> shared = sharedTables(schema);
+        return RoundSchedule.build(order, workers, b -> {
+            Set<String> own = new HashSet<>(schema.tablesOf(b));
+            own.removeAll(shared);
+            return own;
+        });
+    }
+
+    /**
+     * The tables every worker trains at once: those of unpartitioned entity types when the grid has more than one
+     * bucket (every bucket touches them). They are replicated and synced like relation parameters rather than held
+     * by one worker at a time, which would serialize the schedule.
+     */
+    public static Set<String> sharedTables(TrainingSchema schema) {
+        Set<String> out = new HashSet<>();
+        if (schema.lhsPartitions() * (long) schema.rhsPartitions() > 1) {
+            for (int t = 0; t < schema.typeCount(); t++) {
+                if (schema.type(t).partitions() == 1) {
+                    out.add(schema.key(t, 0));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -110,10 +133,16 @@ public final class RankTrainer implements AutoCloseable {
         int rank = comm.rank();
         RoundSchedule schedule = schedule(graph, model, training, epoch, comm.size());
         hogwild.startEpoch(training.seed() + 1_000_003L * rank, epoch);
+        long l0 = System.nanoTime();
+        Map<String, EmbeddingTable> sharedTables = new HashMap<>();
+        for (String key : shared) {
+            sharedTables.put(key, load(store, key));
+        }
+        long sharedLoad = System.nanoTime() - l0;
+        SharedParameterSync sync = SharedParameterSync.of(relations, sharedTables.values(), comm);
         sync.start();
-        double syncBefore = sync.seconds();
         long compute = 0;
-        long ioWait = 0;
+        long ioWait = sharedLoad;
         long barrier = 0;
         long edges = 0;
         double loss = 0;
@@ -124,9 +153,12 @@ public final class RankTrainer implements AutoCloseable {
         for (int round = 0; round < schedule.rounds(); round++) {
             Bucket bucket = schedule.bucket(round, rank);
             long t0 = System.nanoTime();
-            Map<String, EmbeddingTable> tables = new HashMap<>();
+            Map<String, EmbeddingTable> tables = new HashMap<>(sharedTables);
             if (bucket != null) {
                 for (String key : schema.tablesOf(bucket)) {
+                    if (shared.contains(key)) {
+                        continue;
+                    }
                     EmbeddingTable t = resident.get(key);
                     if (t == null) {
                         Future<EmbeddingTable> f = prefetched.remove(key);
@@ -175,14 +207,18 @@ public final class RankTrainer implements AutoCloseable {
             f.cancel(true);
         }
         if (rank == 0) {
+            // after the last sync every replica of the shared parameters is the same: one worker writes them
             writeRelations(store.directory());
+            for (EmbeddingTable t : sharedTables.values()) {
+                store.save(t);
+            }
         }
         long b0 = System.nanoTime();
         comm.barrier();
         barrier += System.nanoTime() - b0;
         double seconds = (System.nanoTime() - start) / 1e9;
         RankResult result = new RankResult(rank, edges, loss, buckets, schedule.rounds(), sync.syncs(), compute / 1e9,
-                ioWait / 1e9, sync.seconds() - syncBefore, barrier / 1e9, seconds);
+                ioWait / 1e9, sync.seconds(), barrier / 1e9, seconds);
         LOG.log(Level.INFO, String.format("rank %d epoch %d: %,d edges in %d buckets over %d rounds, %.1f s "
                         + "(compute %.1f, I/O wait %.1f, sync %.1f, barrier %.1f)", rank, epoch + 1, edges, buckets,
                 schedule.rounds(), seconds, result.computeSeconds(), result.ioWaitSeconds(), result.syncSeconds(),
@@ -226,7 +262,7 @@ public final class RankTrainer implements AutoCloseable {
             }
         }
         for (String key : schema.tablesOf(schedule.bucket(round + 1, rank))) {
-            if (!heldNow.contains(key) && !resident.containsKey(key) && !prefetched.containsKey(key)) {
+            if (!shared.contains(key) && !heldNow.contains(key) && !resident.containsKey(key) && !prefetched.containsKey(key)) {
                 prefetched.put(key, loader.submit(() -> load(store, key)));
             }
         }

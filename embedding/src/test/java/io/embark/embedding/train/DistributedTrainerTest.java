@@ -120,6 +120,15 @@ class DistributedTrainerTest {
         }
     }
 
+    @Test
+    void adaptivePeriodShrinksWithTheLoss() {
+        List<EpochStats> history = List.of(new EpochStats(1, 10, 4.0, 1, 10, 1), new EpochStats(2, 10, 1.0, 1, 10, 1));
+        assertEquals(8000, DistributedTrainer.adaptivePeriod(8000, 100, List.of()));
+        // sqrt(1.0 / 4.0) = 0.5
+        assertEquals(4000, DistributedTrainer.adaptivePeriod(8000, 100, history));
+        assertEquals(5000, DistributedTrainer.adaptivePeriod(8000, 5000, history));
+    }
+
     private static double mrr(ImportedGraph graph, CheckpointStore store) throws IOException {
         FilteredRanking.Metrics m = new FilteredRanking(graph, TrainedModel.latest(store)).evaluate("test", List.of("train", "test"), Long.MAX_VALUE);
         return m.mrr();
@@ -142,7 +151,8 @@ class DistributedTrainerTest {
         }
 
         @Override
-        public DistributedTrainer.EpochRun run(int epoch, Path versionDir, Optional<Integer> previous) throws IOException {
+        public DistributedTrainer.EpochRun run(int epoch, Path versionDir, Optional<Integer> previous, List<EpochStats> history)
+                throws IOException {
             for (int attempt = 0; ; attempt++) {
                 attempts.incrementAndGet();
                 Path dir = DistributedTrainer.attemptDir(versionDir, attempt);

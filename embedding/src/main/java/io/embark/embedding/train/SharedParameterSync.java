@@ -3,10 +3,15 @@ package io.embark.embedding.train;
 import io.embark.allreduce.Communicator;
 import io.embark.allreduce.ReduceOp;
 import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.EmbeddingTable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
- * Keeps the relation parameters (and their Adagrad accumulators) of W workers in step: each sync all-reduces the
- * workers' updates since the previous sync and applies their sum to every replica.
+ * Keeps the parameters that every worker of a distributed epoch trains (the relation operators, and the tables of
+ * unpartitioned entity types when other types are partitioned), with their Adagrad accumulators, in step: each sync
+ * all-reduces the workers' updates since the previous sync and applies their sum to every replica.
  *
  * <p>Summing updates (not averaging parameters) is what makes W workers behave like one machine that trained all
  * their edges: a worker that idled this round contributes nothing rather than pulling the others back toward the old
@@ -15,26 +20,44 @@ import io.embark.embedding.model.RelationParameters;
  *
  * <p>All workers must call {@link #sync()} the same number of times (the communicator matches calls by order).
  */
-public final class RelationSync {
+public final class SharedParameterSync {
 
-    private final RelationParameters relations;
+    private final List<float[]> arrays;
     private final Communicator comm;
     private final float[] base;
     private final float[] buffer;
     private long syncs;
     private long nanos;
 
-    public RelationSync(RelationParameters relations, Communicator comm) {
-        this.relations = relations;
+    private SharedParameterSync(List<float[]> arrays, Communicator comm) {
+        this.arrays = arrays;
         this.comm = comm;
-        int n = 0;
+        long n = 0;
+        for (float[] a : arrays) {
+            n += a.length;
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("shared parameters: " + n + " floats (at most 2^31 - 9 can be synced; "
+                    + "partition the large entity types instead of keeping them unpartitioned)");
+        }
+        base = new float[(int) n];
+        buffer = new float[(int) n];
+    }
+
+    /** The relation parameters and the given tables, each with its optimizer state. */
+    public static SharedParameterSync of(RelationParameters relations, Collection<EmbeddingTable> tables, Communicator comm) {
+        List<float[]> arrays = new ArrayList<>();
         for (int r = 0; r < relations.count(); r++) {
             for (int s = 0; s < relations.slots(); s++) {
-                n += 2 * relations.params(r, s).length;
+                arrays.add(relations.params(r, s));
+                arrays.add(relations.state(r, s));
             }
         }
-        base = new float[n];
-        buffer = new float[n];
+        for (EmbeddingTable t : tables) {
+            arrays.add(t.data());
+            arrays.add(t.state());
+        }
+        return new SharedParameterSync(arrays, comm);
     }
 
     /** Makes every replica equal to rank 0's (at the start of an epoch) and remembers it as the base. */
@@ -82,29 +105,17 @@ public final class RelationSync {
 
     private void flatten(float[] into) {
         int off = 0;
-        for (int r = 0; r < relations.count(); r++) {
-            for (int s = 0; s < relations.slots(); s++) {
-                float[] p = relations.params(r, s);
-                System.arraycopy(p, 0, into, off, p.length);
-                off += p.length;
-                float[] st = relations.state(r, s);
-                System.arraycopy(st, 0, into, off, st.length);
-                off += st.length;
-            }
+        for (float[] a : arrays) {
+            System.arraycopy(a, 0, into, off, a.length);
+            off += a.length;
         }
     }
 
     private void unflatten(float[] from) {
         int off = 0;
-        for (int r = 0; r < relations.count(); r++) {
-            for (int s = 0; s < relations.slots(); s++) {
-                float[] p = relations.params(r, s);
-                System.arraycopy(from, off, p, 0, p.length);
-                off += p.length;
-                float[] st = relations.state(r, s);
-                System.arraycopy(from, off, st, 0, st.length);
-                off += st.length;
-            }
+        for (float[] a : arrays) {
+            System.arraycopy(from, off, a, 0, a.length);
+            off += a.length;
         }
     }
 }
