@@ -23,6 +23,7 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(java.util.ArrayList.class);
         kryo.register(long[].class);
         kryo.register(double[].class);
+        kryo.register(double[][].class);
         kryo.register(long[][].class);
         kryo.register(int[].class);
         kryo.register(String[].class);

@@ -11,6 +11,7 @@ import io.embark.jobs.generate.GenerateJob;
 import io.embark.jobs.imports.BadInputException;
 import io.embark.jobs.imports.ImportJob;
 import io.embark.jobs.report.ReportJob;
+import io.embark.jobs.train.DistributedTrainJob;
 import io.embark.jobs.train.TrainJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,7 +112,13 @@ public final class Main {
         switch (stage) {
             case "generate" -> GenerateJob.run(spark, job.generate());
             case "import" -> ImportJob.run(spark, job);
-            case "train" -> TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
+            case "train" -> {
+                if (job.distributed().isPresent()) {
+                    DistributedTrainJob.run(spark, job);
+                } else {
+                    TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
+                }
+            }
             case "eval" -> EvalJob.run(spark, job);
             case "export" -> ExportJob.run(spark, job);
             case "neighbors" -> NeighborsJob.run(spark.sparkContext().hadoopConfiguration(), job);
