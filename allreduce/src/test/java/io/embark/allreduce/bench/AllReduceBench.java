@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * compared against. Run through {@code scripts/bench-allreduce.sh}.
  * <pre>
  *   tcp      P BYTES ITERS [array|direct] [SEGMENT] [ALGORITHM]   P processes on loopback
- *   inproc   P BYTES ITERS                                          P threads in this JVM
+ *   inproc   P BYTES ITERS [ALGORITHM,...]                          P threads in this JVM (algorithms take turns)
  * </pre>
  * Bus bandwidth is {@code 2(p-1)/p x bytes / median time}, the figure NCCL reports.
  */
@@ -47,7 +47,11 @@ public final class AllReduceBench {
             double[] t = tcp(p, bytes, iters, kind, segment, algo);
             report("allreduce-tcp-" + kind, p, bytes, t, "segment=" + segment + " algorithm=" + algo);
         } else if (mode.equals("inproc")) {
-            report("allreduce-inproc", p, bytes, inProcess(p, bytes, iters), "");
+            String[] algos = (args.length > 4 ? args[4] : "AUTO").split(",");
+            double[][] t = inProcess(p, bytes, iters, algos);
+            for (int k = 0; k < algos.length; k++) {
+                report("allreduce-inproc", p, bytes, t[k], "algorithm=" + algos[k]);
+            }
         } else {
             throw new IllegalArgumentException("mode: " + mode + " (expected tcp or inproc)");
         }
@@ -97,28 +101,39 @@ public final class AllReduceBench {
         return times;
     }
 
-    static double[] inProcess(int p, long bytes, int iters) throws Exception {
-        InProcessFabric fabric = new InProcessFabric(p);
+    /**
+     * P threads of this JVM; with several algorithms (comma-separated) they take turns iteration by
+     * iteration, so that a noisy machine slows them alike and their ratio stays meaningful.
+     */
+    static double[][] inProcess(int p, long bytes, int iters, String[] algos) throws Exception {
+        int a = algos.length;
         int n = (int) (bytes / 4);
-        List<Communicator> cs = new ArrayList<>();
-        for (int r = 0; r < p; r++) {
-            cs.add(Communicator.builder().transport(fabric.transport(r))
-                    .options(CommunicatorOptions.defaults().withAlgorithm(AlgorithmChoice.AUTO)).build());
+        List<List<Communicator>> cs = new ArrayList<>();
+        for (String algo : algos) {
+            InProcessFabric fabric = new InProcessFabric(p);
+            List<Communicator> row = new ArrayList<>();
+            for (int r = 0; r < p; r++) {
+                row.add(Communicator.builder().transport(fabric.transport(r))
+                        .options(CommunicatorOptions.defaults().withAlgorithm(AlgorithmChoice.valueOf(algo))).build());
+            }
+            cs.add(row);
         }
-        double[][] times = new double[p][iters];
+        double[][][] times = new double[a][p][iters];
         List<Thread> threads = new ArrayList<>();
-        int warmup = Math.max(2, iters / 10);
+        int warmup = Math.max(3, iters / 5);
         for (int r = 0; r < p; r++) {
             int rank = r;
             Thread t = new Thread(() -> {
-                Communicator c = cs.get(rank);
                 float[] data = new float[n];
                 for (int i = -warmup; i < iters; i++) {
-                    c.barrier();
-                    long t0 = System.nanoTime();
-                    c.allReduce(data, ReduceOp.SUM);
-                    if (i >= 0) {
-                        times[rank][i] = (System.nanoTime() - t0) * 1e-9;
+                    for (int k = 0; k < a; k++) {
+                        Communicator c = cs.get(k).get(rank);
+                        c.barrier();
+                        long t0 = System.nanoTime();
+                        c.allReduce(data, ReduceOp.SUM);
+                        if (i >= 0) {
+                            times[k][rank][i] = (System.nanoTime() - t0) * 1e-9;
+                        }
                     }
                 }
             });
@@ -128,11 +143,13 @@ public final class AllReduceBench {
         for (Thread t : threads) {
             t.join();
         }
-        cs.forEach(Communicator::close);
-        double[] slowest = new double[iters];
-        for (int i = 0; i < iters; i++) {
-            for (int r = 0; r < p; r++) {
-                slowest[i] = Math.max(slowest[i], times[r][i]);
+        cs.forEach(row -> row.forEach(Communicator::close));
+        double[][] slowest = new double[a][iters];
+        for (int k = 0; k < a; k++) {
+            for (int i = 0; i < iters; i++) {
+                for (int r = 0; r < p; r++) {
+                    slowest[k][i] = Math.max(slowest[k][i], times[k][r][i]);
+                }
             }
         }
         return slowest;
