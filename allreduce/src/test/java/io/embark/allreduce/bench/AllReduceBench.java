@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * All-reduce benchmarks; one result line each, {@code key=value} pairs that later runs can be
  * compared against. Run through {@code scripts/bench-allreduce.sh}.
  * <pre>
- *   tcp      P BYTES ITERS [array|direct] [SEGMENT] [ALGORITHM]   P processes on loopback
+ *   tcp      P BYTES ITERS [array|direct] [SEGMENT,...] [ALGORITHM] P processes on loopback (segment sizes take turns)
  *   inproc   P BYTES ITERS [ALGORITHM,...]                          P threads in this JVM (algorithms take turns)
  * </pre>
  * Bus bandwidth is {@code 2(p-1)/p x bytes / median time}, the figure NCCL reports.
@@ -42,10 +42,12 @@ public final class AllReduceBench {
         int iters = Integer.parseInt(args[3]);
         if (mode.equals("tcp")) {
             String kind = args.length > 4 ? args[4] : "array";
-            int segment = args.length > 5 ? Integer.parseInt(args[5]) : 1 << 20;
+            String[] segments = (args.length > 5 ? args[5] : String.valueOf(1 << 20)).split(",");
             String algo = args.length > 6 ? args[6] : "AUTO";
-            double[] t = tcp(p, bytes, iters, kind, segment, algo);
-            report("allreduce-tcp-" + kind, p, bytes, t, "segment=" + segment + " algorithm=" + algo);
+            List<double[]> t = tcp(p, bytes, iters, kind, String.join(",", segments), algo);
+            for (int k = 0; k < segments.length; k++) {
+                report("allreduce-tcp-" + kind, p, bytes, t.get(k), "segment=" + segments[k] + " algorithm=" + algo);
+            }
         } else if (mode.equals("inproc")) {
             String[] algos = (args.length > 4 ? args[4] : "AUTO").split(",");
             double[][] t = inProcess(p, bytes, iters, algos);
@@ -67,7 +69,7 @@ public final class AllReduceBench {
                 name, p, bytes, times.length, median * 1e3, s[0] * 1e3, busBw, bytes / median / 1e9, extra).trim());
     }
 
-    static double[] tcp(int p, long bytes, int iters, String kind, int segment, String algo) throws Exception {
+    static List<double[]> tcp(int p, long bytes, int iters, String kind, String segments, String algo) throws Exception {
         List<Integer> ports = freePorts(p);
         String secret = HexFormat.of().formatHex(TcpTransportConfig.randomSecret());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -78,14 +80,14 @@ public final class AllReduceBench {
             procs.add(new ProcessBuilder(java, "-Xmx" + heap + "m", "-XX:MaxDirectMemorySize=" + heap + "m",
                     "-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
                     String.valueOf(r), portList, secret, String.valueOf(bytes), String.valueOf(iters),
-                    String.valueOf(Math.max(2, iters / 10)), kind, String.valueOf(segment), algo)
+                    String.valueOf(Math.max(3, iters / 5)), kind, segments, algo)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
         List<CompletableFuture<String>> outs = new ArrayList<>();
         for (Process pr : procs) {
             outs.add(CompletableFuture.supplyAsync(() -> readAll(pr)));
         }
-        double[] times = null;
+        List<double[]> times = new ArrayList<>();
         for (int r = 0; r < p; r++) {
             String out = outs.get(r).get();
             int rc = procs.get(r).waitFor();
@@ -94,7 +96,7 @@ public final class AllReduceBench {
             }
             for (String line : out.split("\n")) {
                 if (line.startsWith("TIMES")) {
-                    times = Arrays.stream(line.substring(6).trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+                    times.add(Arrays.stream(line.substring(6).trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
                 }
             }
         }
