@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * This machine's loopback TCP ceiling for the traffic of a 2-rank all-reduce, measured in the same
  * run as the all-reduce itself (the stand-in for iperf3 where it is not installed): two sockets of
  * one connection each send {@code BYTES} and receive {@code BYTES} at the same time, blocking
- * channels, direct 1 MiB buffers, one thread per direction and side. A 2-rank all-reduce of
+ * channels, one thread per direction and side, each streaming through its own direct buffer of
+ * {@code BYTES} in 1 MiB calls (so that memory is touched as an all-reduce touches it, not a cache-hot
+ * 1 MiB buffer). A 2-rank all-reduce of
  * {@code BYTES} puts exactly this traffic on loopback (each rank sends {@code BYTES/2} in the
  * reduce-scatter and {@code BYTES/2} in the all-gather), so {@code BYTES / median time} here is the
  * bus bandwidth that a 2-process all-reduce could reach if it did nothing but move bytes.
@@ -39,12 +41,19 @@ public final class LoopbackProbe {
                 }
                 double[] times = new double[iters];
                 int warmup = Math.max(2, iters / 5);
+                ByteBuffer[] bufs = new ByteBuffer[4];
+                for (int k = 0; k < 4; k++) {
+                    bufs[k] = ByteBuffer.allocateDirect(Math.toIntExact(bytes));
+                }
                 for (int i = -warmup; i < iters; i++) {
                     long t0 = System.nanoTime();
                     List<CompletableFuture<Void>> fs = new ArrayList<>();
+                    int k = 0;
                     for (SocketChannel c : List.of(a, b)) {
-                        fs.add(CompletableFuture.runAsync(() -> pump(c, bytes, true), LoopbackProbe::thread));
-                        fs.add(CompletableFuture.runAsync(() -> pump(c, bytes, false), LoopbackProbe::thread));
+                        ByteBuffer out = bufs[k++];
+                        ByteBuffer in = bufs[k++];
+                        fs.add(CompletableFuture.runAsync(() -> pump(c, out, true), LoopbackProbe::thread));
+                        fs.add(CompletableFuture.runAsync(() -> pump(c, in, false), LoopbackProbe::thread));
                     }
                     fs.forEach(CompletableFuture::join);
                     if (i >= 0) {
@@ -63,17 +72,15 @@ public final class LoopbackProbe {
         t.start();
     }
 
-    private static void pump(SocketChannel c, long bytes, boolean write) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-        long left = bytes;
+    private static void pump(SocketChannel c, ByteBuffer whole, boolean write) {
+        ByteBuffer buf = whole.duplicate().clear();
         try {
-            while (left > 0) {
-                buf.clear().limit((int) Math.min(buf.capacity(), left));
+            while (buf.position() < buf.capacity()) {
+                buf.limit(Math.min(buf.capacity(), buf.position() + (1 << 20)));
                 int n = write ? c.write(buf) : c.read(buf);
                 if (n < 0) {
                     throw new IOException("closed early");
                 }
-                left -= n;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
