@@ -23,13 +23,17 @@ public final class SharedWindow {
     private int arrived;
     private int left;
 
+    /**
+     * @param failure   why the group cannot go on (abort, a member closed), or null; checked while waiting
+     * @param onAllLeft run once by the last member to leave
+     */
     SharedWindow(int size, int length, String description, Supplier<CollectiveException> failure, Runnable onAllLeft) {
-        this.onAllLeft = onAllLeft;
         this.buffers = new ElementBuffer[size];
         this.offsets = new int[size];
         this.length = length;
         this.description = description;
         this.failure = failure;
+        this.onAllLeft = onAllLeft;
     }
 
     /** Number of members. */
@@ -64,7 +68,7 @@ public final class SharedWindow {
     synchronized boolean publish(int index, ElementBuffer buf, int off, int len) {
         if (len != length) {
             throw new CollectiveException("shared window " + description + ": member " + index + " published "
-                    + len + " elements, member 0's group expected " + length
+                    + len + " elements, the first member to arrive published " + length
                     + " (ranks called different collectives or used different options)");
         }
         if (buffers[index] != null) {
