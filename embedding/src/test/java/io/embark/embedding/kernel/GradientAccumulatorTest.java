@@ -55,14 +55,7 @@ class GradientAccumulatorTest {
         try (BlasChunkStep step = new BlasChunkStep(rel, settings, 3, 4, DIM)) {
             for (Chunk c : List.of(a, b)) {
                 step.computeGradients(c);
-                for (int i = 0; i < c.size; i++) {
-                    addRow(gl, c.lhs[i], step.gradLhs, i);
-                    addRow(gr, c.rhs[i], step.gradRhs, i);
-                }
-                for (int j = 0; j < 4; j++) {
-                    addRow(gl, c.lhsNegatives[j], step.gradLhsNeg, j);
-                    addRow(gr, c.rhsNegatives[j], step.gradRhsNeg, j);
-                }
+                GradientCheckTest.addDense(step, c, DIM, gl, gr);
                 for (int r = 0; r < 2; r++) {
                     for (int slot = 0; slot < 2; slot++) {
                         float[] g = step.relationGradient(r, slot);
@@ -124,12 +117,6 @@ class GradientAccumulatorTest {
         }
         c.negatives(lhsNeg, lhsNeg.length, rhsNeg, rhsNeg.length);
         return c;
-    }
-
-    private static void addRow(float[] dense, int row, float[] g, int i) {
-        for (int k = 0; k < DIM; k++) {
-            dense[row * DIM + k] += g[i * DIM + k];
-        }
     }
 
     private static EmbeddingTable copy(EmbeddingTable t) {
