@@ -34,8 +34,9 @@ args() { # args WORKSPACE: --config and --set options for one run
   for s in "${sets[@]}"; do printf '%s\n' --set "$s"; done
 }
 embark() { # embark COMMAND WORKSPACE LOG
-  mapfile -t a < <(args "$2")
-  scripts/embark "$1" "${a[@]}" >>"$3" 2>&1
+  local -a opts
+  mapfile -t opts < <(args "$2")
+  scripts/embark "$1" "${opts[@]}" >>"$3" 2>&1
 }
 mrr() { # mrr WORKSPACE: the metrics.json of its newest checkpoint
   local m
