@@ -70,10 +70,10 @@ public enum Loss {
                         max = s[off + j];
                     }
                 }
-                double ePos = FastExp.expNonPositive(sp - max);
+                double ePos = Math.exp(sp - max);
                 double sum = ePos;
                 for (int j = 0; j < m; j++) {
-                    float e = valid[j] ? FastExp.expNonPositive(s[off + j] - max) : 0f;
+                    float e = valid[j] ? (float) Math.exp(s[off + j] - max) : 0f;
                     g[gOff + j] = e;
                     sum += e;
                 }
