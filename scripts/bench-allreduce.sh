@@ -27,6 +27,8 @@ run() { timeout 600 java -Xmx1g -cp "$CP" "$@" 2>>"$LOG" | grep '^RESULT' | tee 
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" | tee -a "$OUT"
 for round in $(seq 1 "$ROUNDS"); do
+  # the loopback ceiling for a 2-rank all-reduce's traffic, under the same load (iperf3 stand-in)
+  run io.embark.allreduce.bench.LoopbackProbe "$MB100" 10
   for p in 2 4; do
     run io.embark.allreduce.bench.XgboostBench xgb "$p" "$MB100" 10
     run io.embark.allreduce.bench.AllReduceBench tcp "$p" "$MB100" 10 direct
@@ -36,6 +38,7 @@ for round in $(seq 1 "$ROUNDS"); do
     run io.embark.allreduce.bench.AllReduceBench tcp "$p" 1024 2000 array
   done
   for p in 2 4; do
-    run io.embark.allreduce.bench.AllReduceBench inproc "$p" "$MB100" 20
+    # AUTO is the direct (shared-window) schedule in one JVM; the ring takes turns with it
+    run io.embark.allreduce.bench.AllReduceBench inproc "$p" "$MB100" 20 AUTO,RING
   done
 done

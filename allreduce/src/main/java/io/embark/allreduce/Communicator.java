@@ -3,6 +3,7 @@ package io.embark.allreduce;
 import io.embark.allreduce.algorithm.AllReduceAlgorithm;
 import io.embark.allreduce.algorithm.Barrier;
 import io.embark.allreduce.algorithm.Broadcast;
+import io.embark.allreduce.algorithm.DirectAllReduce;
 import io.embark.allreduce.algorithm.HierarchicalAllReduce;
 import io.embark.allreduce.algorithm.LevelPlanner;
 import io.embark.allreduce.algorithm.OpContext;
@@ -270,10 +271,15 @@ public final class Communicator implements AutoCloseable {
                 return new RecursiveHalvingDoubling();
             case RECURSIVE_DOUBLING:
                 return new RecursiveDoublingAllReduce();
+            case DIRECT:
+                return new DirectAllReduce();
             case HIERARCHICAL:
                 return new HierarchicalAllReduce(topology, planner);
             case AUTO:
             default:
+                if (transport.sharedBuffers().isPresent()) {
+                    return new DirectAllReduce();
+                }
                 return topology.levels() > 1 ? new HierarchicalAllReduce(topology, planner)
                         : planner.allReduce(0, size, bytes);
         }
@@ -285,6 +291,10 @@ public final class Communicator implements AutoCloseable {
         }
         if (options.algorithm() == AlgorithmChoice.HALVING_DOUBLING && Integer.bitCount(size) == 1) {
             return new RecursiveHalvingDoubling();
+        }
+        if (options.algorithm() == AlgorithmChoice.DIRECT
+                || options.algorithm() == AlgorithmChoice.AUTO && transport.sharedBuffers().isPresent()) {
+            return new DirectAllReduce();
         }
         return planner.sharded(0, size, bytes);
     }

@@ -175,4 +175,48 @@ class FaultTest {
         }
         ts.forEach(Transport::close);
     }
+
+    @Test
+    @Timeout(60)
+    void anAbortWakesRanksWaitingInASharedWindow() {
+        // in one JVM AUTO runs the direct schedule: ranks 1 and 2 wait in the shared window of tag 777,
+        // which rank 0 never opens; rank 0 times out alone on tag 999 after 1 s and aborts the job.
+        // With 20 s of their own, ranks 1 and 2 failing with PeerFailedException (not a timeout) shows
+        // that the abort woke them.
+        List<Transport> ts = Worlds.inProcess(3);
+        List<Throwable> errors = Ranks.failures(3, Duration.ofSeconds(40), r -> {
+            Communicator c = Communicator.builder().transport(ts.get(r))
+                    .options(CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(r == 0 ? 1 : 20))).build();
+            c.allReduce(io.embark.allreduce.buffer.ElementBuffer.of(new float[10]), ReduceOp.SUM, r == 0 ? 999 : 777);
+            return null;
+        });
+        assertInstanceOf(CollectiveTimeoutException.class, errors.get(0));
+        for (int r = 1; r < 3; r++) {
+            assertInstanceOf(PeerFailedException.class, errors.get(r), "rank " + r);
+            String m = errors.get(r).getMessage();
+            assertTrue(m.contains("shared window") && m.contains("rank 0 aborted"), m);
+        }
+        Worlds.closeAll(ts);
+    }
+
+    @Test
+    @Timeout(60)
+    void aRankThatClosesFailsTheOthersSharedWindow() {
+        List<Transport> ts = Worlds.inProcess(3);
+        List<Throwable> errors = Ranks.failures(3, Duration.ofSeconds(40), r -> {
+            Communicator c = Communicator.builder().transport(ts.get(r))
+                    .options(CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(20))).build();
+            if (r == 2) {
+                c.close(); // leaves before the collective: the others must not wait for their timeout
+            } else {
+                c.allReduce(new float[1000], ReduceOp.SUM);
+            }
+            return null;
+        });
+        for (int r = 0; r < 2; r++) {
+            assertInstanceOf(PeerFailedException.class, errors.get(r), "rank " + r);
+            assertTrue(errors.get(r).getMessage().contains("rank 2 has closed its transport"), errors.get(r).getMessage());
+        }
+        Worlds.closeAll(ts);
+    }
 }

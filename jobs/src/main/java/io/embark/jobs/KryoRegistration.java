@@ -1,6 +1,7 @@
 package io.embark.jobs;
 
 import com.esotericsoftware.kryo.Kryo;
+import io.embark.jobs.export.ExportJob;
 import io.embark.jobs.imports.TaskReport;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -16,8 +17,13 @@ public final class KryoRegistration implements KryoRegistrator {
         for (Class<?> c : TaskReport.kryoClasses()) {
             kryo.register(c);
         }
+        for (Class<?> c : ExportJob.kryoClasses()) {
+            kryo.register(c);
+        }
         kryo.register(java.util.ArrayList.class);
         kryo.register(long[].class);
+        kryo.register(double[].class);
+        kryo.register(double[][].class);
         kryo.register(long[][].class);
         kryo.register(int[].class);
         kryo.register(String[].class);

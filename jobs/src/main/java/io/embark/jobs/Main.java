@@ -4,10 +4,14 @@ import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.ConfigReader;
 import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.eval.EvalJob;
+import io.embark.jobs.export.ExportJob;
+import io.embark.jobs.export.NeighborsJob;
 import io.embark.jobs.generate.GenerateJob;
 import io.embark.jobs.imports.BadInputException;
 import io.embark.jobs.imports.ImportJob;
-import io.embark.jobs.train.EvalJob;
+import io.embark.jobs.report.ReportJob;
+import io.embark.jobs.train.DistributedTrainJob;
 import io.embark.jobs.train.TrainJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,13 +22,14 @@ import org.apache.spark.sql.SparkSession;
  * {@code embark <command> --config FILE [--set key=value ...]}.
  *
  * <p>Commands: {@code generate} (synthetic edge files), {@code import} (edge files to a partitioned dataset),
- * {@code train} (checkpointed embeddings), {@code eval} (filtered link-prediction metrics), and
+ * {@code train} (checkpointed embeddings), {@code eval} (link-prediction metrics), {@code export} (Parquet/TSV),
+ * {@code neighbors} (nearest entities, likeliest tails), {@code report} (HTML training curves), and
  * {@code pipeline} (every stage listed in {@code pipeline.stages}, in order, in one Spark session).
  */
 public final class Main {
 
-    static final List<String> COMMANDS = List.of("generate", "import", "train", "eval", "pipeline");
-    static final List<String> STAGES = COMMANDS.subList(0, 4);
+    static final List<String> COMMANDS = List.of("generate", "import", "train", "eval", "export", "neighbors", "report", "pipeline");
+    static final List<String> STAGES = COMMANDS.subList(0, 7);
 
     private Main() {
     }
@@ -107,8 +112,17 @@ public final class Main {
         switch (stage) {
             case "generate" -> GenerateJob.run(spark, job.generate());
             case "import" -> ImportJob.run(spark, job);
-            case "train" -> TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
-            case "eval" -> EvalJob.run(spark.sparkContext().hadoopConfiguration(), job);
+            case "train" -> {
+                if (job.distributed().isPresent()) {
+                    DistributedTrainJob.run(spark, job);
+                } else {
+                    TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
+                }
+            }
+            case "eval" -> EvalJob.run(spark, job);
+            case "export" -> ExportJob.run(spark, job);
+            case "neighbors" -> NeighborsJob.run(spark.sparkContext().hadoopConfiguration(), job);
+            case "report" -> ReportJob.run(spark.sparkContext().hadoopConfiguration(), job);
             default -> throw new IllegalStateException(stage);
         }
     }

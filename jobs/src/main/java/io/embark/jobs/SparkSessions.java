@@ -33,6 +33,8 @@ public final class SparkSessions {
         // grow with the graph.
         conf.setIfMissing("spark.sql.autoBroadcastJoinThreshold", "-1");
         conf.setIfMissing("spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
+        // barrier stages: Spark's own rendezvous waits a year by default; bound it like every other wait between workers
+        job.distributed().ifPresent(d -> conf.setIfMissing("spark.barrier.sync.timeout", d.timeoutSeconds() + "s"));
         for (Map.Entry<String, String> e : job.spark().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }

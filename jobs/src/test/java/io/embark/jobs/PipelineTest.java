@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** generate -> import -> train -> eval on a planted-cluster graph, as the README's demo runs it. */
+/** The README's demo: the stages of conf/demo.conf (generate -> import -> train -> eval -> export -> report) on a planted-cluster graph. */
 @Timeout(600)
 class PipelineTest {
 
@@ -31,7 +31,8 @@ class PipelineTest {
                 "data.train=" + dir.resolve("edges/train"), "data.valid=" + dir.resolve("edges/valid"),
                 "data.test=" + dir.resolve("edges/test"), "training.threads=2")));
         SparkSession spark = ImportJobTestAccess.spark();
-        for (String stage : List.of("generate", "import", "train", "eval")) {
+        assertEquals(List.of("generate", "import", "train", "eval", "export", "report"), job.stages());
+        for (String stage : job.stages()) {
             Main.runStage(stage, spark, job);
         }
         Path metrics;
@@ -45,5 +46,14 @@ class PipelineTest {
         assertTrue(mrr > 0.04, "filtered MRR " + mrr + " should be at least 10x chance (0.004)");
         assertEquals(Boolean.TRUE, m.get("filtered"));
         assertTrue(((Number) m.get("count")).longValue() > 2000, "both sides of every test edge ranked: " + m.get("count"));
+        for (String key : List.of("mean_rank", "hits_at_1", "hits_at_3", "hits_at_10", "hits_at_50", "auc")) {
+            assertTrue(m.get(key) instanceof Number, key + " in " + m.keySet());
+        }
+        assertTrue(((Number) m.get("auc")).doubleValue() > 0.8, "AUC far above chance (0.5): " + m.get("auc"));
+        Map<?, ?> raw = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) m.get("breakdown")).get("raw")).get("both");
+        assertTrue(((Number) raw.get("mrr")).doubleValue() <= mrr, "raw MRR " + raw.get("mrr") + " never above the filtered one");
+        assertTrue(Files.exists(dir.resolve("export/entities.parquet")) && Files.exists(dir.resolve("export/entities/node/part-00001.tsv")),
+                "the export stage wrote Parquet and TSV");
+        assertTrue(Files.readString(dir.resolve("checkpoints/report.html")).contains("<svg"), "the report stage wrote the curves");
     }
 }

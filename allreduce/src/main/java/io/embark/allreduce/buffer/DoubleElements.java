@@ -32,6 +32,11 @@ final class DoubleElements extends ElementBuffer {
         this.length = nio.remaining();
     }
 
+    /** The backing array when this buffer is a plain double[] (element {@code i} at index {@code i}); null otherwise. */
+    double[] heapArray() {
+        return array;
+    }
+
     @Override
     public DataType type() {
         return DataType.FLOAT64;

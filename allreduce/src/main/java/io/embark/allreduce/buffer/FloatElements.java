@@ -32,6 +32,11 @@ final class FloatElements extends ElementBuffer {
         this.length = nio.remaining();
     }
 
+    /** The backing array when this buffer is a plain float[] (element {@code i} at index {@code i}); null otherwise. */
+    float[] heapArray() {
+        return array;
+    }
+
     @Override
     public DataType type() {
         return DataType.FLOAT32;

@@ -16,6 +16,9 @@ import java.util.Map;
  * from the sender's range into its own, combining on the fly for a reduce-receive, so a message costs
  * exactly one pass over memory and no intermediate buffer.
  *
+ * <p>Ranks can also skip messages altogether: {@link InProcessTransport#sharedBuffers()} lets the
+ * members of a group open a {@link SharedWindow} on each other's buffers.
+ *
  * <p>Create one fabric per job (never a static one) and take each rank's {@link InProcessTransport}
  * from it with {@link #transport(int)}.
  */
@@ -26,6 +29,7 @@ public final class InProcessFabric {
     private final boolean[] closed;
     private volatile CollectiveException failure;
     private final java.util.Set<Completion> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final SharedWindows windows = new SharedWindows(this::groupFailure);
 
     public InProcessFabric(int size) {
         if (size < 1) {
@@ -192,6 +196,31 @@ public final class InProcessFabric {
         s.done.complete();
     }
 
+    SharedWindow openWindow(long tag, int[] members, int index, ElementBuffer buf, int off, int len, Deadline deadline) {
+        for (int m : members) {
+            if (m < 0 || m >= size) {
+                throw new IllegalArgumentException("member rank " + m + " (expected 0.." + (size - 1) + ")");
+            }
+        }
+        return windows.open(tag, members, index, buf, off, len, deadline);
+    }
+
+    /** Why a shared window over {@code members} cannot go on: the job was aborted or a member closed; null if it can. */
+    private CollectiveException groupFailure(int[] members) {
+        CollectiveException f = failure;
+        if (f != null) {
+            return new PeerFailedException("job aborted: " + f.getMessage(), f);
+        }
+        synchronized (closed) {
+            for (int m : members) {
+                if (closed[m]) {
+                    return new PeerFailedException("rank " + m + " has closed its transport");
+                }
+            }
+        }
+        return null;
+    }
+
     private void checkPeer(int self, int peer) {
         if (peer < 0 || peer >= size || peer == self) {
             throw new IllegalArgumentException("peer: " + peer + " (expected 0.." + (size - 1) + ", not " + self + ")");
@@ -223,6 +252,7 @@ public final class InProcessFabric {
         for (Completion c : inFlight) {
             c.fail(failure);
         }
+        windows.wakeAll();
     }
 
     void close(int rank) {
@@ -234,6 +264,7 @@ public final class InProcessFabric {
         }
         PeerFailedException gone = new PeerFailedException("rank " + rank + " has closed its transport");
         failWhere(gone, (dest, source) -> dest == rank || source == rank);
+        windows.wakeAll();
     }
 
     private interface PairFilter {

@@ -4,6 +4,8 @@ import io.embark.allreduce.CollectiveException;
 import io.embark.allreduce.ReduceOp;
 import io.embark.allreduce.buffer.ElementBuffer;
 
+import java.util.Optional;
+
 /**
  * How elements move between ranks: the only thing an algorithm talks to. An algorithm says "send
  * these elements to rank k with tag t" or "receive from rank k with tag t into this range" (optionally
@@ -35,6 +37,14 @@ public interface Transport extends AutoCloseable {
 
     /** The segment size (bytes) at which large transfers pipeline best on this transport. */
     int preferredSegmentBytes();
+
+    /**
+     * Direct access to other ranks' buffers, when every rank of this transport shares this process's
+     * memory; empty (the default) when ranks can only exchange messages.
+     */
+    default Optional<SharedBuffers> sharedBuffers() {
+        return Optional.empty();
+    }
 
     /** A short description of how this rank reaches {@code peer}, for error messages. */
     String describePeer(int peer);

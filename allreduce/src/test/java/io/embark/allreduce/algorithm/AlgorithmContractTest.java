@@ -62,9 +62,12 @@ class AlgorithmContractTest {
         m.put("ring", new RingAllReduce());
         m.put("halving-doubling", new RecursiveHalvingDoubling());
         m.put("recursive-doubling", new RecursiveDoublingAllReduce());
+        m.put("direct", new DirectAllReduce());
         Topology even = p % 2 == 0 && p >= 4 ? Topology.uniform(2, p / 2) : Topology.flat(p);
         m.put("hierarchical " + even, new HierarchicalAllReduce(even, planner));
         m.put("hierarchical-ring " + even, new HierarchicalAllReduce(even, LevelPlanner.fixed(new RingAllReduce())));
+        // direct at every level: shared windows of disjoint groups under one tag, and offset layouts
+        m.put("hierarchical-direct " + even, new HierarchicalAllReduce(even, LevelPlanner.fixed(new DirectAllReduce())));
         int[] threes = new int[p];
         for (int r = 0; r < p; r++) {
             threes[r] = r / 3;
@@ -110,7 +113,7 @@ class AlgorithmContractTest {
     void reduceScatterThenAllGather(Worlds.Kind kind, int p) {
         List<Transport> ts = Worlds.open(kind, p);
         try {
-            List<ShardedCollective> algos = new ArrayList<>(List.of(new RingAllReduce()));
+            List<ShardedCollective> algos = new ArrayList<>(List.of(new RingAllReduce(), new DirectAllReduce()));
             if (Integer.bitCount(p) == 1) {
                 algos.add(new RecursiveHalvingDoubling());
             }

@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * All-reduce benchmarks; one result line each, {@code key=value} pairs that later runs can be
  * compared against. Run through {@code scripts/bench-allreduce.sh}.
  * <pre>
- *   tcp      P BYTES ITERS [array|direct] [SEGMENT] [ALGORITHM]   P processes on loopback
- *   inproc   P BYTES ITERS                                          P threads in this JVM
+ *   tcp      P BYTES ITERS [array|direct] [SEGMENT,...] [ALGORITHM] P processes on loopback (segment sizes take turns)
+ *   inproc   P BYTES ITERS [ALGORITHM,...]                          P threads in this JVM (algorithms take turns)
  * </pre>
  * Bus bandwidth is {@code 2(p-1)/p x bytes / median time}, the figure NCCL reports.
  */
@@ -42,12 +42,18 @@ public final class AllReduceBench {
         int iters = Integer.parseInt(args[3]);
         if (mode.equals("tcp")) {
             String kind = args.length > 4 ? args[4] : "array";
-            int segment = args.length > 5 ? Integer.parseInt(args[5]) : 1 << 20;
+            String[] segments = (args.length > 5 ? args[5] : String.valueOf(1 << 20)).split(",");
             String algo = args.length > 6 ? args[6] : "AUTO";
-            double[] t = tcp(p, bytes, iters, kind, segment, algo);
-            report("allreduce-tcp-" + kind, p, bytes, t, "segment=" + segment + " algorithm=" + algo);
+            List<double[]> t = tcp(p, bytes, iters, kind, String.join(",", segments), algo);
+            for (int k = 0; k < segments.length; k++) {
+                report("allreduce-tcp-" + kind, p, bytes, t.get(k), "segment=" + segments[k] + " algorithm=" + algo);
+            }
         } else if (mode.equals("inproc")) {
-            report("allreduce-inproc", p, bytes, inProcess(p, bytes, iters), "");
+            String[] algos = (args.length > 4 ? args[4] : "AUTO").split(",");
+            double[][] t = inProcess(p, bytes, iters, algos);
+            for (int k = 0; k < algos.length; k++) {
+                report("allreduce-inproc", p, bytes, t[k], "algorithm=" + algos[k]);
+            }
         } else {
             throw new IllegalArgumentException("mode: " + mode + " (expected tcp or inproc)");
         }
@@ -63,7 +69,7 @@ public final class AllReduceBench {
                 name, p, bytes, times.length, median * 1e3, s[0] * 1e3, busBw, bytes / median / 1e9, extra).trim());
     }
 
-    static double[] tcp(int p, long bytes, int iters, String kind, int segment, String algo) throws Exception {
+    static List<double[]> tcp(int p, long bytes, int iters, String kind, String segments, String algo) throws Exception {
         List<Integer> ports = freePorts(p);
         String secret = HexFormat.of().formatHex(TcpTransportConfig.randomSecret());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -74,14 +80,14 @@ public final class AllReduceBench {
             procs.add(new ProcessBuilder(java, "-Xmx" + heap + "m", "-XX:MaxDirectMemorySize=" + heap + "m",
                     "-cp", System.getProperty("java.class.path"), BenchWorker.class.getName(),
                     String.valueOf(r), portList, secret, String.valueOf(bytes), String.valueOf(iters),
-                    String.valueOf(Math.max(2, iters / 10)), kind, String.valueOf(segment), algo)
+                    String.valueOf(Math.max(3, iters / 5)), kind, segments, algo)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
         List<CompletableFuture<String>> outs = new ArrayList<>();
         for (Process pr : procs) {
             outs.add(CompletableFuture.supplyAsync(() -> readAll(pr)));
         }
-        double[] times = null;
+        List<double[]> times = new ArrayList<>();
         for (int r = 0; r < p; r++) {
             String out = outs.get(r).get();
             int rc = procs.get(r).waitFor();
@@ -90,35 +96,46 @@ public final class AllReduceBench {
             }
             for (String line : out.split("\n")) {
                 if (line.startsWith("TIMES")) {
-                    times = Arrays.stream(line.substring(6).trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+                    times.add(Arrays.stream(line.substring(6).trim().split(" ")).mapToDouble(Double::parseDouble).toArray());
                 }
             }
         }
         return times;
     }
 
-    static double[] inProcess(int p, long bytes, int iters) throws Exception {
-        InProcessFabric fabric = new InProcessFabric(p);
+    /**
+     * P threads of this JVM; with several algorithms (comma-separated) they take turns iteration by
+     * iteration, so that a noisy machine slows them alike and their ratio stays meaningful.
+     */
+    static double[][] inProcess(int p, long bytes, int iters, String[] algos) throws Exception {
+        int a = algos.length;
         int n = (int) (bytes / 4);
-        List<Communicator> cs = new ArrayList<>();
-        for (int r = 0; r < p; r++) {
-            cs.add(Communicator.builder().transport(fabric.transport(r))
-                    .options(CommunicatorOptions.defaults().withAlgorithm(AlgorithmChoice.AUTO)).build());
+        List<List<Communicator>> cs = new ArrayList<>();
+        for (String algo : algos) {
+            InProcessFabric fabric = new InProcessFabric(p);
+            List<Communicator> row = new ArrayList<>();
+            for (int r = 0; r < p; r++) {
+                row.add(Communicator.builder().transport(fabric.transport(r))
+                        .options(CommunicatorOptions.defaults().withAlgorithm(AlgorithmChoice.valueOf(algo))).build());
+            }
+            cs.add(row);
         }
-        double[][] times = new double[p][iters];
+        double[][][] times = new double[a][p][iters];
         List<Thread> threads = new ArrayList<>();
-        int warmup = Math.max(2, iters / 10);
+        int warmup = Math.max(3, iters / 5);
         for (int r = 0; r < p; r++) {
             int rank = r;
             Thread t = new Thread(() -> {
-                Communicator c = cs.get(rank);
                 float[] data = new float[n];
                 for (int i = -warmup; i < iters; i++) {
-                    c.barrier();
-                    long t0 = System.nanoTime();
-                    c.allReduce(data, ReduceOp.SUM);
-                    if (i >= 0) {
-                        times[rank][i] = (System.nanoTime() - t0) * 1e-9;
+                    for (int k = 0; k < a; k++) {
+                        Communicator c = cs.get(k).get(rank);
+                        c.barrier();
+                        long t0 = System.nanoTime();
+                        c.allReduce(data, ReduceOp.SUM);
+                        if (i >= 0) {
+                            times[k][rank][i] = (System.nanoTime() - t0) * 1e-9;
+                        }
                     }
                 }
             });
@@ -128,11 +145,13 @@ public final class AllReduceBench {
         for (Thread t : threads) {
             t.join();
         }
-        cs.forEach(Communicator::close);
-        double[] slowest = new double[iters];
-        for (int i = 0; i < iters; i++) {
-            for (int r = 0; r < p; r++) {
-                slowest[i] = Math.max(slowest[i], times[r][i]);
+        cs.forEach(row -> row.forEach(Communicator::close));
+        double[][] slowest = new double[a][iters];
+        for (int k = 0; k < a; k++) {
+            for (int i = 0; i < iters; i++) {
+                for (int r = 0; r < p; r++) {
+                    slowest[k][i] = Math.max(slowest[k][i], times[k][r][i]);
+                }
             }
         }
         return slowest;

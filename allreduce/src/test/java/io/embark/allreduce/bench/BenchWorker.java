@@ -21,8 +21,10 @@ import java.util.List;
  * One benchmark rank in its own JVM (started by {@link AllReduceBench}). Arguments: rank, ports
  * (comma-separated), secret hex, bytes, iterations, warm-up iterations, buffer kind ({@code array}:
  * a float[]; {@code direct}: a direct little-endian ByteBuffer, sent and received without copies),
- * segment bytes, algorithm. Each timed iteration is preceded by a barrier; the slowest rank's time
- * counts. Rank 0 prints {@code TIMES t1 t2 ...} in seconds.
+ * segment bytes (several, comma-separated, take turns iteration by iteration on one connection, so
+ * that their ratio is measured under the same load), algorithm. Each timed iteration is preceded by
+ * a barrier; the slowest rank's time counts. Rank 0 prints one {@code TIMES t1 t2 ...} line (seconds)
+ * per segment size, in the order given.
  */
 public final class BenchWorker {
     private BenchWorker() {
@@ -39,19 +41,25 @@ public final class BenchWorker {
         int iters = Integer.parseInt(args[4]);
         int warmup = Integer.parseInt(args[5]);
         String kind = args[6];
-        int segment = Integer.parseInt(args[7]);
+        int[] segments = Arrays.stream(args[7].split(",")).mapToInt(Integer::parseInt).toArray();
         AlgorithmChoice algo = AlgorithmChoice.valueOf(args[8]);
         int n = (int) (bytes / 4);
         // optional 10th argument: a uniform topology such as "4x2" (4 ranks per host, 2 hosts)
         Topology topology = args.length > 9
                 ? Topology.uniform(Arrays.stream(args[9].split("x")).mapToInt(Integer::parseInt).toArray())
                 : Topology.flat(addrs.size());
-        TcpTransportConfig cfg = TcpTransportConfig.of(rank, addrs, secret).withSegmentBytes(segment);
+        TcpTransportConfig cfg = TcpTransportConfig.of(rank, addrs, secret).withSegmentBytes(segments[0]);
         if (System.getenv("SOCKBUF") != null && !System.getenv("SOCKBUF").isEmpty()) {
             cfg = cfg.withSocketBufferBytes(Integer.parseInt(System.getenv("SOCKBUF")));
         }
-        try (Communicator c = Communicator.builder().transport(TcpTransport.connect(cfg)).topology(topology)
-                .options(CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(120)).withAlgorithm(algo)).build()) {
+        TcpTransport transport = TcpTransport.connect(cfg);
+        Communicator[] cs = new Communicator[segments.length];
+        for (int k = 0; k < segments.length; k++) {
+            cs[k] = Communicator.builder().transport(transport).topology(topology)
+                    .options(CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(120)).withAlgorithm(algo)
+                            .withSegmentBytes(segments[k])).build();
+        }
+        try {
             ElementBuffer data;
             if (kind.equals("direct")) {
                 ByteBuffer b = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -59,24 +67,32 @@ public final class BenchWorker {
             } else {
                 data = ElementBuffer.of(new float[n]);
             }
-            double[] times = new double[iters];
+            double[][] times = new double[segments.length][iters];
             for (int i = -warmup; i < iters; i++) {
-                c.barrier();
-                long t0 = System.nanoTime();
-                c.allReduce(data, ReduceOp.SUM);
-                double t = (System.nanoTime() - t0) * 1e-9;
-                if (i >= 0) {
-                    times[i] = t;
+                for (int k = 0; k < cs.length; k++) {
+                    // the communicators share one transport and run strictly one after another, in the
+                    // same order on every rank, so their automatic tags never mix
+                    cs[k].barrier();
+                    long t0 = System.nanoTime();
+                    cs[k].allReduce(data, ReduceOp.SUM);
+                    double t = (System.nanoTime() - t0) * 1e-9;
+                    if (i >= 0) {
+                        times[k][i] = t;
+                    }
                 }
             }
-            c.allReduce(times, ReduceOp.MAX);
-            if (rank == 0) {
-                StringBuilder sb = new StringBuilder("TIMES");
-                for (double t : times) {
-                    sb.append(' ').append(t);
+            for (int k = 0; k < cs.length; k++) {
+                cs[0].allReduce(times[k], ReduceOp.MAX);
+                if (rank == 0) {
+                    StringBuilder sb = new StringBuilder("TIMES");
+                    for (double t : times[k]) {
+                        sb.append(' ').append(t);
+                    }
+                    System.out.println(sb);
                 }
-                System.out.println(sb);
             }
+        } finally {
+            cs[0].close();
         }
     }
 }

@@ -7,8 +7,14 @@ import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EmbeddingTable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 
 /**
  * A committed checkpoint opened for scoring: entity embeddings per (type, partition), loaded on first use, and the
@@ -35,14 +41,54 @@ public final class TrainedModel {
         this.comparator = Comparator.of(ComparatorType.parse("model.comparator", info.config().get("model.comparator")));
     }
 
+    /** There is no committed checkpoint of the version asked for (or none at all). */
+    public static final class MissingCheckpointException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MissingCheckpointException(String message) {
+            super(message);
+        }
+    }
+
     /** Opens the newest committed checkpoint. */
     public static TrainedModel latest(CheckpointStore store) throws IOException {
         return new TrainedModel(store, store.latestVersion()
-                .orElseThrow(() -> new IOException("no committed checkpoint under " + store.root() + " (run `embark train` first)")));
+                .orElseThrow(() -> new MissingCheckpointException("no committed checkpoint under " + store.root() + " (run `embark train` first)")));
     }
 
     public static TrainedModel version(CheckpointStore store, int version) throws IOException {
         return new TrainedModel(store, version);
+    }
+
+    /**
+     * Opens {@code version}, or the newest committed one when empty. A missing version is an error that names the
+     * config key {@code key} it came from and the versions there are.
+     */
+    public static TrainedModel open(CheckpointStore store, Optional<Integer> version, String key) throws IOException {
+        if (version.isEmpty()) {
+            return latest(store);
+        }
+        if (!store.fileSystem().exists(new Path(store.versionDir(version.get()), CheckpointStore.INFO))) {
+            throw new MissingCheckpointException(key + ": " + version.get() + " (no committed checkpoint " + store.versionDir(version.get())
+                    + "; expected latest or one of " + committedVersions(store) + ")");
+        }
+        return new TrainedModel(store, version.get());
+    }
+
+    /** The committed versions under the store's root, oldest first. */
+    public static List<Integer> committedVersions(CheckpointStore store) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        if (!store.fileSystem().exists(store.root())) {
+            return out;
+        }
+        for (FileStatus st : store.fileSystem().listStatus(store.root())) {
+            String name = st.getPath().getName();
+            if (st.isDirectory() && name.matches("v\\d{8}") && store.fileSystem().exists(new Path(st.getPath(), CheckpointStore.INFO))) {
+                out.add(Integer.parseInt(name.substring(1)));
+            }
+        }
+        Collections.sort(out);
+        return out;
     }
 
     public CheckpointInfo info() {

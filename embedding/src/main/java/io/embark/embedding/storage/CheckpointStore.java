@@ -232,6 +232,48 @@ public final class CheckpointStore {
             return info;
         }
 
+        /** The version's temporary directory (committed by rename in {@link #commit}). */
+        public Path directory() {
+            return dir.path();
+        }
+
+        /**
+         * Takes over the tables that distributed workers saved in {@code attemptDir} (a {@link SharedEpochStore}'s
+         * directory): moves each into this version and records it as written. Returns how many were adopted.
+         */
+        public int adopt(Path attemptDir) throws IOException {
+            Path entities = new Path(attemptDir, "entities");
+            if (!fs.exists(entities)) {
+                return 0;
+            }
+            int n = 0;
+            for (FileStatus typeDir : fs.listStatus(entities)) {
+                String type = typeDir.getPath().getName();
+                for (FileStatus f : fs.listStatus(typeDir.getPath())) {
+                    String name = f.getPath().getName();
+                    if (!name.matches("part-\\d{5,}\\.emb")) {
+                        continue;
+                    }
+                    int partition = Integer.parseInt(name.substring(5, name.length() - 4));
+                    int[] shape;
+                    try (InputStream in = fs.open(f.getPath())) {
+                        shape = TableFormat.readShape(in, f.getLen(), f.getPath().toString());
+                    }
+                    Path target = tableFile(dir.path(), type, partition);
+                    fs.mkdirs(target.getParent());
+                    if (fs.exists(target)) {
+                        fs.delete(target, false);
+                    }
+                    if (!fs.rename(f.getPath(), target)) {
+                        throw new IOException("cannot move " + f.getPath() + " to " + target);
+                    }
+                    written.put(key(type, partition), new CheckpointInfo.TablePartition(type, partition, shape[0], shape[1]));
+                    n++;
+                }
+            }
+            return n;
+        }
+
         /** Drops the uncommitted directory (on failure). */
         @Override
         public void close() {

@@ -41,6 +41,33 @@ public final class TableFormat {
         data.flush();
     }
 
+    /**
+     * Reads only the header: {rows, dim}; checks that the file is {@code fileLength} bytes long, as a complete table of
+     * that shape is (16 header bytes, rows x dim embedding floats, rows optimizer-state floats).
+     */
+    public static int[] readShape(InputStream in, long fileLength, String source) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        byte[] magic = new byte[8];
+        byte[] header = new byte[8];
+        try {
+            data.readFully(magic);
+            data.readFully(header);
+        } catch (EOFException e) {
+            throw new IOException(source + ": truncated embedding file", e);
+        }
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new IOException(source + ": not an embedding file (bad magic)");
+        }
+        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        int rows = h.getInt();
+        int dim = h.getInt();
+        long expected = 16L + 4L * ((long) rows * dim + rows);
+        if (fileLength != expected) {
+            throw new IOException(source + ": " + fileLength + " bytes, expected " + expected + " for " + rows + " rows of dimension " + dim);
+        }
+        return new int[] {rows, dim};
+    }
+
     public static EmbeddingTable read(String type, int partition, InputStream in, String source) throws IOException {
         DataInputStream data = new DataInputStream(in);
         byte[] magic = new byte[8];

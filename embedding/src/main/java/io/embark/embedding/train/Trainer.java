@@ -155,7 +155,7 @@ public final class Trainer {
         return stats;
     }
 
-    private static void refuseIncompatible(CheckpointInfo info, Map<String, String> now, String where) {
+    static void refuseIncompatible(CheckpointInfo info, Map<String, String> now, String where) {
         TreeSet<String> keys = new TreeSet<>(now.keySet());
         keys.addAll(info.compatibility().keySet());
         List<String> diffs = new ArrayList<>();

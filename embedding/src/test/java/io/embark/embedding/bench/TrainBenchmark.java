@@ -8,7 +8,8 @@ import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.RegularizerType;
 import io.embark.embedding.config.TrainingConfig;
-import io.embark.embedding.eval.FilteredRanking;
+import io.embark.embedding.eval.LinkPrediction;
+import io.embark.embedding.eval.RankingMetrics;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EpochStats;
@@ -121,8 +122,8 @@ public final class TrainBenchmark {
                 stats.stream().map(s -> String.format("%,.0f", s.edgesPerSecond())).toList());
         if (eval) {
             long e0 = System.nanoTime();
-            FilteredRanking.Metrics m = new FilteredRanking(graph, TrainedModel.latest(store))
-                    .evaluate("test", List.of("train", "valid", "test"), Long.MAX_VALUE);
+            RankingMetrics m = new LinkPrediction(graph, TrainedModel.latest(store))
+                    .filtered("test", List.of("train", "valid", "test"), Long.MAX_VALUE);
             System.out.printf("RESULT filtered test: %s (eval %.1f s)%n", m, (System.nanoTime() - e0) / 1e9);
         }
         fs.delete(ckpt, true);

@@ -10,7 +10,8 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.TrainingConfig;
-import io.embark.embedding.eval.FilteredRanking;
+import io.embark.embedding.eval.LinkPrediction;
+import io.embark.embedding.eval.RankingMetrics;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EpochStats;
@@ -55,7 +56,7 @@ class LearningTest {
         long trainEdges = graph.manifest().split("train").edges();
         assertEquals(trainEdges, stats.get(0).edges());
         assertTrue(stats.get(19).loss() < 0.8 * stats.get(0).loss(), "loss fell: " + stats.get(0).loss() + " -> " + stats.get(19).loss());
-        FilteredRanking.Metrics m = new FilteredRanking(graph, TrainedModel.latest(store)).evaluate("test", List.of("train", "test"), Long.MAX_VALUE);
+        RankingMetrics m = new LinkPrediction(graph, TrainedModel.latest(store)).filtered("test", List.of("train", "test"), Long.MAX_VALUE);
         assertTrue(m.hitsAt10() > 0.3, "Hits@10 far above chance (0.025): " + m);
         assertTrue(m.mrr() > 0.1, "MRR far above chance (0.016): " + m);
     }

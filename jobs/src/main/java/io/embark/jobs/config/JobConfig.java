@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param model     the embedding model (operators, comparator, dimension, regularization)
  * @param training  the optimizer, negatives, epochs and threads
  * @param eval      link-prediction evaluation
+ * @param distributed training across Spark executors (absent: train on the driver)
+ * @param export    embedding export
+ * @param neighbors nearest-neighbour queries
  * @param spark     Spark properties given in the config ({@code spark.*} keys)
  * @param asStrings the flat config, stored in manifests and checkpoints
  */
@@ -32,6 +35,9 @@ public record JobConfig(
         ModelConfig model,
         TrainingConfig training,
         EvalConfig eval,
+        Optional<DistributedConfig> distributed,
+        ExportConfig export,
+        NeighborsConfig neighbors,
         Map<String, String> spark,
         Map<String, String> asStrings) {
 
@@ -39,7 +45,8 @@ public record JobConfig(
         String workspace = c.string("workspace", "work");
         Optional<DataConfig> data = DataConfig.read(c);
         JobConfig job = new JobConfig(workspace, c.list("pipeline.stages"), data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c),
-                ModelSection.read(c), TrainingSection.read(c), EvalConfig.read(c), c.sparkProperties(), c.asStrings());
+                ModelSection.read(c), TrainingSection.read(c), EvalConfig.read(c), DistributedConfig.read(c),
+                ExportConfig.read(c, workspace), NeighborsConfig.read(c), c.sparkProperties(), c.asStrings());
         c.finish();
         return job;
     }

@@ -1,5 +1,6 @@
 /**
- * The {@code train} and {@code eval} commands on one machine: the embedding module's trainer and filtered ranking,
- * run in the driver JVM over the imported dataset and the versioned checkpoints in {@code WORKSPACE/checkpoints}.
+ * The {@code train} command. Without {@code distributed.workers}, training runs the embedding module's trainer in
+ * the driver JVM; with it, each epoch is a Spark barrier stage whose tasks find each other, connect the allreduce mesh
+ * and train disjoint buckets ({@link io.embark.jobs.train.DistributedTrainJob}).
  */
 package io.embark.jobs.train;

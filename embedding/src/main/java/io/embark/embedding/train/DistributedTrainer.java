@@ -1,0 +1,187 @@
+package io.embark.embedding.train;
+
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.CheckpointInfo;
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.embedding.storage.EpochStats;
+import io.embark.embedding.storage.SharedEpochStore;
+import io.embark.partitioning.ImportedGraph;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The coordinator's side of distributed training: the same epochs, checkpoints and resume rules as {@link Trainer},
+ * with each epoch's work done by W workers ({@link RankTrainer}) that an {@link EpochRunner} starts (a Spark barrier
+ * stage in {@code jobs}; threads in tests).
+ *
+ * <p>Per epoch: begin the checkpoint version (a temporary directory), let the runner train every worker's share
+ * into an attempt directory inside it, adopt the tables the workers saved and the relation parameters rank 0 left,
+ * commit by rename. A runner that retries (a worker died) uses a fresh attempt directory each time and reports the
+ * one that completed; nothing of a failed attempt is adopted, so no update is lost or applied twice, and a
+ * coordinator that dies leaves only an uncommitted directory that the next run removes.
+ */
+public final class DistributedTrainer {
+
+    private static final System.Logger LOG = System.getLogger(DistributedTrainer.class.getName());
+
+    /** Where attempt directories live inside a version's temporary directory: {@code _attempt-N}. */
+    public static final String ATTEMPT_PREFIX = "_attempt-";
+
+    /** Runs one epoch's work on every worker. */
+    public interface EpochRunner {
+        /**
+         * Trains epoch {@code epoch} (0-based) on every worker; each worker saves into an attempt directory under
+         * {@code versionDir} named {@link #ATTEMPT_PREFIX}N and reads tables it does not find there from checkpoint
+         * {@code previous} (empty: initialized). {@code history} holds the stats of the epochs before (for adaptive
+         * sync periods).
+         */
+        EpochRun run(int epoch, Path versionDir, Optional<Integer> previous, List<EpochStats> history) throws IOException;
+    }
+
+    /** One completed epoch: the attempt directory the workers used and each worker's result, by rank. */
+    public record EpochRun(Path attemptDir, List<RankTrainer.RankResult> ranks) {
+    }
+
+    private DistributedTrainer() {
+    }
+
+    /** The attempt directory for attempt {@code attempt} of a version. */
+    public static Path attemptDir(Path versionDir, int attempt) {
+        return new Path(versionDir, ATTEMPT_PREFIX + attempt);
+    }
+
+    /** The store a worker uses in {@code attemptDir}; initializes tables exactly as {@link Trainer} does. */
+    public static SharedEpochStore store(ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                         CheckpointStore checkpoints, Path attemptDir, Optional<Integer> previous) {
+        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
+        return new SharedEpochStore(checkpoints, attemptDir, previous,
+                (type, part) -> Trainer.initialTable(schema, model, training.seed(), type, part));
+    }
+
+    /** The relation parameters a worker starts the epoch from: the previous checkpoint's, or fresh ones. */
+    public static RelationParameters startingRelations(ImportedGraph graph, ModelConfig model, CheckpointStore checkpoints,
+                                                       Optional<Integer> previous) throws IOException {
+        if (previous.isPresent()) {
+            return checkpoints.relations(previous.get());
+        }
+        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
+        return RelationParameters.create(model, schema.relationNames(), schema.relationDims());
+    }
+
+    /** Trains until the newest checkpoint holds {@code training.epochs()} epochs; returns every epoch's stats. */
+    public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                         CheckpointStore checkpoints, EpochRunner runner) throws IOException {
+        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
+        Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
+        compatibility.putAll(schema.compatibilityKeys());
+        Map<String, String> config = new LinkedHashMap<>(model.toMap());
+        config.putAll(training.toMap());
+
+        checkpoints.removeIncomplete();
+        Optional<Integer> latest = checkpoints.latestVersion();
+        List<EpochStats> stats = new ArrayList<>();
+        int startEpoch = 0;
+        if (latest.isPresent()) {
+            CheckpointInfo info = checkpoints.info(latest.get());
+            Trainer.refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
+            stats.addAll(info.stats());
+            startEpoch = info.epochs();
+            LOG.log(Level.INFO, "resuming from checkpoint {0} after epoch {1}", checkpoints.versionDir(latest.get()), startEpoch);
+        }
+        if (startEpoch >= training.epochs()) {
+            LOG.log(Level.INFO, "checkpoint already holds {0} epochs (training.epochs = {1}): nothing to train",
+                    startEpoch, training.epochs());
+            return stats;
+        }
+        FileSystem fs = checkpoints.fileSystem();
+        for (int epoch = startEpoch; epoch < training.epochs(); epoch++) {
+            long start = System.nanoTime();
+            final Optional<Integer> previous = latest;
+            try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, previous,
+                    (type, part) -> Trainer.initialTable(schema, model, training.seed(), type, part))) {
+                EpochRun run = runner.run(epoch, writer.directory(), previous, List.copyOf(stats));
+                int adopted = writer.adopt(run.attemptDir());
+                RelationParameters relations = readRelations(fs, new Path(run.attemptDir(), RankTrainer.RELATIONS));
+                for (FileStatus st : fs.listStatus(writer.directory())) {
+                    if (st.getPath().getName().startsWith(ATTEMPT_PREFIX)) {
+                        fs.delete(st.getPath(), true);
+                    }
+                }
+                long edges = 0;
+                double loss = 0;
+                int buckets = 0;
+                for (RankTrainer.RankResult r : run.ranks()) {
+                    edges += r.edges();
+                    loss += r.loss();
+                    buckets += r.buckets();
+                }
+                double secs = (System.nanoTime() - start) / 1e9;
+                stats.add(new EpochStats(epoch + 1, edges, edges == 0 ? 0 : loss / edges, secs, edges / secs, buckets));
+                writer.commit(schema.allTables(), relations, epoch + 1, config, compatibility, stats);
+                latest = Optional.of(epoch + 1);
+                logEpoch(epoch, training.epochs(), edges, secs, adopted, run.ranks());
+            }
+            checkpoints.prune(training.keepCheckpoints());
+            checkpoints.writeStats(stats);
+        }
+        return stats;
+    }
+
+    /**
+     * The AdaComm-style sync period for the next epoch: {@code base * sqrt(loss(last) / loss(first))}, at least
+     * {@code min}; {@code base} for the first epoch. Workers sync rarely while the loss is high and the model moves
+     * fast, more often as it settles (Wang and Joshi, "Adaptive Communication Strategies", MLSys 2019).
+     */
+    public static long adaptivePeriod(long base, long min, List<EpochStats> history) {
+        if (history.isEmpty() || history.get(0).loss() <= 0) {
+            return base;
+        }
+        double ratio = history.get(history.size() - 1).loss() / history.get(0).loss();
+        return Math.max(min, Math.min(base, (long) Math.ceil(base * Math.sqrt(Math.max(0, ratio)))));
+    }
+
+    private static RelationParameters readRelations(FileSystem fs, Path p) throws IOException {
+        if (!fs.exists(p)) {
+            throw new IOException(p + ": missing (rank 0 writes the synced relation parameters there at the end of an epoch)");
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(fs.open(p), 1 << 16))) {
+            return RelationParameters.read(in, p.toString());
+        }
+    }
+
+    private static void logEpoch(int epoch, int epochs, long edges, double secs, int adopted, List<RankTrainer.RankResult> ranks) {
+        double compute = 0;
+        double io = 0;
+        double sync = 0;
+        double barrier = 0;
+        double total = 0;
+        for (RankTrainer.RankResult r : ranks) {
+            compute += r.computeSeconds();
+            io += r.ioWaitSeconds();
+            sync += r.syncSeconds();
+            barrier += r.barrierSeconds();
+            total += r.seconds();
+        }
+        LOG.log(Level.INFO, String.format("epoch %d/%d done on %d workers: %,d edges in %.1f s (%,.0f edges/s), %d tables; "
+                        + "worker time: compute %.0f%%, I/O wait %.0f%%, sync %.0f%%, barrier %.0f%%", epoch + 1, epochs,
+                ranks.size(), edges, secs, edges / secs, adopted, pct(compute, total), pct(io, total), pct(sync, total),
+                pct(barrier, total)));
+    }
+
+    private static double pct(double part, double total) {
+        return total <= 0 ? 0 : 100 * part / total;
+    }
+}

@@ -1,0 +1,216 @@
+package io.embark.embedding.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embark.allreduce.Communicator;
+import io.embark.allreduce.CommunicatorOptions;
+import io.embark.allreduce.transport.InProcessFabric;
+import io.embark.embedding.GraphFixture;
+import io.embark.embedding.PlantedGraph;
+import io.embark.embedding.config.ComparatorType;
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.OperatorType;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.eval.LinkPrediction;
+import io.embark.embedding.eval.RankingMetrics;
+import io.embark.embedding.eval.TrainedModel;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EpochStats;
+import io.embark.partitioning.BucketOrder;
+import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Distributed training with W workers as threads of one JVM (the in-process transport), on the planted-cluster graph
+ * of {@link LearningTest} split into 4 x 4 buckets: it learns as well as one machine, every edge is trained once per
+ * epoch, and a failed attempt leaves nothing behind that the retry would read.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class DistributedTrainerTest {
+
+    @TempDir
+    java.nio.file.Path tmp;
+
+    private final FileSystem fs;
+    private final ModelConfig model = ModelConfig.simple(16, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true).withInitScale(0.1);
+    private final TrainingConfig training = TrainingConfig.defaults(20, NegativesConfig.pbg(50, 50))
+            .withThreads(1).withBucketOrder(BucketOrder.INSIDE_OUT);
+
+    DistributedTrainerTest() throws IOException {
+        fs = GraphFixture.localFs();
+    }
+
+    private ImportedGraph graph() throws IOException {
+        // 25 clusters over 4 partitions (entity i: cluster i mod 25, partition i mod 4): every cluster spans every
+        // partition, so each bucket holds a share of every relation's structure
+        PlantedGraph planted = new PlantedGraph(400, 25, 3, 8, 0.1, 7);
+        return GraphFixture.write(fs, new Path(tmp.resolve("data").toString()), planted.entityNames, planted.relationNames, 4,
+                planted.splits);
+    }
+
+    @Test
+    void twoWorkersLearnAsWellAsOneMachine() throws Exception {
+        ImportedGraph graph = graph();
+        CheckpointStore single = new CheckpointStore(fs, new Path(tmp.resolve("single").toString()));
+        List<EpochStats> singleStats = Trainer.train(graph, model, training, single);
+        double singleMrr = mrr(graph, single);
+
+        CheckpointStore dist = new CheckpointStore(fs, new Path(tmp.resolve("dist").toString()));
+        List<EpochStats> stats = DistributedTrainer.train(graph, model, training, dist, new ThreadRunner(graph, dist, 2, -1));
+        double distMrr = mrr(graph, dist);
+
+        long trainEdges = graph.manifest().split("train").edges();
+        for (EpochStats s : stats) {
+            assertEquals(trainEdges, s.edges(), "every edge once in epoch " + s.epoch());
+            assertEquals(singleStats.get(0).buckets(), s.buckets(), "every non-empty bucket once");
+        }
+        assertTrue(stats.get(19).loss() < 0.8 * stats.get(0).loss(), "loss fell: " + stats.get(0).loss() + " -> " + stats.get(19).loss());
+        // chance MRR is about 0.016; one machine reaches about 0.25 here (measured 0.255; 2 workers 0.262). Two workers
+        // see the same edges with relation updates summed every 100 edges: the same quality within run-to-run noise.
+        assertTrue(distMrr > 0.15, "distributed MRR far above chance: " + distMrr);
+        assertTrue(Math.abs(distMrr - singleMrr) < 0.03, "distributed " + distMrr + " vs single machine " + singleMrr);
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedFromTheLastCheckpoint() throws Exception {
+        ImportedGraph graph = graph();
+        CheckpointStore dist = new CheckpointStore(fs, new Path(tmp.resolve("retry").toString()));
+        TrainingConfig three = training.withEpochs(3);
+        // attempt 0 of epoch 2 (0-based 1) dies in rank 1 after its first round; the runner retries with attempt 1
+        ThreadRunner runner = new ThreadRunner(graph, dist, 2, 1);
+        List<EpochStats> stats = DistributedTrainer.train(graph, model, three, dist, runner);
+        assertEquals(3, stats.size());
+        assertEquals(4, runner.attempts.get(), "3 epochs, one retried");
+        long trainEdges = graph.manifest().split("train").edges();
+        assertEquals(trainEdges, stats.get(1).edges(), "the retried epoch trained every edge once, not more");
+        assertTrue(fs.listStatus(dist.versionDir(3)).length > 0);
+        for (var st : fs.listStatus(dist.versionDir(3))) {
+            assertTrue(!st.getPath().getName().startsWith(DistributedTrainer.ATTEMPT_PREFIX), "attempt dirs removed: " + st.getPath());
+        }
+    }
+
+    @Test
+    void zeroSyncPeriodIsRefused() throws Exception {
+        ImportedGraph graph = graph();
+        CheckpointStore dist = new CheckpointStore(fs, new Path(tmp.resolve("bad").toString()));
+        InProcessFabric fabric = new InProcessFabric(1);
+        try (Communicator comm = Communicator.builder().rank(0).worldSize(1).transport(fabric.transport(0)).build();
+             RankTrainer t = new RankTrainer(graph, model, training, DistributedTrainer.startingRelations(graph, model, dist, Optional.empty()), comm)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> t.trainEpoch(0, DistributedTrainer.store(graph, model, training, dist, new Path(tmp.resolve("a").toString()), Optional.empty()), 0));
+            assertTrue(e.getMessage().contains("syncEdges"), e.getMessage());
+        }
+    }
+
+    @Test
+    void adaptivePeriodShrinksWithTheLoss() {
+        List<EpochStats> history = List.of(new EpochStats(1, 10, 4.0, 1, 10, 1), new EpochStats(2, 10, 1.0, 1, 10, 1));
+        assertEquals(8000, DistributedTrainer.adaptivePeriod(8000, 100, List.of()));
+        // sqrt(1.0 / 4.0) = 0.5
+        assertEquals(4000, DistributedTrainer.adaptivePeriod(8000, 100, history));
+        assertEquals(5000, DistributedTrainer.adaptivePeriod(8000, 5000, history));
+    }
+
+    private static double mrr(ImportedGraph graph, CheckpointStore store) throws IOException {
+        RankingMetrics m = new LinkPrediction(graph, TrainedModel.latest(store)).filtered("test", List.of("train", "test"), Long.MAX_VALUE);
+        return m.mrr();
+    }
+
+    /** Runs an epoch's workers as threads over the in-process transport; can make one attempt fail once. */
+    private final class ThreadRunner implements DistributedTrainer.EpochRunner {
+        final ImportedGraph graph;
+        final CheckpointStore store;
+        final int workers;
+        final int failEpoch;
+        final AtomicInteger attempts = new AtomicInteger();
+        boolean failed;
+
+        ThreadRunner(ImportedGraph graph, CheckpointStore store, int workers, int failEpoch) {
+            this.graph = graph;
+            this.store = store;
+            this.workers = workers;
+            this.failEpoch = failEpoch;
+        }
+
+        @Override
+        public DistributedTrainer.EpochRun run(int epoch, Path versionDir, Optional<Integer> previous, List<EpochStats> history)
+                throws IOException {
+            for (int attempt = 0; ; attempt++) {
+                attempts.incrementAndGet();
+                Path dir = DistributedTrainer.attemptDir(versionDir, attempt);
+                boolean fail = epoch == failEpoch && !failed;
+                failed |= fail;
+                try {
+                    return new DistributedTrainer.EpochRun(dir, attempt(epoch, dir, previous, fail));
+                } catch (IOException | RuntimeException e) {
+                    if (!fail) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private List<RankTrainer.RankResult> attempt(int epoch, Path dir, Optional<Integer> previous, boolean fail) throws IOException {
+            InProcessFabric fabric = new InProcessFabric(workers);
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            try {
+                List<Future<RankTrainer.RankResult>> futures = new ArrayList<>();
+                for (int r = 0; r < workers; r++) {
+                    int rank = r;
+                    futures.add(pool.submit(() -> {
+                        CommunicatorOptions options = CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(20));
+                        try (Communicator comm = Communicator.builder().rank(rank).worldSize(workers)
+                                .transport(fabric.transport(rank)).options(options).build()) {
+                            RelationParameters relations = DistributedTrainer.startingRelations(graph, model, store, previous);
+                            try (RankTrainer t = new RankTrainer(graph, model, training, relations, comm)) {
+                                if (fail && rank == 1) {
+                                    // train a little (saving tables into this attempt's directory), then die
+                                    comm.barrier();
+                                    var shared = DistributedTrainer.store(graph, model, training, store, dir, previous);
+                                    shared.save(shared.load("e", 0));
+                                    throw new IllegalStateException("worker 1 dies (test)");
+                                }
+                                if (fail) {
+                                    comm.barrier();
+                                }
+                                return t.trainEpoch(epoch, DistributedTrainer.store(graph, model, training, store, dir, previous), 100);
+                            }
+                        }
+                    }));
+                }
+                List<RankTrainer.RankResult> out = new ArrayList<>();
+                for (Future<RankTrainer.RankResult> f : futures) {
+                    try {
+                        out.add(f.get(5, TimeUnit.MINUTES));
+                    } catch (ExecutionException e) {
+                        throw new IOException("worker failed: " + e.getCause(), e.getCause());
+                    } catch (Exception e) {
+                        throw new IOException(e);
+                    }
+                }
+                return out;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.embark.jobs.eval;
+
+import io.embark.embedding.eval.EvalSlice;
+import io.embark.embedding.eval.RankingOptions;
+import io.embark.embedding.eval.RankingTotals;
+import io.embark.embedding.eval.TrainedModel;
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.jobs.AtomicFile;
+import io.embark.jobs.config.EvalConfig;
+import io.embark.jobs.config.JobConfig;
+import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code eval} command: link-prediction metrics of a checkpoint ({@code eval.version}, the newest by default) on
+ * {@code eval.split}, as a Spark job. The split's edges are cut into slices ({@link EvalSlice}), one Spark task per
+ * slice; each task opens the dataset and the checkpoint itself and ranks both sides of its edges, raw and filtered by
+ * the true edges of {@code eval.filter}; the driver adds up the tasks' sums. It prints a table and writes
+ * {@code metrics.json} ({@link EvalMetrics}) into the evaluated checkpoint's directory, atomically, and appends its
+ * summary to {@link EvalHistory}.
+ */
+public final class EvalJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvalJob.class);
+    public static final String METRICS = "metrics.json";
+
+    private EvalJob() {
+    }
+
+    public static Map<String, Object> run(SparkSession spark, JobConfig job) throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Path graphDir = new Path(job.graphDir());
+        ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
+        Path ckpt = new Path(job.checkpointDir());
+        FileSystem fs = ckpt.getFileSystem(conf);
+        CheckpointStore store = new CheckpointStore(fs, ckpt);
+        EvalConfig eval = job.eval();
+        TrainedModel model = Checkpoints.open(store, eval.version(), "eval.version");
+        if (!graph.hasSplit(eval.split())) {
+            throw new IOException("eval.split: the dataset in " + graphDir + " has no split '" + eval.split()
+                    + "' (it has " + graph.manifest().splits().keySet() + "; set data." + eval.split() + " and re-import)");
+        }
+        RankingOptions options = new RankingOptions(eval.split(), eval.filter(), eval.candidates());
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<long[]> slices = EvalSlice.plan(graph, eval.split(), eval.limit(), jsc.defaultParallelism()).stream()
+                .map(RankSlices::encode).toList();
+        int relations = graph.manifest().relations().size();
+        RankingTotals totals = new RankingTotals(relations);
+        if (!slices.isEmpty()) {
+            RankSlices task = new RankSlices(TaskInputs.of(conf, job, model.version()), options);
+            for (double[] part : jsc.parallelize(slices, slices.size()).mapPartitions(task).collect()) {
+                totals.merge(RankingTotals.of(relations, part));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EvalMetrics metrics = new EvalMetrics(graph, eval, model.version(), totals, seconds);
+        Path out = new Path(store.versionDir(model.version()), METRICS);
+        AtomicFile.write(fs, out, metrics.json());
+        EvalHistory.append(fs, store.root(), EvalHistory.entry(metrics.asMap(), model.info().epochs()));
+        for (String line : metrics.table().split("\n")) {
+            LOG.info(line);
+        }
+        LOG.info("written to {}", out);
+        return metrics.asMap();
+    }
+}

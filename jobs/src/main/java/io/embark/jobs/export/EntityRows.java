@@ -1,0 +1,58 @@
+package io.embark.jobs.export;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Parquet rows of one (entity type, partition): {@code entity_type, name, partition, offset, vector}, produced
+ * lazily from the partition's table.
+ */
+final class EntityRows implements FlatMapFunction<int[], Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    static final StructType SCHEMA = new StructType()
+            .add("entity_type", DataTypes.StringType, false)
+            .add("name", DataTypes.StringType, false)
+            .add("partition", DataTypes.IntegerType, false)
+            .add("offset", DataTypes.IntegerType, false)
+            .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    private final PartitionSource source;
+
+    EntityRows(PartitionSource source) {
+        this.source = source;
+    }
+
+    @Override
+    public Iterator<Row> call(int[] key) throws Exception {
+        PartitionSource.Partition p = source.load(key);
+        int d = p.table().dim();
+        float[] data = p.table().data();
+        return new Iterator<>() {
+            private int j;
+
+            @Override
+            public boolean hasNext() {
+                return j < p.names().size();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                float[] v = new float[d];
+                System.arraycopy(data, j * d, v, 0, d);
+                Row r = RowFactory.create(p.type(), p.names().get(j), p.partition(), j, v);
+                j++;
+                return r;
+            }
+        };
+    }
+}

@@ -1,0 +1,205 @@
+package io.embark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embark.jobs.cluster.LoopbackCluster;
+import io.embark.jobs.config.ConfigLoader;
+import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.imports.ImportJobTestAccess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Distributed training on a real Spark standalone cluster: a master and 2 workers (1 core each) on loopback, each its
+ * own JVM, and the driver in a third JVM running {@code Main train} as a user would. The demo's planted-cluster graph
+ * in 4 partitions is imported and trained on one machine first (in this JVM); the cluster must reach that quality
+ * within 0.01 MRR, and still does when one executor JVM is killed with SIGKILL in the middle of epoch 3.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class LocalClusterTest {
+
+    @TempDir
+    static Path dir;
+
+    private LoopbackCluster cluster;
+    private double singleMrr;
+    private final List<String> opens = List.of(System.getProperty("embark.java.opens", "").split(" ")).stream()
+            .filter(s -> !s.isBlank()).toList();
+
+    @BeforeAll
+    void importTrainOnOneMachineAndStartTheCluster() throws Exception {
+        SparkSession spark = ImportJobTestAccess.spark();
+        JobConfig single = JobConfig.read(ConfigLoader.load(demoConf(), sets(dir.resolve("single"))));
+        for (String stage : List.of("generate", "import", "train", "eval")) {
+            Main.runStage(stage, spark, single);
+        }
+        singleMrr = mrr(dir.resolve("single"));
+        cluster = LoopbackCluster.start(dir.resolve("cluster"), 2, 1, "1500m", System.getProperty("java.class.path"), opens,
+                Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    void stopTheCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void twoExecutorsReachTheSingleMachineQuality() throws Exception {
+        Path ws = dir.resolve("cluster-run");
+        copy(dir.resolve("single/graph"), ws.resolve("graph"));
+        Process driver = driver(ws, "driver.log");
+        assertTrue(driver.waitFor(8, TimeUnit.MINUTES), "driver finished");
+        assertEquals(0, driver.exitValue(), "driver exit status; log: " + tail(ws.resolve("driver.log")));
+        double mrr = evalInThisJvm(ws);
+        report("2 executors", mrr, ws);
+        assertTrue(Math.abs(mrr - singleMrr) < 0.01, "cluster MRR " + mrr + " vs single machine " + singleMrr);
+        String log = Files.readString(ws.resolve("driver.log"));
+        assertTrue(log.contains("epoch 8/8 done on 2 workers"), "trained on 2 workers: " + tail(ws.resolve("driver.log")));
+    }
+
+    @Test
+    void anExecutorKilledMidEpochIsRecoveredFrom() throws Exception {
+        Path ws = dir.resolve("kill-run");
+        copy(dir.resolve("single/graph"), ws.resolve("graph"));
+        Process driver = driver(ws, "driver.log");
+        // epoch 3 is under way once a worker has saved a table into its attempt directory
+        Path ckpt = ws.resolve("checkpoints");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        while (attemptDirOfEpoch3(ckpt) == null) {
+            assertTrue(driver.isAlive(), "driver ended before epoch 3: " + tail(ws.resolve("driver.log")));
+            assertTrue(System.nanoTime() < deadline, "epoch 3 did not start in time");
+            Thread.sleep(20);
+        }
+        List<ProcessHandle> executors = cluster.executors();
+        assertFalse(executors.isEmpty(), "executor JVMs found");
+        ProcessHandle victim = executors.get(0);
+        new ProcessBuilder("kill", "-9", String.valueOf(victim.pid())).inheritIO().start().waitFor();
+        assertTrue(victim.onExit().get(30, TimeUnit.SECONDS) != null);
+
+        assertTrue(driver.waitFor(10, TimeUnit.MINUTES), "driver finished after losing an executor");
+        assertEquals(0, driver.exitValue(), "driver exit status; log: " + tail(ws.resolve("driver.log")));
+        String log = Files.readString(ws.resolve("driver.log"));
+        assertTrue(log.contains("epoch 3 completed on stage attempt"), "epoch 3 was retried: " + tail(ws.resolve("driver.log")));
+        Map<?, ?> info = new ObjectMapper().readValue(ckpt.resolve("v00000008/checkpoint.json").toFile(), Map.class);
+        long trainEdges = ((Number) ((Map<?, ?>) ((List<?>) info.get("stats")).get(0)).get("edges")).longValue();
+        for (Object s : (List<?>) info.get("stats")) {
+            assertEquals(trainEdges, ((Number) ((Map<?, ?>) s).get("edges")).longValue(), "every epoch trained every edge once: " + s);
+        }
+        double mrr = evalInThisJvm(ws);
+        report("2 executors, one killed in epoch 3", mrr, ws);
+        assertTrue(Math.abs(mrr - singleMrr) < 0.01, "MRR after a lost executor " + mrr + " vs single machine " + singleMrr);
+    }
+
+    /** The numbers behind the assertions, for docs/BENCHMARKS.md (surefire keeps this output). */
+    private void report(String what, double mrr, Path ws) throws Exception {
+        System.out.printf("RESULT %s: MRR %.4f (single machine %.4f)%n", what, mrr, singleMrr);
+        for (String line : Files.readAllLines(ws.resolve("driver.log"))) {
+            if (line.contains("done on 2 workers") || line.contains("completed on stage attempt") || line.contains("rounds per epoch")) {
+                System.out.println("RESULT   " + line);
+            }
+        }
+    }
+
+    private static Path attemptDirOfEpoch3(Path ckpt) throws Exception {
+        if (!Files.isDirectory(ckpt)) {
+            return null;
+        }
+        try (var s = Files.list(ckpt)) {
+            for (Path v : s.toList()) {
+                if (v.getFileName().toString().startsWith("v00000003") && Files.isDirectory(v.resolve("_attempt-0/entities"))) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Process driver(Path ws, String logName) throws Exception {
+        Files.createDirectories(ws);
+        String cp = System.getProperty("java.class.path");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        cmd.addAll(opens);
+        cmd.addAll(List.of(
+                "-Dlog4j2.configurationFile=" + repoRoot().resolve("conf/log4j2.properties"),
+                "-Dspark.master=" + cluster.masterUrl(),
+                "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1", "-Dspark.ui.enabled=false",
+                "-Dspark.executor.memory=1g", "-Dspark.executor.cores=1", "-Dspark.cores.max=2",
+                "-Dspark.executor.extraClassPath=" + cp,
+                "-Dspark.executor.extraJavaOptions=" + String.join(" ", opens),
+                "-cp", cp, Main.class.getName(), "train", "--config", demoConf().toString()));
+        for (String s : sets(ws)) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        cmd.addAll(List.of("--set", "distributed.workers=2", "--set", "distributed.syncEdges=2000",
+                "--set", "distributed.timeoutSeconds=30"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ws.resolve(logName).toFile()).start();
+    }
+
+    private double evalInThisJvm(Path ws) throws Exception {
+        JobConfig job = JobConfig.read(ConfigLoader.load(demoConf(), sets(ws)));
+        Main.runStage("eval", ImportJobTestAccess.spark(), job);
+        return mrr(ws);
+    }
+
+    private List<String> sets(Path workspace) {
+        return List.of("workspace=" + workspace, "generate.output=" + dir.resolve("edges"),
+                "data.train=" + dir.resolve("edges/train"), "data.valid=" + dir.resolve("edges/valid"),
+                "data.test=" + dir.resolve("edges/test"), "training.threads=1", "graph.entities.node.partitions=4");
+    }
+
+    private static Path repoRoot() {
+        return Path.of(System.getProperty("embark.repo.root", ".."));
+    }
+
+    private static Path demoConf() {
+        return repoRoot().resolve("conf/demo.conf");
+    }
+
+    private static double mrr(Path workspace) throws Exception {
+        Path metrics;
+        try (var s = Files.list(workspace.resolve("checkpoints"))) {
+            metrics = s.filter(p -> Files.exists(p.resolve("metrics.json"))).findFirst().orElseThrow().resolve("metrics.json");
+        }
+        return ((Number) new ObjectMapper().readValue(metrics.toFile(), Map.class).get("mrr")).doubleValue();
+    }
+
+    private static String tail(Path log) throws Exception {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        String s = Files.readString(log);
+        return s.substring(Math.max(0, s.length() - 4000));
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+}

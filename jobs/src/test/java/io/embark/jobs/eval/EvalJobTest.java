@@ -1,0 +1,78 @@
+package io.embark.jobs.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embark.embedding.eval.LinkPrediction;
+import io.embark.embedding.eval.RankingMetrics;
+import io.embark.embedding.eval.RankingOptions;
+import io.embark.embedding.eval.RankingTotals;
+import io.embark.jobs.TrainedWorkspace;
+import io.embark.jobs.config.ConfigException;
+import io.embark.jobs.config.JobConfig;
+import io.embark.partitioning.Side;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The eval stage's Spark tasks add up to what one process ranking every edge gets, and metrics.json says so. */
+@Timeout(600)
+class EvalJobTest {
+
+    private static RankingTotals inOneProcess(JobConfig job, RankingOptions options, long limit) throws Exception {
+        TaskInputs in = TaskInputs.of(new Configuration(), job, 1);
+        return new LinkPrediction(in.graph(), in.model()).rank(options, limit);
+    }
+
+    private static double number(Map<?, ?> m, String... path) {
+        Object o = m;
+        for (String p : path) {
+            o = ((Map<?, ?>) o).get(p);
+        }
+        return ((Number) o).doubleValue();
+    }
+
+    @Test
+    void spark_tasks_agree_with_one_process_exact_and_sampled() throws Exception {
+        for (String[] sets : List.of(new String[] {"eval.version=1"},
+                new String[] {"eval.version=1", "eval.candidates=20", "eval.seed=5", "eval.limit=100", "eval.filter=[train]"})) {
+            JobConfig job = TrainedWorkspace.config(sets);
+            Map<String, Object> m = EvalJob.run(TrainedWorkspace.spark(), job);
+            RankingTotals expected = inOneProcess(job, new RankingOptions("test", job.eval().filter(), job.eval().candidates()),
+                    job.eval().limit());
+            RankingMetrics f = expected.overall(true);
+            assertEquals(f.count(), ((Number) m.get("count")).longValue());
+            assertEquals(f.mrr(), number(m, "mrr"), 1e-12);
+            assertEquals(f.hitsAt50(), number(m, "hits_at_50"), 1e-12);
+            assertEquals(f.auc(), number(m, "auc"), 1e-12);
+            assertEquals(expected.side(false, Side.LHS).mrr(), number(m, "breakdown", "raw", "lhs", "mrr"), 1e-12);
+            assertEquals(expected.relation(true, 2).meanRank(), number(m, "breakdown", "filtered", "relations", "r2", "mean_rank"), 1e-12);
+        }
+        Path metrics = TrainedWorkspace.dir().resolve("checkpoints/v00000001/metrics.json");
+        Map<?, ?> written = new ObjectMapper().readValue(metrics.toFile(), Map.class);
+        assertEquals("20 sampled", written.get("candidates"), "the file holds the last run");
+        assertEquals(100, ((Number) written.get("ranked_edges")).intValue());
+        try (var s = Files.list(metrics.getParent())) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("._tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void a_missing_version_or_bad_candidates_are_errors_naming_the_key() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> EvalJob.run(TrainedWorkspace.spark(), TrainedWorkspace.config("eval.version=12")));
+        assertTrue(e.getMessage().startsWith("eval.version: 12 (no committed checkpoint"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> TrainedWorkspace.config("eval.candidates=many"));
+        assertEquals("eval.candidates: 'many' (expected all, or a number >= 1 of candidates sampled per edge)", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> TrainedWorkspace.config("export.formats=[csv]"));
+        assertTrue(e.getMessage().startsWith("export.formats: 'csv' is not valid (expected one of parquet, tsv)"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> TrainedWorkspace.config("export.version=newest"));
+        assertTrue(e.getMessage().startsWith("export.version: 'newest' (expected latest or a checkpoint version number"), e.getMessage());
+    }
+}
