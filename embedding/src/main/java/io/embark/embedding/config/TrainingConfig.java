@@ -18,6 +18,9 @@ import java.util.Map;
  * @param bucketOrder         order of the P x P buckets in each epoch
  * @param seed                seeds initialization, shuffling and sampling (runs with 1 thread are reproducible)
  * @param keepCheckpoints     committed checkpoint versions kept (older ones are deleted)
+ * @param batchSize           edges per optimizer step: the gradients of consecutive chunks are summed until they
+ *                            cover this many edges, then Adagrad updates every touched row once (PyTorch-BigGraph's
+ *                            batch_size); 0 or at most the chunk size: one step per chunk
  */
 public record TrainingConfig(
         int epochs,
@@ -29,7 +32,8 @@ public record TrainingConfig(
         int threads,
         BucketOrder bucketOrder,
         long seed,
-        int keepCheckpoints) {
+        int keepCheckpoints,
+        int batchSize) {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -53,6 +57,21 @@ public record TrainingConfig(
         if (keepCheckpoints <= 0) {
             throw new IllegalArgumentException("training.keepCheckpoints: " + keepCheckpoints + " (expected > 0)");
         }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("training.batchSize: " + batchSize + " (expected >= 0)");
+        }
+    }
+
+    /** One optimizer step per chunk (batchSize 0). */
+    public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
+                          double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
+        this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0);
+    }
+
+    /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
+    public int chunksPerStep() {
+        int c = negatives.chunkSize();
+        return Math.max(1, (batchSize + c - 1) / c);
     }
 
     /** Defaults close to PyTorch-BigGraph's: softmax, lr 0.1 for both, 1 thread, inside-out order, keep 2 checkpoints. */
@@ -61,27 +80,31 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize);
+    }
+
+    public TrainingConfig withBatchSize(int edges) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize);
     }
 
     public Map<String, String> toMap() {
@@ -101,6 +124,7 @@ public record TrainingConfig(
         m.put("training.bucketOrder", ConfigChoice.spelling(bucketOrder));
         m.put("training.seed", Long.toString(seed));
         m.put("training.keepCheckpoints", Integer.toString(keepCheckpoints));
+        m.put("training.batchSize", Integer.toString(batchSize));
         return m;
     }
 }

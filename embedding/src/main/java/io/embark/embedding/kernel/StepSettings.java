@@ -9,7 +9,8 @@ import io.embark.embedding.model.Loss;
 
 /**
  * What a chunk step needs from the config, resolved once: the comparator and loss, which sides are corrupted,
- * whether the chunk's edges corrupt each other, the N3 coefficient, the learning rates and the max norm (0 = none).
+ * whether the chunk's edges corrupt each other, the N3 coefficient, the learning rates, the max norm (0 = none) and
+ * how many chunks' gradients one optimizer step sums (1: a step per chunk).
  */
 public record StepSettings(
         Comparator comparator,
@@ -21,7 +22,20 @@ public record StepSettings(
         float n3,
         float learningRate,
         float relationLearningRate,
-        float maxNorm) {
+        float maxNorm,
+        int chunksPerStep) {
+
+    public StepSettings {
+        if (chunksPerStep < 1) {
+            throw new IllegalArgumentException("chunksPerStep: " + chunksPerStep + " (expected >= 1)");
+        }
+    }
+
+    /** A step per chunk. */
+    public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, boolean predictLhs,
+                        boolean predictRhs, float n3, float learningRate, float relationLearningRate, float maxNorm) {
+        this(comparator, loss, margin, batchNegatives, predictLhs, predictRhs, n3, learningRate, relationLearningRate, maxNorm, 1);
+    }
 
     public static StepSettings of(ModelConfig model, TrainingConfig training) {
         NegativesConfig neg = training.negatives();
@@ -35,6 +49,7 @@ public record StepSettings(
                 model.regularizer() == RegularizerType.N3 ? (float) model.regularization() : 0f,
                 (float) training.learningRate(),
                 (float) training.relationLearningRate(),
-                model.maxNorm().map(Double::floatValue).orElse(0f));
+                model.maxNorm().map(Double::floatValue).orElse(0f),
+                training.chunksPerStep());
     }
 }

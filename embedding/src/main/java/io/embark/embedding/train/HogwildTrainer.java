@@ -3,7 +3,7 @@ package io.embark.embedding.train;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.kernel.BlasChunkStep;
 import io.embark.embedding.kernel.Chunk;
-import io.embark.embedding.kernel.ChunkStep;
+import io.embark.embedding.kernel.GradientAccumulator;
 import io.embark.embedding.kernel.StepSettings;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
@@ -34,6 +34,7 @@ final class HogwildTrainer implements AutoCloseable {
 
     private final TrainingSchema schema;
     private final NegativesConfig negatives;
+    private final StepSettings settings;
     private final ExecutorService pool;
     private final Worker[] workers;
     private final Map<Integer, int[]> identity = new HashMap<>();
@@ -42,12 +43,14 @@ final class HogwildTrainer implements AutoCloseable {
                    int threads, long seed) {
         this.schema = schema;
         this.negatives = negatives;
+        this.settings = settings;
         int uniformCapacity = negatives.all() ? schema.maxRows() : negatives.uniform();
         workers = new Worker[threads];
         SplittableRandom seeds = new SplittableRandom(seed);
         for (int t = 0; t < threads; t++) {
             workers[t] = new Worker(new BlasChunkStep(relations, settings, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
-                    new Chunk(negatives.chunkSize(), uniformCapacity), seeds.split());
+                    new Chunk(negatives.chunkSize(), uniformCapacity), seeds.split(),
+                    settings.chunksPerStep() > 1 ? new GradientAccumulator(relations) : null);
         }
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(threads, r -> {
@@ -131,14 +134,17 @@ final class HogwildTrainer implements AutoCloseable {
     }
 
     private final class Worker {
-        final ChunkStep step;
+        final BlasChunkStep step;
         final Chunk chunk;
         SplittableRandom random;
         final int[] ownLhs;
         final int[] ownRhs;
+        /** null: a step per chunk; else the batch's summed gradients (see {@link StepSettings#chunksPerStep}) */
+        final GradientAccumulator batch;
 
-        Worker(ChunkStep step, Chunk chunk, SplittableRandom random) {
+        Worker(BlasChunkStep step, Chunk chunk, SplittableRandom random, GradientAccumulator batch) {
             this.step = step;
+            this.batch = batch;
             this.chunk = chunk;
             this.random = random;
             this.ownLhs = chunk.lhsNegatives;
@@ -149,40 +155,57 @@ final class HogwildTrainer implements AutoCloseable {
                      Map<String, EmbeddingTable> tables) {
             double loss = 0;
             long count = 0;
+            // a thread takes a whole batch of consecutive chunks (one chunk when stepping per chunk)
+            int per = settings.chunksPerStep();
+            for (int b = next.getAndIncrement(); (long) b * per < chunks.size(); b = next.getAndIncrement()) {
+                for (int c = b * per; c < Math.min(chunks.size(), (b + 1) * per); c++) {
+                    fill(bucket, edges, order, chunks.get(c), tables);
+                    if (batch == null) {
+                        loss += step.train(chunk);
+                    } else {
+                        if (batch.tablesDiffer(chunk)) {
+                            batch.apply(settings);
+                        }
+                        loss += step.computeGradients(chunk);
+                        batch.add(step, chunk, settings);
+                    }
+                    count += chunk.size;
+                }
+                if (batch != null && batch.chunks() > 0) {
+                    batch.apply(settings);
+                }
+            }
+            return new double[] {loss, count};
+        }
+
+        /** Loads the edges of chunk {@code spec} = {group, from, to} and draws its negatives. */
+        private void fill(Bucket bucket, EdgeBlock edges, int[] order, int[] spec, Map<String, EmbeddingTable> tables) {
             int types = schema.typeCount();
             int[] rel = edges.relations();
             int[] lhs = edges.lhsOffsets();
             int[] rhs = edges.rhsOffsets();
             float[] w = edges.weights();
-            for (int c = next.getAndIncrement(); c < chunks.size(); c = next.getAndIncrement()) {
-                int[] spec = chunks.get(c);
-                int lt = spec[0] / types;
-                int rt = spec[0] % types;
-                chunk.clear();
-                chunk.lhsTable = tables.get(schema.key(lt, schema.partitionOf(lt, bucket.lhsPartition())));
-                chunk.rhsTable = tables.get(schema.key(rt, schema.partitionOf(rt, bucket.rhsPartition())));
-                for (int k = spec[1]; k < spec[2]; k++) {
-                    int e = order[k];
-                    chunk.add(rel[e], lhs[e], rhs[e], w == null ? 1f : w[e]);
-                }
-                if (negatives.all()) {
-                    int lr = chunk.lhsTable.rows();
-                    int rr = chunk.rhsTable.rows();
-                    chunk.negatives(identity(lr), lr, identity(rr), rr);
-                } else {
-                    int u = negatives.uniform();
-                    int lr = chunk.lhsTable.rows();
-                    int rr = chunk.rhsTable.rows();
-                    for (int j = 0; j < u; j++) {
-                        ownLhs[j] = random.nextInt(lr);
-                        ownRhs[j] = random.nextInt(rr);
-                    }
-                    chunk.negatives(ownLhs, u, ownRhs, u);
-                }
-                loss += step.train(chunk);
-                count += chunk.size;
+            int lt = spec[0] / types;
+            int rt = spec[0] % types;
+            chunk.clear();
+            chunk.lhsTable = tables.get(schema.key(lt, schema.partitionOf(lt, bucket.lhsPartition())));
+            chunk.rhsTable = tables.get(schema.key(rt, schema.partitionOf(rt, bucket.rhsPartition())));
+            for (int k = spec[1]; k < spec[2]; k++) {
+                int e = order[k];
+                chunk.add(rel[e], lhs[e], rhs[e], w == null ? 1f : w[e]);
             }
-            return new double[] {loss, count};
+            int lr = chunk.lhsTable.rows();
+            int rr = chunk.rhsTable.rows();
+            if (negatives.all()) {
+                chunk.negatives(identity(lr), lr, identity(rr), rr);
+            } else {
+                int u = negatives.uniform();
+                for (int j = 0; j < u; j++) {
+                    ownLhs[j] = random.nextInt(lr);
+                    ownRhs[j] = random.nextInt(rr);
+                }
+                chunk.negatives(ownLhs, u, ownRhs, u);
+            }
         }
     }
 

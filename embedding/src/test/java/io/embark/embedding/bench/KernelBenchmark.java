@@ -7,6 +7,7 @@ import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.BlasChunkStep;
 import io.embark.embedding.kernel.Chunk;
+import io.embark.embedding.kernel.GradientAccumulator;
 import io.embark.embedding.kernel.StepSettings;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
@@ -19,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The bare chunk step (no data loading) with PyTorch-BigGraph's FB15k shapes: 14,541 entities of dimension d,
  * 237 relations, complex_diagonal + dot + softmax, chunks of 50 edges with 1000 uniform negatives per side, on 1..T
- * HOGWILD threads. Arguments: dim threads seconds.
+ * HOGWILD threads. Arguments: dim threads seconds [batch], batch = edges per optimizer step (0: a step per chunk).
+ * Besides wall-clock edges/s it prints edges per CPU-second of the training threads, which other processes on a
+ * shared machine disturb much less (use it to compare two versions of the step).
  */
 public final class KernelBenchmark {
 
@@ -33,7 +36,8 @@ public final class KernelBenchmark {
         int entities = 14_541;
         int relations = 237;
         ModelConfig model = ModelConfig.simple(dim, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
-        TrainingConfig training = TrainingConfig.defaults(1, NegativesConfig.pbg(50, 1000));
+        TrainingConfig training = TrainingConfig.defaults(1, NegativesConfig.pbg(50, 1000))
+                .withBatchSize(args.length > 3 ? Integer.parseInt(args[3]) : 0);
         List<String> names = new ArrayList<>(Collections.nCopies(relations, "r"));
         int[] dims = new int[relations];
         java.util.Arrays.fill(dims, dim);
@@ -42,6 +46,7 @@ public final class KernelBenchmark {
         StepSettings settings = StepSettings.of(model, training);
         for (int threads = 1; threads <= maxThreads; threads++) {
             AtomicLong edges = new AtomicLong();
+            AtomicLong cpuNanos = new AtomicLong();
             long end = System.nanoTime() + (long) (seconds * 1e9);
             List<Thread> ts = new ArrayList<>();
             long start = System.nanoTime();
@@ -52,9 +57,12 @@ public final class KernelBenchmark {
                     Chunk chunk = new Chunk(50, 1000);
                     chunk.lhsTable = table;
                     chunk.rhsTable = table;
+                    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                    GradientAccumulator batch = settings.chunksPerStep() > 1 ? new GradientAccumulator(rel) : null;
                     try (BlasChunkStep step = new BlasChunkStep(rel, settings, 50, 1000, dim)) {
                         long warm = System.nanoTime() + 2_000_000_000L;
                         boolean counting = false;
+                        long cpu0 = 0;
                         while (System.nanoTime() < end) {
                             chunk.clear();
                             for (int i = 0; i < 50; i++) {
@@ -67,13 +75,23 @@ public final class KernelBenchmark {
                                 rn[j] = random.nextInt(entities);
                             }
                             chunk.negatives(ln, 1000, rn, 1000);
-                            step.train(chunk);
+                            if (batch == null) {
+                                step.train(chunk);
+                            } else {
+                                step.computeGradients(chunk);
+                                batch.add(step, chunk, settings);
+                                if (batch.chunks() == settings.chunksPerStep()) {
+                                    batch.apply(settings);
+                                }
+                            }
                             if (counting) {
                                 edges.addAndGet(50);
                             } else if (System.nanoTime() > warm) {
                                 counting = true;
+                                cpu0 = mx.getCurrentThreadCpuTime();
                             }
                         }
+                        cpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
                     }
                 });
                 ts.add(th);
@@ -83,7 +101,8 @@ public final class KernelBenchmark {
                 th.join();
             }
             double secs = (System.nanoTime() - start) / 1e9 - 2.0;
-            System.out.printf("RESULT kernel dim=%d threads=%d: %,.0f edges/s (bare chunk step, FB15k shapes)%n", dim, threads, edges.get() / secs);
+            System.out.printf("RESULT kernel dim=%d threads=%d batch=%d: %,.0f edges/s, %,.0f edges per CPU-second "
+                    + "(bare chunk step, FB15k shapes)%n", dim, threads, training.batchSize(), edges.get() / secs, edges.get() / (cpuNanos.get() / 1e9));
         }
     }
 }

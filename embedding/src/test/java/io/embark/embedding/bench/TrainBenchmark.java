@@ -33,7 +33,8 @@ import org.apache.hadoop.fs.FileSystem;
  * filtered test MRR.
  *
  * <p>Arguments, {@code key=value}: data (folder of the TSVs), work (scratch folder), preset (pbg | complex-n3 | wn18),
- * epochs, threads, partitions, dim, eval (true/false), lr, n3, all (all-negatives: true/false), reciprocal.
+ * epochs, threads, partitions, dim, eval (true/false), lr, n3, all (all-negatives: true/false), reciprocal,
+ * batch (edges per optimizer step; 0 = a step per chunk).
  * Run through {@code scripts/bench-train.sh}.
  */
 public final class TrainBenchmark {
@@ -107,7 +108,8 @@ public final class TrainBenchmark {
             default -> throw new IllegalArgumentException("preset: '" + preset + "' (expected pbg, complex-n3, wn18, dot100)");
         }
         double lr = Double.parseDouble(a.getOrDefault("lr", "0.1"));
-        training = training.withThreads(threads).withLearningRates(lr, lr).withLoss(LossType.SOFTMAX, 0.1);
+        training = training.withThreads(threads).withLearningRates(lr, lr).withLoss(LossType.SOFTMAX, 0.1)
+                .withBatchSize(Integer.parseInt(a.getOrDefault("batch", "0")));
 
         org.apache.hadoop.fs.Path ckpt = new org.apache.hadoop.fs.Path(work.resolve("ckpt-" + preset + "-" + System.nanoTime()).toString());
         CheckpointStore store = new CheckpointStore(fs, ckpt);

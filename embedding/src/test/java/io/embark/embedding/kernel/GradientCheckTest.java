@@ -77,14 +77,7 @@ class GradientCheckTest {
             step.computeGradients(chunk);
             float[] gl = new float[ROWS * DIM];
             float[] gr = new float[ROWS * DIM];
-            for (int i = 0; i < chunk.size; i++) {
-                add(gl, chunk.lhs[i], step.gradLhs, i);
-                add(gr, chunk.rhs[i], step.gradRhs, i);
-            }
-            for (int j = 0; j < 3; j++) {
-                add(gl, chunk.lhsNegatives[j], step.gradLhsNeg, j);
-                add(gr, chunk.rhsNegatives[j], step.gradRhsNeg, j);
-            }
+            addDense(step, chunk, DIM, gl, gr);
             List<float[]> relGrads = new ArrayList<>();
             List<float[]> relParams = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
@@ -105,9 +98,26 @@ class GradientCheckTest {
         }
     }
 
-    private static void add(float[] full, int row, float[] chunkGrad, int i) {
-        for (int k = 0; k < DIM; k++) {
-            full[row * DIM + k] += chunkGrad[i * DIM + k];
+    /**
+     * Adds the row gradients that {@code step.computeGradients(chunk)} left in the step into dense per-table arrays
+     * ({@code lhs} and {@code rhs} may be the same array when both sides use one table).
+     */
+    static void addDense(BlasChunkStep step, Chunk chunk, int dim, float[] lhs, float[] rhs) {
+        for (int i = 0; i < chunk.size; i++) {
+            addRow(lhs, chunk.lhs[i], step.gradLhs, i, dim);
+            addRow(rhs, chunk.rhs[i], step.gradRhs, i, dim);
+        }
+        for (int j = 0; j < chunk.lhsNegativeCount; j++) {
+            addRow(lhs, chunk.lhsNegatives[j], step.gradLhsNeg, j, dim);
+        }
+        for (int j = 0; j < chunk.rhsNegativeCount; j++) {
+            addRow(rhs, chunk.rhsNegatives[j], step.gradRhsNeg, j, dim);
+        }
+    }
+
+    private static void addRow(float[] full, int row, float[] chunkGrad, int i, int dim) {
+        for (int k = 0; k < dim; k++) {
+            full[row * dim + k] += chunkGrad[i * dim + k];
         }
     }
 

@@ -31,7 +31,8 @@ final class TrainingSection {
                     c.integer("training.threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
                     c.choice("training.bucketOrder", BucketOrder.class, BucketOrder.INSIDE_OUT),
                     c.longValue("training.seed", 0, Long.MIN_VALUE, Long.MAX_VALUE),
-                    c.integer("training.keepCheckpoints", 2, 1, 1000));
+                    c.integer("training.keepCheckpoints", 2, 1, 1000),
+                    c.integer("training.batchSize", 0, 0, 1 << 24));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -1,0 +1,228 @@
+package io.embark.embedding.kernel;
+
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.optim.Adagrad;
+import io.embark.embedding.storage.EmbeddingTable;
+import java.util.Arrays;
+
+/**
+ * Sums the gradients of several chunks so that one optimizer step covers a whole batch, as PyTorch-BigGraph does
+ * (batch_size 1000 = 20 chunks of 50): every row touched by the batch gets one row-wise Adagrad update with the sum of
+ * its gradients, every relation parameter slot one element-wise update. Stepping per chunk instead updates a row once
+ * per occurrence, 20x as many steps, each seeing a gradient of a single chunk.
+ *
+ * <p>Rows are kept sparsely (an open-addressing map from row to a slot of a growing gradient array), so the memory is
+ * proportional to the rows one batch touches, not to the partition. The two sides' tables get separate maps unless
+ * they are the same table. One accumulator per worker thread; nothing is allocated once its arrays have grown.
+ */
+public final class GradientAccumulator {
+
+    private final RelationParameters relations;
+    private final RowGradients lhsRows;
+    private final RowGradients rhsRows;
+    private final float[][] relationGrad;
+    private final int[] touched;
+    private int touchedCount;
+    private int chunks;
+
+    public GradientAccumulator(RelationParameters relations) {
+        this.relations = relations;
+        lhsRows = new RowGradients();
+        rhsRows = new RowGradients();
+        relationGrad = new float[relations.count() * relations.slots()][];
+        touched = new int[relations.count() * relations.slots()];
+    }
+
+    /** Chunks added since the last {@link #apply}. */
+    public int chunks() {
+        return chunks;
+    }
+
+    /** Whether {@code chunk} uses other tables than the chunks already added (then {@link #apply} first). */
+    public boolean tablesDiffer(Chunk chunk) {
+        return chunks > 0 && (lhsRows.table != chunk.lhsTable || target(chunk).table != chunk.rhsTable);
+    }
+
+    /** Adds the gradients that {@code step.computeGradients(chunk)} left in the step's buffers. */
+    public void add(BlasChunkStep step, Chunk chunk, StepSettings settings) {
+        if (tablesDiffer(chunk)) {
+            throw new IllegalStateException("apply the accumulated gradients before switching tables");
+        }
+        int d = chunk.lhsTable.dim();
+        lhsRows.bind(chunk.lhsTable);
+        RowGradients rhs = target(chunk);
+        rhs.bind(chunk.rhsTable);
+        for (int i = 0; i < chunk.size; i++) {
+            lhsRows.add(chunk.lhs[i], step.gradLhs, i * d);
+            rhs.add(chunk.rhs[i], step.gradRhs, i * d);
+        }
+        if (settings.predictLhs()) {
+            for (int j = 0; j < chunk.lhsNegativeCount; j++) {
+                lhsRows.add(chunk.lhsNegatives[j], step.gradLhsNeg, j * d);
+            }
+        }
+        if (settings.predictRhs()) {
+            for (int j = 0; j < chunk.rhsNegativeCount; j++) {
+                rhs.add(chunk.rhsNegatives[j], step.gradRhsNeg, j * d);
+            }
+        }
+        for (int r = 0; r < relations.count(); r++) {
+            for (int slot = 0; slot < relations.slots(); slot++) {
+                float[] g = step.relationGradient(r, slot);
+                if (g == null) {
+                    continue;
+                }
+                int key = r * relations.slots() + slot;
+                int n = relations.params(r, slot).length;
+                float[] acc = relationGrad[key];
+                if (acc == null) {
+                    acc = new float[n];
+                    relationGrad[key] = acc;
+                }
+                if (!contains(key)) {
+                    touched[touchedCount++] = key;
+                }
+                for (int k = 0; k < n; k++) {
+                    acc[k] += g[k];
+                }
+            }
+        }
+        chunks++;
+    }
+
+    /** One Adagrad update of every accumulated row and relation slot; then empty. */
+    public void apply(StepSettings settings) {
+        float lr = settings.learningRate();
+        float maxNorm = settings.maxNorm();
+        lhsRows.apply(lr, maxNorm);
+        if (rhsRows.table != null) {
+            rhsRows.apply(lr, maxNorm);
+        }
+        float rlr = settings.relationLearningRate();
+        for (int t = 0; t < touchedCount; t++) {
+            int key = touched[t];
+            int r = key / relations.slots();
+            int slot = key % relations.slots();
+            float[] p = relations.params(r, slot);
+            float[] g = relationGrad[key];
+            if (rlr > 0) {
+                Adagrad.elementUpdate(p, relations.state(r, slot), g, p.length, rlr);
+            }
+            Arrays.fill(g, 0f);
+        }
+        touchedCount = 0;
+        chunks = 0;
+    }
+
+    private RowGradients target(Chunk chunk) {
+        return chunk.rhsTable == chunk.lhsTable ? lhsRows : rhsRows;
+    }
+
+    private boolean contains(int key) {
+        for (int t = 0; t < touchedCount; t++) {
+            if (touched[t] == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The summed gradients of the rows of one table touched since the last apply. */
+    private static final class RowGradients {
+        EmbeddingTable table;
+        int dim;
+        /** hash position -> slot + 1 (0 = empty) */
+        int[] index = new int[1 << 12];
+        int[] keys = new int[1 << 12];
+        /** slot -> row, slot -> hash position */
+        int[] rows = new int[1 << 10];
+        int[] positions = new int[1 << 10];
+        float[] grad = new float[0];
+        int used;
+
+        void bind(EmbeddingTable t) {
+            if (table != t) {
+                table = t;
+                dim = t.dim();
+            }
+        }
+
+        void add(int row, float[] g, int off) {
+            int s = slot(row);
+            int base = s * dim;
+            for (int k = 0; k < dim; k++) {
+                grad[base + k] += g[off + k];
+            }
+        }
+
+        private int slot(int row) {
+            int mask = index.length - 1;
+            int h = mix(row) & mask;
+            while (true) {
+                int v = index[h];
+                if (v == 0) {
+                    break;
+                }
+                if (keys[h] == row) {
+                    return v - 1;
+                }
+                h = (h + 1) & mask;
+            }
+            if ((used + 1) * 2 > index.length) {
+                grow();
+                return slot(row);
+            }
+            int s = used++;
+            if (s >= rows.length) {
+                rows = Arrays.copyOf(rows, rows.length * 2);
+                positions = Arrays.copyOf(positions, positions.length * 2);
+            }
+            if ((long) used * dim > grad.length) {
+                grad = Arrays.copyOf(grad, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) used * dim, 2L * grad.length)));
+            }
+            index[h] = s + 1;
+            keys[h] = row;
+            rows[s] = row;
+            positions[s] = h;
+            return s;
+        }
+
+        private static int mix(int row) {
+            int h = row * 0x9E3779B1;
+            return h ^ (h >>> 15);
+        }
+
+        private void grow() {
+            int[] newIndex = new int[index.length * 2];
+            int[] newKeys = new int[keys.length * 2];
+            int mask = newIndex.length - 1;
+            for (int s = 0; s < used; s++) {
+                int h = mix(rows[s]) & mask;
+                while (newIndex[h] != 0) {
+                    h = (h + 1) & mask;
+                }
+                newIndex[h] = s + 1;
+                newKeys[h] = rows[s];
+                positions[s] = h;
+            }
+            index = newIndex;
+            keys = newKeys;
+        }
+
+        void apply(float lr, float maxNorm) {
+            if (table == null) {
+                return;
+            }
+            float[] data = table.data();
+            float[] state = table.state();
+            for (int s = 0; s < used; s++) {
+                int base = s * dim;
+                Adagrad.rowUpdate(data, state, rows[s], dim, grad, base, lr, maxNorm);
+                Arrays.fill(grad, base, base + dim, 0f);
+                index[positions[s]] = 0;
+            }
+            used = 0;
+            table = null;
+        }
+    }
+}
