@@ -1,10 +1,8 @@
 package io.embark.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.JobConfig;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,12 +47,12 @@ class DistributedTrainTest {
         for (String stage : List.of("generate", "import", "train", "eval")) {
             Main.runStage(stage, spark, single);
         }
-        copy(dir.resolve("single/graph"), dir.resolve("dist/graph"));
+        Workspaces.copy(dir.resolve("single/graph"), dir.resolve("dist/graph"));
         Main.runStage("train", spark, dist);
         Main.runStage("eval", spark, dist);
 
-        double singleMrr = mrr(dir.resolve("single"));
-        double distMrr = mrr(dir.resolve("dist"));
+        double singleMrr = Workspaces.filteredMrr(dir.resolve("single"));
+        double distMrr = Workspaces.filteredMrr(dir.resolve("dist"));
         // chance is 0.004 (2,000 nodes); the single-machine demo reaches about 0.07
         assertTrue(distMrr > 0.04, "distributed MRR " + distMrr + " far above chance");
         assertTrue(Math.abs(distMrr - singleMrr) < 0.01, "distributed " + distMrr + " vs single machine " + singleMrr);
@@ -106,11 +103,11 @@ class DistributedTrainTest {
         for (String stage : List.of("import", "train", "eval")) {
             Main.runStage(stage, spark, single);
         }
-        copy(dir.resolve("t1/graph"), dir.resolve("t2/graph"));
+        Workspaces.copy(dir.resolve("t1/graph"), dir.resolve("t2/graph"));
         Main.runStage("train", spark, dist);
         Main.runStage("eval", spark, dist);
-        double singleMrr = mrr(dir.resolve("t1"));
-        double distMrr = mrr(dir.resolve("t2"));
+        double singleMrr = Workspaces.filteredMrr(dir.resolve("t1"));
+        double distMrr = Workspaces.filteredMrr(dir.resolve("t2"));
         // chance: items ranked among 160 (MRR about 0.035), users among 800 (about 0.009); the clusters make the item
         // side predictable up to 10 candidates
         assertTrue(distMrr > 0.05, "distributed MRR " + distMrr + " far above chance");
@@ -118,28 +115,5 @@ class DistributedTrainTest {
         // the 160 item rows between syncs with the same (stale) Adagrad accumulators, so the summed steps are a little
         // larger than sequential ones; the gap shrinks with the sync period.
         assertTrue(distMrr > 0.9 * singleMrr, "distributed " + distMrr + " within 10% of single machine " + singleMrr);
-    }
-
-    private static double mrr(Path workspace) throws Exception {
-        Path metrics;
-        try (var s = Files.list(workspace.resolve("checkpoints"))) {
-            metrics = s.filter(p -> Files.exists(p.resolve("metrics.json"))).findFirst().orElseThrow().resolve("metrics.json");
-        }
-        Map<?, ?> m = new ObjectMapper().readValue(metrics.toFile(), Map.class);
-        assertEquals(Boolean.TRUE, m.get("filtered"));
-        return ((Number) m.get("mrr")).doubleValue();
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 }

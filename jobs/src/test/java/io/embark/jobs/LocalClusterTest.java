@@ -49,7 +49,7 @@ class LocalClusterTest {
         for (String stage : List.of("generate", "import", "train", "eval")) {
             Main.runStage(stage, spark, single);
         }
-        singleMrr = mrr(dir.resolve("single"));
+        singleMrr = Workspaces.filteredMrr(dir.resolve("single"));
         cluster = LoopbackCluster.start(dir.resolve("cluster"), 2, 1, "1500m", System.getProperty("java.class.path"), opens,
                 Duration.ofMinutes(2));
     }
@@ -64,7 +64,7 @@ class LocalClusterTest {
     @Test
     void twoExecutorsReachTheSingleMachineQuality() throws Exception {
         Path ws = dir.resolve("cluster-run");
-        copy(dir.resolve("single/graph"), ws.resolve("graph"));
+        Workspaces.copy(dir.resolve("single/graph"), ws.resolve("graph"));
         Process driver = driver(ws, "driver.log");
         assertTrue(driver.waitFor(8, TimeUnit.MINUTES), "driver finished");
         assertEquals(0, driver.exitValue(), "driver exit status; log: " + tail(ws.resolve("driver.log")));
@@ -78,7 +78,7 @@ class LocalClusterTest {
     @Test
     void anExecutorKilledMidEpochIsRecoveredFrom() throws Exception {
         Path ws = dir.resolve("kill-run");
-        copy(dir.resolve("single/graph"), ws.resolve("graph"));
+        Workspaces.copy(dir.resolve("single/graph"), ws.resolve("graph"));
         Process driver = driver(ws, "driver.log");
         // epoch 3 is under way once a worker has saved a table into its attempt directory
         Path ckpt = ws.resolve("checkpoints");
@@ -157,7 +157,7 @@ class LocalClusterTest {
     private double evalInThisJvm(Path ws) throws Exception {
         JobConfig job = JobConfig.read(ConfigLoader.load(demoConf(), sets(ws)));
         Main.runStage("eval", ImportJobTestAccess.spark(), job);
-        return mrr(ws);
+        return Workspaces.filteredMrr(ws);
     }
 
     private List<String> sets(Path workspace) {
@@ -174,13 +174,6 @@ class LocalClusterTest {
         return repoRoot().resolve("conf/demo.conf");
     }
 
-    private static double mrr(Path workspace) throws Exception {
-        Path metrics;
-        try (var s = Files.list(workspace.resolve("checkpoints"))) {
-            metrics = s.filter(p -> Files.exists(p.resolve("metrics.json"))).findFirst().orElseThrow().resolve("metrics.json");
-        }
-        return ((Number) new ObjectMapper().readValue(metrics.toFile(), Map.class).get("mrr")).doubleValue();
-    }
 
     private static String tail(Path log) throws Exception {
         if (!Files.exists(log)) {
@@ -188,18 +181,5 @@ class LocalClusterTest {
         }
         String s = Files.readString(log);
         return s.substring(Math.max(0, s.length() - 4000));
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 }

@@ -46,49 +46,42 @@ public final class TableFormat {
      * that shape is (16 header bytes, rows x dim embedding floats, rows optimizer-state floats).
      */
     public static int[] readShape(InputStream in, long fileLength, String source) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        byte[] magic = new byte[8];
-        byte[] header = new byte[8];
-        try {
-            data.readFully(magic);
-            data.readFully(header);
-        } catch (EOFException e) {
-            throw new IOException(source + ": truncated embedding file", e);
-        }
-        if (!Arrays.equals(magic, MAGIC)) {
-            throw new IOException(source + ": not an embedding file (bad magic)");
-        }
-        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-        int rows = h.getInt();
-        int dim = h.getInt();
-        long expected = 16L + 4L * ((long) rows * dim + rows);
+        int[] shape = readHeader(new DataInputStream(in), source);
+        long expected = 16L + 4L * ((long) shape[0] * shape[1] + shape[0]);
         if (fileLength != expected) {
-            throw new IOException(source + ": " + fileLength + " bytes, expected " + expected + " for " + rows + " rows of dimension " + dim);
+            throw new IOException(source + ": " + fileLength + " bytes, expected " + expected + " for " + shape[0]
+                    + " rows of dimension " + shape[1]);
         }
-        return new int[] {rows, dim};
+        return shape;
     }
 
     public static EmbeddingTable read(String type, int partition, InputStream in, String source) throws IOException {
         DataInputStream data = new DataInputStream(in);
-        byte[] magic = new byte[8];
-        byte[] header = new byte[8];
-        try {
-            data.readFully(magic);
-            data.readFully(header);
-        } catch (EOFException e) {
-            throw new IOException(source + ": truncated embedding file", e);
-        }
-        if (!Arrays.equals(magic, MAGIC)) {
-            throw new IOException(source + ": not an embedding file (bad magic)");
-        }
-        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-        int rows = h.getInt();
-        int dim = h.getInt();
+        int[] shape = readHeader(data, source);
+        int rows = shape[0];
+        int dim = shape[1];
         float[] emb = new float[Math.multiplyExact(rows, dim)];
         float[] state = new float[rows];
         readFloats(data, emb, source);
         readFloats(data, state, source);
         return new EmbeddingTable(type, partition, rows, dim, emb, state);
+    }
+
+    /** Magic and {rows, dim}. */
+    private static int[] readHeader(DataInputStream data, String source) throws IOException {
+        byte[] magic = new byte[8];
+        byte[] header = new byte[8];
+        try {
+            data.readFully(magic);
+            data.readFully(header);
+        } catch (EOFException e) {
+            throw new IOException(source + ": truncated embedding file", e);
+        }
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new IOException(source + ": not an embedding file (bad magic)");
+        }
+        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        return new int[] {h.getInt(), h.getInt()};
     }
 
     private static void writeFloats(DataOutputStream out, float[] v) throws IOException {

@@ -74,40 +74,21 @@ public final class DistributedTrainer {
     /** The relation parameters a worker starts the epoch from: the previous checkpoint's, or fresh ones. */
     public static RelationParameters startingRelations(ImportedGraph graph, ModelConfig model, CheckpointStore checkpoints,
                                                        Optional<Integer> previous) throws IOException {
-        if (previous.isPresent()) {
-            return checkpoints.relations(previous.get());
-        }
-        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
-        return RelationParameters.create(model, schema.relationNames(), schema.relationDims());
+        return RunStart.relations(new TrainingSchema(graph.manifest(), model), model, checkpoints, previous);
     }
 
     /** Trains until the newest checkpoint holds {@code training.epochs()} epochs; returns every epoch's stats. */
     public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
                                          CheckpointStore checkpoints, EpochRunner runner) throws IOException {
-        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
-        Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
-        compatibility.putAll(schema.compatibilityKeys());
-        Map<String, String> config = new LinkedHashMap<>(model.toMap());
-        config.putAll(training.toMap());
-
-        checkpoints.removeIncomplete();
-        Optional<Integer> latest = checkpoints.latestVersion();
-        List<EpochStats> stats = new ArrayList<>();
-        int startEpoch = 0;
-        if (latest.isPresent()) {
-            CheckpointInfo info = checkpoints.info(latest.get());
-            Trainer.refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
-            stats.addAll(info.stats());
-            startEpoch = info.epochs();
-            LOG.log(Level.INFO, "resuming from checkpoint {0} after epoch {1}", checkpoints.versionDir(latest.get()), startEpoch);
-        }
-        if (startEpoch >= training.epochs()) {
-            LOG.log(Level.INFO, "checkpoint already holds {0} epochs (training.epochs = {1}): nothing to train",
-                    startEpoch, training.epochs());
+        RunStart resume = RunStart.of(graph, model, training, checkpoints);
+        List<EpochStats> stats = new ArrayList<>(resume.stats());
+        if (resume.finished(training)) {
             return stats;
         }
+        TrainingSchema schema = resume.schema();
+        Optional<Integer> latest = resume.latest();
         FileSystem fs = checkpoints.fileSystem();
-        for (int epoch = startEpoch; epoch < training.epochs(); epoch++) {
+        for (int epoch = resume.startEpoch(); epoch < training.epochs(); epoch++) {
             long start = System.nanoTime();
             final Optional<Integer> previous = latest;
             try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, previous,
@@ -130,7 +111,7 @@ public final class DistributedTrainer {
                 }
                 double secs = (System.nanoTime() - start) / 1e9;
                 stats.add(new EpochStats(epoch + 1, edges, edges == 0 ? 0 : loss / edges, secs, edges / secs, buckets));
-                writer.commit(schema.allTables(), relations, epoch + 1, config, compatibility, stats);
+                writer.commit(schema.allTables(), relations, epoch + 1, resume.config(), resume.compatibility(), stats);
                 latest = Optional.of(epoch + 1);
                 logEpoch(epoch, training.epochs(), edges, secs, adopted, run.ranks());
             }

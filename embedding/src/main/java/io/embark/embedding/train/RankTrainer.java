@@ -88,13 +88,7 @@ public final class RankTrainer implements AutoCloseable {
     /** The schedule of {@code epoch} over {@code workers} workers: the bucket order of that epoch, non-empty buckets only. */
     public static RoundSchedule schedule(ImportedGraph graph, ModelConfig model, TrainingConfig training, int epoch, int workers) {
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
-        Random orderRandom = new Random(training.seed() * 1_000_003L + epoch);
-        List<Bucket> order = new ArrayList<>();
-        for (Bucket b : training.bucketOrder().order(schema.lhsPartitions(), schema.rhsPartitions(), orderRandom)) {
-            if (graph.bucketEdges(DatasetLayout.TRAIN, b) > 0) {
-                order.add(b);
-            }
-        }
+        List<Bucket> order = Trainer.epochOrder(graph, schema, training, epoch);
         Set<String> shared = sharedTables(schema);
         return RoundSchedule.build(order, workers, b -> {
             Set<String> own = new HashSet<>(schema.tablesOf(b));
@@ -242,11 +236,7 @@ public final class RankTrainer implements AutoCloseable {
         if (b == null) {
             return null;
         }
-        return loader.submit(() -> {
-            EdgeBlock block = graph.readBucket(DatasetLayout.TRAIN, b);
-            block.shuffle(new SplittableRandom(training.seed() * 7_919L + epoch * 104_729L + b.lhsPartition() * 31L + b.rhsPartition()));
-            return block;
-        });
+        return loader.submit(() -> Trainer.readShuffled(graph, DatasetLayout.TRAIN, b, training.seed(), epoch));
     }
 
     /** Starts loading next round's tables that nobody holds this round (their newest state is in the store). */

@@ -52,32 +52,17 @@ public final class Trainer {
      */
     public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
                                          CheckpointStore checkpoints) throws IOException {
-        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
-        Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
-        compatibility.putAll(schema.compatibilityKeys());
-        Map<String, String> config = new LinkedHashMap<>(model.toMap());
-        config.putAll(training.toMap());
-
-        checkpoints.removeIncomplete();
-        Optional<Integer> latest = checkpoints.latestVersion();
-        RelationParameters relations;
-        List<EpochStats> stats = new ArrayList<>();
-        int startEpoch = 0;
-        if (latest.isPresent()) {
-            CheckpointInfo info = checkpoints.info(latest.get());
-            refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
-            relations = checkpoints.relations(latest.get());
-            stats.addAll(info.stats());
-            startEpoch = info.epochs();
-            LOG.log(Level.INFO, "resuming from checkpoint {0} after epoch {1}", checkpoints.versionDir(latest.get()), startEpoch);
-        } else {
-            relations = RelationParameters.create(model, schema.relationNames(), schema.relationDims());
-        }
-        if (startEpoch >= training.epochs()) {
-            LOG.log(Level.INFO, "checkpoint already holds {0} epochs (training.epochs = {1}): nothing to train",
-                    startEpoch, training.epochs());
+        RunStart start = RunStart.of(graph, model, training, checkpoints);
+        List<EpochStats> stats = new ArrayList<>(start.stats());
+        if (start.finished(training)) {
             return stats;
         }
+        TrainingSchema schema = start.schema();
+        Map<String, String> compatibility = start.compatibility();
+        Map<String, String> config = start.config();
+        Optional<Integer> latest = start.latest();
+        int startEpoch = start.startEpoch();
+        RelationParameters relations = RunStart.relations(schema, model, checkpoints, latest);
 
         String split = DatasetLayout.TRAIN;
         long edgesPerEpoch = graph.manifest().split(split).edges();
@@ -95,13 +80,7 @@ public final class Trainer {
             for (int epoch = startEpoch; epoch < training.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 hogwild.startEpoch(training.seed(), epoch);
-                Random orderRandom = new Random(training.seed() * 1_000_003L + epoch);
-                List<Bucket> order = new ArrayList<>();
-                for (Bucket b : training.bucketOrder().order(schema.lhsPartitions(), schema.rhsPartitions(), orderRandom)) {
-                    if (graph.bucketEdges(split, b) > 0) {
-                        order.add(b);
-                    }
-                }
+                List<Bucket> order = epochOrder(graph, schema, training, epoch);
                 final int ep = epoch;
                 double epochLoss = 0;
                 long epochEdges = 0;
@@ -178,7 +157,19 @@ public final class Trainer {
         return EmbeddingTable.random(type, partition, Math.toIntExact(t.partitionCounts()[partition]), t.dim(), model.initScale(), random);
     }
 
-    private static EdgeBlock readShuffled(ImportedGraph graph, String split, Bucket bucket, long seed, int epoch) throws IOException {
+    /** The non-empty train buckets of epoch {@code epoch} in the configured bucket order (seeded by seed and epoch). */
+    static List<Bucket> epochOrder(ImportedGraph graph, TrainingSchema schema, TrainingConfig training, int epoch) {
+        Random orderRandom = new Random(training.seed() * 1_000_003L + epoch);
+        List<Bucket> order = new ArrayList<>();
+        for (Bucket b : training.bucketOrder().order(schema.lhsPartitions(), schema.rhsPartitions(), orderRandom)) {
+            if (graph.bucketEdges(DatasetLayout.TRAIN, b) > 0) {
+                order.add(b);
+            }
+        }
+        return order;
+    }
+
+    static EdgeBlock readShuffled(ImportedGraph graph, String split, Bucket bucket, long seed, int epoch) throws IOException {
         EdgeBlock block = graph.readBucket(split, bucket);
         block.shuffle(new SplittableRandom(seed * 7_919L + epoch * 104_729L + bucket.lhsPartition() * 31L + bucket.rhsPartition()));
         return block;

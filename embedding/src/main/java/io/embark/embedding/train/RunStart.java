@@ -1,0 +1,64 @@
+package io.embark.embedding.train;
+
+import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.storage.CheckpointInfo;
+import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EpochStats;
+import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a training run starts, the same for one machine ({@link Trainer}) and for a cluster
+ * ({@link DistributedTrainer}): leftovers of dead runs removed, the newest committed checkpoint checked for
+ * compatibility (refused naming the differing keys), its epochs and stats carried over.
+ */
+record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, String> compatibility,
+                Optional<Integer> latest, List<EpochStats> stats, int startEpoch) {
+
+    private static final System.Logger LOG = System.getLogger(RunStart.class.getName());
+
+    static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints)
+            throws IOException {
+        TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
+        Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
+        compatibility.putAll(schema.compatibilityKeys());
+        Map<String, String> config = new LinkedHashMap<>(model.toMap());
+        config.putAll(training.toMap());
+        checkpoints.removeIncomplete();
+        Optional<Integer> latest = checkpoints.latestVersion();
+        List<EpochStats> stats = new ArrayList<>();
+        int startEpoch = 0;
+        if (latest.isPresent()) {
+            CheckpointInfo info = checkpoints.info(latest.get());
+            Trainer.refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
+            stats.addAll(info.stats());
+            startEpoch = info.epochs();
+            LOG.log(Level.INFO, "resuming from checkpoint {0} after epoch {1}", checkpoints.versionDir(latest.get()), startEpoch);
+        }
+        RunStart start = new RunStart(schema, config, compatibility, latest, stats, startEpoch);
+        if (start.finished(training)) {
+            LOG.log(Level.INFO, "checkpoint already holds {0} epochs (training.epochs = {1}): nothing to train",
+                    startEpoch, training.epochs());
+        }
+        return start;
+    }
+
+    boolean finished(TrainingConfig training) {
+        return startEpoch >= training.epochs();
+    }
+
+    /** The relation parameters an epoch after checkpoint {@code previous} starts from (fresh when empty). */
+    static RelationParameters relations(TrainingSchema schema, ModelConfig model, CheckpointStore checkpoints,
+                                        Optional<Integer> previous) throws IOException {
+        return previous.isPresent() ? checkpoints.relations(previous.get())
+                : RelationParameters.create(model, schema.relationNames(), schema.relationDims());
+    }
+}
