@@ -116,7 +116,7 @@ public final class Main {
                 if (job.distributed().isPresent()) {
                     DistributedTrainJob.run(spark, job);
                 } else {
-                    TrainJob.run(spark.sparkContext().hadoopConfiguration(), job);
+                    TrainJob.run(spark, job);
                 }
             }
             case "eval" -> EvalJob.run(spark, job);

@@ -54,6 +54,23 @@ class PipelineTest {
         assertTrue(((Number) raw.get("mrr")).doubleValue() <= mrr, "raw MRR " + raw.get("mrr") + " never above the filtered one");
         assertTrue(Files.exists(dir.resolve("export/entities.parquet")) && Files.exists(dir.resolve("export/entities/node/part-00001.tsv")),
                 "the export stage wrote Parquet and TSV");
-        assertTrue(Files.readString(dir.resolve("checkpoints/report.html")).contains("<svg"), "the report stage wrote the curves");
+        String report = Files.readString(dir.resolve("checkpoints/report.html"));
+        assertTrue(report.contains("<svg"), "the report stage wrote the curves");
+
+        // evaluation during training (training.eval.every = 2): epochs 2, 4, 6, 8 carry valid metrics
+        List<String> lines = Files.readAllLines(dir.resolve("checkpoints/stats.jsonl"));
+        assertEquals(8, lines.size());
+        double validMrr = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            Map<?, ?> epoch = new ObjectMapper().readValue(lines.get(i), Map.class);
+            Map<?, ?> em = (Map<?, ?>) epoch.get("metrics");
+            assertEquals((i + 1) % 2 == 0, em != null && em.get("valid_mrr") != null, "epoch " + (i + 1) + ": " + lines.get(i));
+            if (em != null) {
+                validMrr = ((Number) em.get("valid_mrr")).doubleValue();
+                assertTrue(((Number) em.get("valid_count")).longValue() > 2000, "both sides of the valid edges: " + em);
+            }
+        }
+        assertTrue(validMrr > 0.04, "valid MRR after the last epoch " + validMrr + " at least 10x chance (0.004)");
+        assertTrue(report.contains("MRR during training"), "the report plots the valid MRR");
     }
 }

@@ -7,10 +7,12 @@ import io.embark.embedding.model.RelationParameters;
 import io.embark.partitioning.AtomicDirectory;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -151,6 +153,48 @@ public final class CheckpointStore {
         try (OutputStream out = fs.create(new Path(root, STATS), true)) {
             out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * The stats in ROOT/stats.jsonl (empty when absent); a line that does not parse (a write cut short) is skipped.
+     * It can hold what a checkpoint's own info lacks: the metrics of evaluation during training, which runs after the
+     * version is committed.
+     */
+    public List<EpochStats> readStats() throws IOException {
+        Path p = new Path(root, STATS);
+        List<EpochStats> out = new ArrayList<>();
+        if (!fs.exists(p)) {
+            return out;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                try {
+                    out.add(mapper.readValue(line, EpochStats.class));
+                } catch (IOException e) {
+                    // a truncated last line: the checkpoint's info remains the record of that epoch
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The stats of version {@code version}'s checkpoint, with the metrics of evaluation during training taken from
+     * stats.jsonl where the checkpoint lacks them (an epoch is evaluated after its version is committed).
+     */
+    public List<EpochStats> stats(int version) throws IOException {
+        List<EpochStats> out = new ArrayList<>(info(version).stats());
+        List<EpochStats> written = readStats();
+        for (int i = 0; i < out.size(); i++) {
+            EpochStats c = out.get(i);
+            for (EpochStats w : written) {
+                if (c.metrics().isEmpty() && w.epoch() == c.epoch() && w.edges() == c.edges() && !w.metrics().isEmpty()) {
+                    out.set(i, c.withMetrics(w.metrics()));
+                }
+            }
+        }
+        return out;
     }
 
     /**

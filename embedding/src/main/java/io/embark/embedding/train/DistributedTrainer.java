@@ -80,6 +80,12 @@ public final class DistributedTrainer {
     /** Trains until the newest checkpoint holds {@code training.epochs()} epochs; returns every epoch's stats. */
     public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
                                          CheckpointStore checkpoints, EpochRunner runner) throws IOException {
+        return train(graph, model, training, checkpoints, runner, EpochEvaluator.NONE);
+    }
+
+    /** As {@link #train(ImportedGraph, ModelConfig, TrainingConfig, CheckpointStore, EpochRunner)}, evaluating after each epoch. */
+    public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                         CheckpointStore checkpoints, EpochRunner runner, EpochEvaluator evaluator) throws IOException {
         RunStart resume = RunStart.of(graph, model, training, checkpoints);
         List<EpochStats> stats = new ArrayList<>(resume.stats());
         if (resume.finished(training)) {
@@ -114,6 +120,11 @@ public final class DistributedTrainer {
                 writer.commit(schema.allTables(), relations, epoch + 1, resume.config(), resume.compatibility(), stats);
                 latest = Optional.of(epoch + 1);
                 logEpoch(epoch, training.epochs(), edges, secs, adopted, run.ranks());
+            }
+            Trainer.evaluate(evaluator, epoch + 1, checkpoints, stats);
+            Map<String, Double> metrics = stats.get(stats.size() - 1).metrics();
+            if (!metrics.isEmpty()) {
+                LOG.log(Level.INFO, String.format("epoch %d/%d eval: %s", epoch + 1, training.epochs(), EpochEvaluator.describe(metrics)));
             }
             checkpoints.prune(training.keepCheckpoints());
             checkpoints.writeStats(stats);

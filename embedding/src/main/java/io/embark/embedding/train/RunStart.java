@@ -39,7 +39,7 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
         if (latest.isPresent()) {
             CheckpointInfo info = checkpoints.info(latest.get());
             Trainer.refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
-            stats.addAll(info.stats());
+            stats.addAll(checkpoints.stats(latest.get()));
             startEpoch = info.epochs();
             LOG.log(Level.INFO, "resuming from checkpoint {0} after epoch {1}", checkpoints.versionDir(latest.get()), startEpoch);
         }

@@ -52,6 +52,12 @@ public final class Trainer {
      */
     public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
                                          CheckpointStore checkpoints) throws IOException {
+        return train(graph, model, training, checkpoints, EpochEvaluator.NONE);
+    }
+
+    /** As {@link #train(ImportedGraph, ModelConfig, TrainingConfig, CheckpointStore)}, evaluating after each epoch. */
+    public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                         CheckpointStore checkpoints, EpochEvaluator evaluator) throws IOException {
         RunStart start = RunStart.of(graph, model, training, checkpoints);
         List<EpochStats> stats = new ArrayList<>(start.stats());
         if (start.finished(training)) {
@@ -121,17 +127,27 @@ public final class Trainer {
                     cache.clear();
                     throw e;
                 }
+                evaluate(evaluator, epoch + 1, checkpoints, stats);
                 checkpoints.prune(training.keepCheckpoints());
                 checkpoints.writeStats(stats);
                 EpochStats es = stats.get(stats.size() - 1);
-                LOG.log(Level.INFO, String.format("epoch %d/%d done: %,d edges in %.1f s (%,.0f edges/s), loss %.4f/edge, checkpoint %s, ETA %s",
+                LOG.log(Level.INFO, String.format("epoch %d/%d done: %,d edges in %.1f s (%,.0f edges/s), loss %.4f/edge, %scheckpoint %s, ETA %s",
                         es.epoch(), training.epochs(), es.edges(), es.seconds(), es.edgesPerSecond(), es.loss(),
+                        es.metrics().isEmpty() ? "" : EpochEvaluator.describe(es.metrics()) + ", ",
                         checkpoints.versionDir(epoch + 1), eta((training.epochs() - epoch - 1) * es.seconds())));
             }
         } finally {
             loader.shutdownNow();
         }
         return stats;
+    }
+
+    /** Runs the evaluator on the version just committed and adds its metrics to that epoch's (the last) stats. */
+    static void evaluate(EpochEvaluator evaluator, int version, CheckpointStore checkpoints, List<EpochStats> stats) throws IOException {
+        Map<String, Double> metrics = evaluator.afterEpoch(version, checkpoints);
+        if (!metrics.isEmpty()) {
+            stats.set(stats.size() - 1, stats.get(stats.size() - 1).withMetrics(metrics));
+        }
     }
 
     static void refuseIncompatible(CheckpointInfo info, Map<String, String> now, String where) {

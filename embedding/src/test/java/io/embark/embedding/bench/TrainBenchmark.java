@@ -8,11 +8,15 @@ import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.RegularizerType;
 import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.eval.Candidates;
+import io.embark.embedding.eval.EpochValidation;
 import io.embark.embedding.eval.LinkPrediction;
 import io.embark.embedding.eval.RankingMetrics;
+import io.embark.embedding.eval.RankingOptions;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EpochStats;
+import io.embark.embedding.train.EpochEvaluator;
 import io.embark.embedding.train.Trainer;
 import io.embark.partitioning.ImportedGraph;
 import java.io.BufferedReader;
@@ -34,7 +38,7 @@ import org.apache.hadoop.fs.FileSystem;
  *
  * <p>Arguments, {@code key=value}: data (folder of the TSVs), work (scratch folder), preset (pbg | complex-n3 | wn18),
  * epochs, threads, partitions, dim, eval (true/false), lr, n3, all (all-negatives: true/false), reciprocal,
- * batch (edges per optimizer step; 0 = a step per chunk).
+ * batch (edges per optimizer step; 0 = a step per chunk), evalEvery (filtered valid MRR after every N epochs; 0 = off).
  * Run through {@code scripts/bench-train.sh}.
  */
 public final class TrainBenchmark {
@@ -114,7 +118,10 @@ public final class TrainBenchmark {
         org.apache.hadoop.fs.Path ckpt = new org.apache.hadoop.fs.Path(work.resolve("ckpt-" + preset + "-" + System.nanoTime()).toString());
         CheckpointStore store = new CheckpointStore(fs, ckpt);
         long trainStart = System.nanoTime();
-        List<EpochStats> stats = Trainer.train(graph, model, training, store);
+        int evalEvery = Integer.parseInt(a.getOrDefault("evalEvery", "0"));
+        EpochEvaluator evaluator = evalEvery <= 0 ? EpochEvaluator.NONE : new EpochValidation(graph,
+                new RankingOptions("valid", List.of("train", "valid", "test"), new Candidates.All()), Long.MAX_VALUE, evalEvery, epochs);
+        List<EpochStats> stats = Trainer.train(graph, model, training, store, evaluator);
         double trainSecs = (System.nanoTime() - trainStart) / 1e9;
         long edges = stats.stream().mapToLong(EpochStats::edges).sum();
         System.out.printf("RESULT preset=%s epochs=%d threads=%d partitions=%d: %,d edges in %.1f s = %,.0f edges/s end to end "

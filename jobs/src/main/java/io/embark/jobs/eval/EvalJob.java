@@ -51,17 +51,7 @@ public final class EvalJob {
         }
         RankingOptions options = new RankingOptions(eval.split(), eval.filter(), eval.candidates());
         long start = System.nanoTime();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<long[]> slices = EvalSlice.plan(graph, eval.split(), eval.limit(), jsc.defaultParallelism()).stream()
-                .map(RankSlices::encode).toList();
-        int relations = graph.manifest().relations().size();
-        RankingTotals totals = new RankingTotals(relations);
-        if (!slices.isEmpty()) {
-            RankSlices task = new RankSlices(TaskInputs.of(conf, job, model.version()), options);
-            for (double[] part : jsc.parallelize(slices, slices.size()).mapPartitions(task).collect()) {
-                totals.merge(RankingTotals.of(relations, part));
-            }
-        }
+        RankingTotals totals = rank(spark, job, graph, model.version(), options, eval.limit());
         double seconds = (System.nanoTime() - start) / 1e9;
         EvalMetrics metrics = new EvalMetrics(graph, eval, model.version(), totals, seconds);
         Path out = new Path(store.versionDir(model.version()), METRICS);
@@ -72,5 +62,25 @@ public final class EvalJob {
         }
         LOG.info("written to {}", out);
         return metrics.asMap();
+    }
+
+    /**
+     * Ranks both sides of the first {@code limit} edges of {@code options.split()} with checkpoint {@code version}, one
+     * Spark task per slice (each opens the dataset and the checkpoint itself), and adds up the tasks' sums.
+     */
+    public static RankingTotals rank(SparkSession spark, JobConfig job, ImportedGraph graph, int version,
+                                     RankingOptions options, long limit) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<long[]> slices = EvalSlice.plan(graph, options.split(), limit, jsc.defaultParallelism()).stream()
+                .map(RankSlices::encode).toList();
+        int relations = graph.manifest().relations().size();
+        RankingTotals totals = new RankingTotals(relations);
+        if (!slices.isEmpty()) {
+            RankSlices task = new RankSlices(TaskInputs.of(spark.sparkContext().hadoopConfiguration(), job, version), options);
+            for (double[] part : jsc.parallelize(slices, slices.size()).mapPartitions(task).collect()) {
+                totals.merge(RankingTotals.of(relations, part));
+            }
+        }
+        return totals;
     }
 }

@@ -40,7 +40,7 @@ public final class ReportJob {
         TrainedModel latest = Checkpoints.open(store, Optional.empty(), "report");
         FileSystem fs = store.fileSystem();
         List<Map<String, Object>> evaluated = EvalHistory.read(fs, store.root());
-        String html = html(latest.info(), evaluated);
+        String html = html(latest.info(), store.stats(latest.version()), evaluated);
         Path out = new Path(store.root(), REPORT);
         AtomicFile.write(fs, out, html);
         LOG.info("report: {} epoch(s), {} eval run(s), written to {}", latest.info().epochs(), evaluated.size(), out);
@@ -53,7 +53,19 @@ public final class ReportJob {
                 && Objects.equals(a.get("candidates"), b.get("candidates"));
     }
 
-    static String html(CheckpointInfo info, List<Map<String, Object>> history) {
+    /** The MRR key of evaluation during training in the newest evaluated epoch ({@code valid_mrr}), or null. */
+    static String duringTrainingKey(List<EpochStats> stats) {
+        for (int i = stats.size() - 1; i >= 0; i--) {
+            for (String k : stats.get(i).metrics().keySet()) {
+                if (k.endsWith("_mrr")) {
+                    return k;
+                }
+            }
+        }
+        return null;
+    }
+
+    static String html(CheckpointInfo info, List<EpochStats> stats, List<Map<String, Object>> history) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Embark training report</title>\n")
                 .append("<style>body{font-family:sans-serif;margin:24px;max-width:900px}table{border-collapse:collapse}")
@@ -62,7 +74,6 @@ public final class ReportJob {
         sb.append("<h1>Embark training report</h1>\n");
         sb.append(String.format("<p>Checkpoint v%08d: %d epoch(s), written %s.</p>%n", info.version(), info.epochs(),
                 Html.escape(String.valueOf(info.createdAt()))));
-        List<EpochStats> stats = info.stats();
         if (stats.isEmpty()) {
             sb.append("<p>No epoch statistics in this checkpoint.</p>\n");
         } else {
@@ -76,6 +87,18 @@ public final class ReportJob {
             }
             sb.append(SvgChart.line("Loss per epoch (mean per edge)", "epoch", "loss", epochs, loss));
             sb.append(SvgChart.line("Training speed", "epoch", "edges / s", epochs, speed));
+            String key = duringTrainingKey(stats);
+            if (key != null) {
+                List<EpochStats> evaluated = stats.stream().filter(s -> s.metrics().containsKey(key)).toList();
+                double[] x = new double[evaluated.size()];
+                double[] y = new double[evaluated.size()];
+                for (int i = 0; i < evaluated.size(); i++) {
+                    x[i] = evaluated.get(i).epoch();
+                    y[i] = evaluated.get(i).metrics().get(key);
+                }
+                sb.append(SvgChart.line("MRR during training (" + key.substring(0, key.length() - "_mrr".length())
+                        + " split, training.eval.*)", "epoch", "MRR", x, y));
+            }
         }
         if (!history.isEmpty()) {
             Map<String, Object> last = history.get(history.size() - 1);
@@ -105,10 +128,17 @@ public final class ReportJob {
             sb.append("<p>No checkpoint has been evaluated yet (run <code>embark eval</code> to add its MRR here).</p>\n");
         }
         if (!stats.isEmpty()) {
-            sb.append("<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>edges</th><th>loss</th><th>seconds</th><th>edges/s</th></tr>\n");
+            String key = duringTrainingKey(stats);
+            sb.append("<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>edges</th><th>loss</th><th>seconds</th><th>edges/s</th>")
+                    .append(key == null ? "" : "<th>" + Html.escape(key) + "</th>").append("</tr>\n");
             for (EpochStats s : stats) {
-                sb.append(String.format("<tr><td>%d</td><td>%,d</td><td>%.5f</td><td>%.1f</td><td>%,.0f</td></tr>%n",
+                sb.append(String.format("<tr><td>%d</td><td>%,d</td><td>%.5f</td><td>%.1f</td><td>%,.0f</td>",
                         s.epoch(), s.edges(), s.loss(), s.seconds(), s.edgesPerSecond()));
+                if (key != null) {
+                    Double v = s.metrics().get(key);
+                    sb.append(v == null ? "<td></td>" : String.format("<td>%.4f</td>", v));
+                }
+                sb.append("</tr>\n");
             }
             sb.append("</table>\n");
         }

@@ -88,7 +88,8 @@ public final class DistributedTrainJob {
             }
             return new DistributedTrainer.EpochRun(DistributedTrainer.attemptDir(versionDir, attempt), rs);
         };
-        List<EpochStats> stats = DistributedTrainer.train(graph, job.model(), job.training(), checkpoints, runner);
+        List<EpochStats> stats = DistributedTrainer.train(graph, job.model(), job.training(), checkpoints, runner,
+                SparkValidation.of(spark, job, graph));
         if (!stats.isEmpty()) {
             EpochStats last = stats.get(stats.size() - 1);
             LOG.info("train: {} epoch(s) in {} on {} workers; last epoch: loss {}, {} edges/s", stats.size(), ckpt, d.workers(),

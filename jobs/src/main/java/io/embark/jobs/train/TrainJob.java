@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code train} command: trains the configured model over {@code WORKSPACE/graph}, bucket by bucket, committing
  * a checkpoint per epoch under {@code WORKSPACE/checkpoints}; a rerun resumes from the newest complete checkpoint.
+ * With {@code training.eval.every} set, the epochs due are evaluated as they finish ({@link SparkValidation}).
  */
 public final class TrainJob {
 
@@ -23,12 +25,13 @@ public final class TrainJob {
     private TrainJob() {
     }
 
-    public static List<EpochStats> run(Configuration conf, JobConfig job) throws IOException {
+    public static List<EpochStats> run(SparkSession spark, JobConfig job) throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path graphDir = new Path(job.graphDir());
         ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
         Path ckpt = new Path(job.checkpointDir());
         CheckpointStore store = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
-        List<EpochStats> stats = Trainer.train(graph, job.model(), job.training(), store);
+        List<EpochStats> stats = Trainer.train(graph, job.model(), job.training(), store, SparkValidation.of(spark, job, graph));
         if (!stats.isEmpty()) {
             EpochStats last = stats.get(stats.size() - 1);
             LOG.info("train: {} epoch(s) in {}; last epoch: loss {}, {} edges/s", stats.size(), ckpt,
