@@ -17,6 +17,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +30,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -156,13 +159,13 @@ public final class RankTrainer implements AutoCloseable {
                     EmbeddingTable t = resident.get(key);
                     if (t == null) {
                         Future<EmbeddingTable> f = prefetched.remove(key);
-                        t = f != null ? await(f) : load(store, key);
+                        t = f != null ? await(f, comm.options().timeout()) : load(store, key);
                         resident.put(key, t);
                     }
                     tables.put(key, t);
                 }
             }
-            EdgeBlock block = nextEdges == null ? null : await(nextEdges);
+            EdgeBlock block = nextEdges == null ? null : await(nextEdges, comm.options().timeout());
             ioWait += System.nanoTime() - t0;
             nextEdges = round + 1 < schedule.rounds() ? submitEdges(schedule, round + 1, rank, epoch) : null;
             prefetchTables(schedule, round, rank, resident, prefetched, store);
@@ -293,9 +296,17 @@ public final class RankTrainer implements AutoCloseable {
         return out;
     }
 
-    private static <T> T await(Future<T> f) throws IOException {
+    /**
+     * Waits for a background load at most {@code timeout} (the communicator's: distributed.timeoutSeconds), so that a
+     * hung file system read fails this worker, and with it the attempt, instead of holding the peers until theirs.
+     */
+    private static <T> T await(Future<T> f, Duration timeout) throws IOException {
         try {
-            return f.get();
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new IOException("a table or edge load took longer than the timeout (" + timeout.toSeconds()
+                    + " s, distributed.timeoutSeconds)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while loading", e);
