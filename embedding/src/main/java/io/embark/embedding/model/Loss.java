@@ -1,6 +1,7 @@
 package io.embark.embedding.model;
 
 import io.embark.embedding.config.LossType;
+import io.embark.embedding.math.FloatMath;
 
 /**
  * The loss of one query: its positive score {@code s[pos]} against the negatives' scores (the columns with
@@ -63,27 +64,7 @@ public enum Loss {
                 loss += softplus(-sp);
                 g[gOff + pos] = -w * sigmoid(-sp);
             }
-            case SOFTMAX -> {
-                float max = sp;
-                for (int j = 0; j < m; j++) {
-                    if (valid[j] && s[off + j] > max) {
-                        max = s[off + j];
-                    }
-                }
-                double ePos = Math.exp(sp - max);
-                double sum = ePos;
-                for (int j = 0; j < m; j++) {
-                    float e = valid[j] ? (float) Math.exp(s[off + j] - max) : 0f;
-                    g[gOff + j] = e;
-                    sum += e;
-                }
-                loss = max + Math.log(sum) - sp;
-                float scale = (float) (w / sum);
-                for (int j = 0; j < m; j++) {
-                    g[gOff + j] *= scale;
-                }
-                g[gOff + pos] = w * ((float) (ePos / sum) - 1f);
-            }
+            case SOFTMAX -> loss = FloatMath.softmaxRow(s, off, m, pos, valid, w, g, gOff);
         }
         return w * loss;
     }

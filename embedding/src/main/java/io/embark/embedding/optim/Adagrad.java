@@ -1,5 +1,7 @@
 package io.embark.embedding.optim;
 
+import io.embark.embedding.math.FloatMath;
+
 /**
  * The two Adagrad variants of PyTorch-BigGraph.
  * <ul>
@@ -30,9 +32,7 @@ public final class Adagrad {
         state[row] = a;
         float step = lr / ((float) Math.sqrt(a) + EPS);
         int off = row * dim;
-        for (int k = 0; k < dim; k++) {
-            data[off + k] -= step * g[gOff + k];
-        }
+        FloatMath.axpy(-step, g, gOff, data, off, dim);
         if (maxNorm > 0f) {
             float nn = sumOfSquares(data, off, dim);
             if (nn > maxNorm * maxNorm) {
@@ -56,35 +56,8 @@ public final class Adagrad {
         }
     }
 
-    /**
-     * {@code sum v[k]^2} over {@code v[off, off+len)} with eight independent partial sums: a single running sum is one
-     * long chain of dependent additions, which the JIT may not reorder (float addition is not associative), and was
-     * the trainer's hottest loop.
-     */
+    /** {@code sum v[k]^2} over {@code v[off, off+len)} (vectorized where the JVM allows: {@link FloatMath}). */
     public static float sumOfSquares(float[] v, int off, int len) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        float s4 = 0f;
-        float s5 = 0f;
-        float s6 = 0f;
-        float s7 = 0f;
-        int k = 0;
-        for (; k + 8 <= len; k += 8) {
-            int i = off + k;
-            s0 += v[i] * v[i];
-            s1 += v[i + 1] * v[i + 1];
-            s2 += v[i + 2] * v[i + 2];
-            s3 += v[i + 3] * v[i + 3];
-            s4 += v[i + 4] * v[i + 4];
-            s5 += v[i + 5] * v[i + 5];
-            s6 += v[i + 6] * v[i + 6];
-            s7 += v[i + 7] * v[i + 7];
-        }
-        for (; k < len; k++) {
-            s0 += v[off + k] * v[off + k];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        return FloatMath.sumOfSquares(v, off, len);
     }
 }
