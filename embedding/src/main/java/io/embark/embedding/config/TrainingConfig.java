@@ -21,6 +21,8 @@ import java.util.Map;
  * @param batchSize           edges per optimizer step: the gradients of consecutive chunks are summed until they
  *                            cover this many edges, then Adagrad updates every touched row once (PyTorch-BigGraph's
  *                            batch_size); 0 or at most the chunk size: one step per chunk
+ * @param adagrad             the entity embeddings' Adagrad: row-wise (one accumulator per entity, PyTorch-BigGraph's)
+ *                            or element-wise (one per coordinate); must match when a checkpoint is resumed
  */
 public record TrainingConfig(
         int epochs,
@@ -33,7 +35,8 @@ public record TrainingConfig(
         BucketOrder bucketOrder,
         long seed,
         int keepCheckpoints,
-        int batchSize) {
+        int batchSize,
+        AdagradMode adagrad) {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -57,6 +60,9 @@ public record TrainingConfig(
         if (keepCheckpoints <= 0) {
             throw new IllegalArgumentException("training.keepCheckpoints: " + keepCheckpoints + " (expected > 0)");
         }
+        if (adagrad == null) {
+            throw new IllegalArgumentException("training.adagrad is required");
+        }
         if (batchSize < 0) {
             throw new IllegalArgumentException("training.batchSize: " + batchSize + " (expected >= 0)");
         }
@@ -65,7 +71,8 @@ public record TrainingConfig(
     /** One optimizer step per chunk (batchSize 0). */
     public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
                           double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
-        this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0);
+        this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0,
+                AdagradMode.ROWWISE);
     }
 
     /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
@@ -80,31 +87,40 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad);
+    }
+
+    public TrainingConfig withAdagrad(AdagradMode mode) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode);
+    }
+
+    /** The keys a resumed checkpoint must match: the optimizer state's shape (absent for row-wise, as older checkpoints). */
+    public Map<String, String> compatibilityKeys() {
+        return adagrad == AdagradMode.ROWWISE ? Map.of() : Map.of("training.adagrad", ConfigChoice.spelling(adagrad));
     }
 
     public TrainingConfig withBatchSize(int edges) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad);
     }
 
     public Map<String, String> toMap() {
@@ -125,6 +141,7 @@ public record TrainingConfig(
         m.put("training.seed", Long.toString(seed));
         m.put("training.keepCheckpoints", Integer.toString(keepCheckpoints));
         m.put("training.batchSize", Integer.toString(batchSize));
+        m.put("training.adagrad", ConfigChoice.spelling(adagrad));
         return m;
     }
 }

@@ -392,17 +392,29 @@ public final class Nd4jChunkStep implements ChunkStep {
         return Nd4j.create(flat, new long[] {Math.max(1, count), d}, DataType.FLOAT);
     }
 
-    /** Row-wise Adagrad in ND4J ops on the gathered rows, then the rows are written back to the table. */
+    /**
+     * Adagrad in ND4J ops on the gathered rows (row-wise, or element-wise when the table keeps an accumulator per
+     * entry), then the rows are written back to the table.
+     */
     private void rowAdagrad(EmbeddingTable t, int[] ids, int count, INDArray rows, INDArray grad, float lr) {
         int d = t.dim();
+        boolean elementwise = t.elementwise();
         INDArray g = grad.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
         INDArray x = rows.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-        float[] st = new float[count];
+        int width = elementwise ? d : 1;
+        float[] st = new float[count * width];
         for (int i = 0; i < count; i++) {
-            st[i] = t.state()[ids[i]];
+            System.arraycopy(t.state(), ids[i] * width, st, i * width, width);
         }
-        INDArray state = Nd4j.create(st, new long[] {count, 1}, DataType.FLOAT).addi(g.mul(g).mean(1).reshape(count, 1));
-        INDArray updated = x.sub(g.mul(lr).divColumnVector(Transforms.sqrt(state).addi(1e-10)));
+        INDArray state = Nd4j.create(st, new long[] {count, width}, DataType.FLOAT);
+        INDArray updated;
+        if (elementwise) {
+            state.addi(g.mul(g));
+            updated = x.sub(g.mul(lr).divi(Transforms.sqrt(state).addi(1e-10)));
+        } else {
+            state.addi(g.mul(g).mean(1).reshape(count, 1));
+            updated = x.sub(g.mul(lr).divColumnVector(Transforms.sqrt(state).addi(1e-10)));
+        }
         if (settings.maxNorm() > 0f) {
             INDArray norms = updated.norm2(1).reshape(count, 1);
             INDArray scale = Transforms.min(norms.rdiv(settings.maxNorm()), 1.0);
@@ -417,7 +429,7 @@ public final class Nd4jChunkStep implements ChunkStep {
                 continue;
             }
             System.arraycopy(u, i * d, t.data(), ids[i] * d, d);
-            t.state()[ids[i]] = s[i];
+            System.arraycopy(s, i * width, t.state(), ids[i] * width, width);
         }
     }
 

@@ -54,6 +54,27 @@ public final class FloatMath {
         }
     }
 
+    /**
+     * Element-wise Adagrad over {@code len} entries: {@code a_k += g_k^2}, {@code x_k -= lr g_k / (sqrt(a_k) + eps)}
+     * with x and a at {@code off} of {@code data} and {@code state}, g at {@code gOff}.
+     */
+    public static void adagrad(float[] data, float[] state, int off, float[] g, int gOff, int len, float lr, float eps) {
+        if (SIMD) {
+            VectorMath.adagrad(data, state, off, g, gOff, len, lr, eps);
+        } else {
+            scalarAdagrad(data, state, off, g, gOff, len, lr, eps);
+        }
+    }
+
+    public static void scalarAdagrad(float[] data, float[] state, int off, float[] g, int gOff, int len, float lr, float eps) {
+        for (int k = 0; k < len; k++) {
+            float v = g[gOff + k];
+            float a = state[off + k] + v * v;
+            state[off + k] = a;
+            data[off + k] -= lr * v / ((float) Math.sqrt(a) + eps);
+        }
+    }
+
     public static double scalarSoftmaxRow(float[] s, int off, int m, int pos, boolean[] valid, float w, float[] g, int gOff) {
         float sp = s[off + pos];
         float max = sp;

@@ -93,4 +93,23 @@ final class VectorMath {
             y[yOff + k] += a * x[xOff + k];
         }
     }
+
+    static void adagrad(float[] data, float[] state, int off, float[] g, int gOff, int len, float lr, float eps) {
+        final int step = F.length();
+        final int bound = F.loopBound(len);
+        int k = 0;
+        for (; k < bound; k += step) {
+            FloatVector v = FloatVector.fromArray(F, g, gOff + k);
+            FloatVector a = v.fma(v, FloatVector.fromArray(F, state, off + k));
+            a.intoArray(state, off + k);
+            FloatVector x = FloatVector.fromArray(F, data, off + k);
+            x.sub(v.mul(lr).div(a.sqrt().add(eps))).intoArray(data, off + k);
+        }
+        for (; k < len; k++) {
+            float v = g[gOff + k];
+            float a = state[off + k] + v * v;
+            state[off + k] = a;
+            data[off + k] -= lr * v / ((float) Math.sqrt(a) + eps);
+        }
+    }
 }

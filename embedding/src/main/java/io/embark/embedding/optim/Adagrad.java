@@ -7,7 +7,8 @@ import io.embark.embedding.math.FloatMath;
  * <ul>
  *   <li>Row-wise (embeddings): one accumulator per row, {@code a += mean_k(g_k^2)}, then
  *       {@code x -= lr g / (sqrt(a) + 1e-10)}: one float of state per entity instead of dim.</li>
- *   <li>Element-wise (relation parameters): {@code a_k += g_k^2}, {@code p_k -= lr g_k / (sqrt(a_k) + 1e-10)}.</li>
+ *   <li>Element-wise (relation parameters; embeddings with {@code training.adagrad = elementwise}):
+ *       {@code a_k += g_k^2}, {@code p_k -= lr g_k / (sqrt(a_k) + 1e-10)}.</li>
  * </ul>
  * Both are called without locks by HOGWILD threads; a lost update of an accumulator is as harmless as a lost update
  * of a parameter.
@@ -20,19 +21,24 @@ public final class Adagrad {
     }
 
     /**
-     * Updates row {@code row} of {@code data} (dim floats at {@code row*dim}) with the gradient {@code g[gOff, gOff+dim)};
-     * when {@code maxNorm > 0} and the updated row is longer, scales it back to {@code maxNorm}.
+     * Updates row {@code row} of {@code data} (dim floats at {@code row*dim}) with the gradient {@code g[gOff, gOff+dim)}:
+     * row-wise when {@code state} has one accumulator per row, element-wise when it is as long as {@code data}; when
+     * {@code maxNorm > 0} and the updated row is longer, scales it back to {@code maxNorm}.
      */
     public static void rowUpdate(float[] data, float[] state, int row, int dim, float[] g, int gOff, float lr, float maxNorm) {
-        float ss = sumOfSquares(g, gOff, dim);
-        if (ss == 0f) {
-            return;
-        }
-        float a = state[row] + ss / dim;
-        state[row] = a;
-        float step = lr / ((float) Math.sqrt(a) + EPS);
         int off = row * dim;
-        FloatMath.axpy(-step, g, gOff, data, off, dim);
+        if (state.length == data.length && dim > 1) {
+            FloatMath.adagrad(data, state, off, g, gOff, dim, lr, EPS);
+        } else {
+            float ss = sumOfSquares(g, gOff, dim);
+            if (ss == 0f) {
+                return;
+            }
+            float a = state[row] + ss / dim;
+            state[row] = a;
+            float step = lr / ((float) Math.sqrt(a) + EPS);
+            FloatMath.axpy(-step, g, gOff, data, off, dim);
+        }
         if (maxNorm > 0f) {
             float nn = sumOfSquares(data, off, dim);
             if (nn > maxNorm * maxNorm) {

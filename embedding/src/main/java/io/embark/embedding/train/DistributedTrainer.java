@@ -68,7 +68,7 @@ public final class DistributedTrainer {
                                          CheckpointStore checkpoints, Path attemptDir, Optional<Integer> previous) {
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         return new SharedEpochStore(checkpoints, attemptDir, previous,
-                (type, part) -> Trainer.initialTable(schema, model, training.seed(), type, part));
+                (type, part) -> Trainer.initialTable(schema, model, training, type, part));
     }
 
     /** The relation parameters a worker starts the epoch from: the previous checkpoint's, or fresh ones. */
@@ -98,7 +98,7 @@ public final class DistributedTrainer {
             long start = System.nanoTime();
             final Optional<Integer> previous = latest;
             try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, previous,
-                    (type, part) -> Trainer.initialTable(schema, model, training.seed(), type, part))) {
+                    (type, part) -> Trainer.initialTable(schema, model, training, type, part))) {
                 EpochRun run = runner.run(epoch, writer.directory(), previous, List.copyOf(stats));
                 int adopted = writer.adopt(run.attemptDir());
                 RelationParameters relations = readRelations(fs, new Path(run.attemptDir(), RankTrainer.RELATIONS));

@@ -30,6 +30,7 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
         compatibility.putAll(schema.compatibilityKeys());
+        compatibility.putAll(training.compatibilityKeys());
         Map<String, String> config = new LinkedHashMap<>(model.toMap());
         config.putAll(training.toMap());
         checkpoints.removeIncomplete();

@@ -1,5 +1,6 @@
 package io.embark.embedding.train;
 
+import io.embark.embedding.config.AdagradMode;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.StepSettings;
@@ -91,7 +92,7 @@ public final class Trainer {
                 double epochLoss = 0;
                 long epochEdges = 0;
                 try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, latest,
-                        (type, part) -> initialTable(schema, model, training.seed(), type, part))) {
+                        (type, part) -> initialTable(schema, model, training, type, part))) {
                     cache.useStore(writer);
                     Future<EdgeBlock> nextEdges = order.isEmpty() ? null
                             : loader.submit(() -> readShuffled(graph, split, order.get(0), training.seed(), ep));
@@ -167,10 +168,12 @@ public final class Trainer {
         }
     }
 
-    static EmbeddingTable initialTable(TrainingSchema schema, ModelConfig model, long seed, String type, int partition) {
+    static EmbeddingTable initialTable(TrainingSchema schema, ModelConfig model, TrainingConfig training, String type, int partition) {
+        long seed = training.seed();
         TrainingSchema.TypeInfo t = schema.type(type);
         SplittableRandom random = new SplittableRandom(seed ^ (type.hashCode() * 0x9E3779B97F4A7C15L) ^ (partition * 0xC2B2AE3D27D4EB4FL));
-        return EmbeddingTable.random(type, partition, Math.toIntExact(t.partitionCounts()[partition]), t.dim(), model.initScale(), random);
+        return EmbeddingTable.random(type, partition, Math.toIntExact(t.partitionCounts()[partition]), t.dim(), model.initScale(), random,
+                training.adagrad() == AdagradMode.ELEMENTWISE);
     }
 
     /** The non-empty train buckets of epoch {@code epoch} in the configured bucket order (seeded by seed and epoch). */

@@ -30,18 +30,21 @@ class Nd4jCrossCheckTest {
 
     static Stream<Arguments> models() {
         return Stream.of(
-                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, true, 0.01),
-                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, false, 0.0),
-                Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false, 0.0),
-                Arguments.of(OperatorType.LINEAR, ComparatorType.COS, LossType.LOGISTIC, true, 0.0),
-                Arguments.of(OperatorType.AFFINE, ComparatorType.SQUARED_L2, LossType.SOFTMAX, false, 0.01),
-                Arguments.of(OperatorType.DIAGONAL, ComparatorType.DOT, LossType.LOGISTIC, true, 0.01),
-                Arguments.of(OperatorType.NONE, ComparatorType.COS, LossType.RANKING, true, 0.0));
+                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, true, 0.01, false),
+                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, false, 0.0, false),
+                Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false, 0.0, false),
+                Arguments.of(OperatorType.LINEAR, ComparatorType.COS, LossType.LOGISTIC, true, 0.0, false),
+                Arguments.of(OperatorType.AFFINE, ComparatorType.SQUARED_L2, LossType.SOFTMAX, false, 0.01, false),
+                Arguments.of(OperatorType.DIAGONAL, ComparatorType.DOT, LossType.LOGISTIC, true, 0.01, false),
+                Arguments.of(OperatorType.NONE, ComparatorType.COS, LossType.RANKING, true, 0.0, false),
+                // element-wise Adagrad of the embeddings (training.adagrad = elementwise)
+                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, true, 0.01, true),
+                Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false, 0.0, true));
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} reciprocal={3} n3={4}")
+    @ParameterizedTest(name = "{0} {1} {2} reciprocal={3} n3={4} elementwise={5}")
     @MethodSource("models")
-    void bothStepsAgree(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal, double n3) {
+    void bothStepsAgree(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal, double n3, boolean elementwise) {
         int dim = 6;
         int rows = 40;
         ModelConfig model = ModelConfig.simple(dim, op, cmp, reciprocal).withMaxNorm(3.0);
@@ -62,8 +65,8 @@ class Nd4jCrossCheckTest {
             }
         }
         RelationParameters relB = relA.copy();
-        EmbeddingTable lhsA = EmbeddingTable.random("e", 0, rows, dim, 0.5, new SplittableRandom(1));
-        EmbeddingTable rhsA = EmbeddingTable.random("e", 1, rows, dim, 0.5, new SplittableRandom(2));
+        EmbeddingTable lhsA = EmbeddingTable.random("e", 0, rows, dim, 0.5, new SplittableRandom(1), elementwise);
+        EmbeddingTable rhsA = EmbeddingTable.random("e", 1, rows, dim, 0.5, new SplittableRandom(2), elementwise);
         EmbeddingTable lhsB = lhsA.copy();
         EmbeddingTable rhsB = rhsA.copy();
         try (BlasChunkStep blas = new BlasChunkStep(relA, settings, 5, 6, dim);

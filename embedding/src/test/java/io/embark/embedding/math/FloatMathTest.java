@@ -71,4 +71,37 @@ class FloatMathTest {
             }
         }
     }
+
+    @Test
+    void elementwiseAdagradAgreesAndMatchesTheFormula() {
+        SplittableRandom r = new SplittableRandom(17);
+        for (int len = 0; len <= 40; len++) {
+            float[] g = new float[len + 2];
+            float[] x1 = new float[len + 4];
+            float[] a1 = new float[len + 4];
+            for (int k = 0; k < g.length; k++) {
+                g[k] = k % 5 == 0 ? 0f : (float) r.nextGaussian();
+            }
+            for (int k = 0; k < x1.length; k++) {
+                x1[k] = (float) r.nextGaussian();
+                a1[k] = (float) Math.abs(r.nextGaussian());
+            }
+            float[] x2 = x1.clone();
+            float[] a2 = a1.clone();
+            float[] x0 = x1.clone();
+            float[] a0 = a1.clone();
+            FloatMath.scalarAdagrad(x1, a1, 3, g, 2, len, 0.1f, 1e-10f);
+            VectorMath.adagrad(x2, a2, 3, g, 2, len, 0.1f, 1e-10f);
+            for (int k = 0; k < len; k++) {
+                double a = a0[3 + k] + (double) g[2 + k] * g[2 + k];
+                double x = x0[3 + k] - 0.1 * g[2 + k] / Math.sqrt(a);
+                assertEquals(a, a1[3 + k], 1e-5, "accumulator " + k);
+                assertEquals(x, x1[3 + k], 1e-5, "entry " + k);
+                assertEquals(a1[3 + k], a2[3 + k], 1e-6f, "vector accumulator " + k + ", len=" + len);
+                assertEquals(x1[3 + k], x2[3 + k], 1e-6f, "vector entry " + k + ", len=" + len);
+            }
+            assertEquals(x0[0], x1[0]);
+            assertEquals(x0[x0.length - 1], x2[x2.length - 1], "nothing outside the row is touched");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embark.embedding.GraphFixture;
 import io.embark.embedding.PlantedGraph;
+import io.embark.embedding.config.AdagradMode;
 import io.embark.embedding.config.ComparatorType;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
@@ -15,6 +16,7 @@ import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.partitioning.ImportedGraph;
 import java.nio.charset.StandardCharsets;
@@ -91,5 +93,27 @@ class CheckpointResumeTest {
         assertTrue(e.getMessage().contains("model.relation.operator: checkpoint complex_diagonal, now diagonal"), e.getMessage());
         // the training section may change between runs (here: the learning rate)
         assertEquals(2, Trainer.train(graph, model, training.withEpochs(2).withLearningRates(0.05, 0.05), store).size());
+    }
+
+    @Test
+    void elementwiseAccumulatorsAreCheckpointedResumedAndNotMixedWithRowwise() throws Exception {
+        TrainingConfig elementwise = training.withAdagrad(AdagradMode.ELEMENTWISE);
+        CheckpointStore straight = new CheckpointStore(fs, hpath("e-straight"));
+        Trainer.train(graph, model, elementwise, straight);
+        CheckpointStore resumed = new CheckpointStore(fs, hpath("e-resumed"));
+        Trainer.train(graph, model, elementwise.withEpochs(2), resumed);
+        Trainer.train(graph, model, elementwise, resumed);
+        TrainedModel a = TrainedModel.latest(straight);
+        TrainedModel b = TrainedModel.latest(resumed);
+        for (int p = 0; p < 2; p++) {
+            EmbeddingTable t = b.table("e", p);
+            assertTrue(t.elementwise(), "one accumulator per entry");
+            assertEquals(t.data().length, t.state().length);
+            assertArrayEquals(a.table("e", p).data(), t.data(), "partition " + p);
+            assertArrayEquals(a.table("e", p).state(), t.state(), "accumulators of partition " + p);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(graph, model, training.withEpochs(5), resumed));
+        assertTrue(e.getMessage().contains("training.adagrad: checkpoint elementwise, now (absent)"), e.getMessage());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embark.embedding.GraphFixture;
 import io.embark.embedding.PlantedGraph;
+import io.embark.embedding.config.AdagradMode;
 import io.embark.embedding.config.ComparatorType;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
@@ -21,7 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,18 +38,21 @@ class LearningTest {
     @TempDir
     Path tmp;
 
-    /** batchSize 0: a step per chunk; 150: one step per 3 chunks (PyTorch-BigGraph's batches). */
-    @ParameterizedTest(name = "batchSize={0}")
-    @ValueSource(ints = {0, 150})
-    void plantedClustersAreLearnedFarAboveChance(int batchSize) throws Exception {
+    /**
+     * batchSize 0: a step per chunk; 150: one step per 3 chunks (PyTorch-BigGraph's batches); row-wise or element-wise
+     * Adagrad.
+     */
+    @ParameterizedTest(name = "batchSize={0} adagrad={1}")
+    @CsvSource({"0, ROWWISE", "150, ROWWISE", "0, ELEMENTWISE"})
+    void plantedClustersAreLearnedFarAboveChance(int batchSize, AdagradMode adagrad) throws Exception {
         FileSystem fs = GraphFixture.localFs();
         PlantedGraph planted = new PlantedGraph(400, 20, 3, 8, 0.1, 7);
         ImportedGraph graph = GraphFixture.write(fs, new org.apache.hadoop.fs.Path(tmp.resolve("data").toString()),
                 planted.entityNames, planted.relationNames, 2, planted.splits);
         ModelConfig model = ModelConfig.simple(16, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true).withInitScale(0.1);
         TrainingConfig training = TrainingConfig.defaults(20, NegativesConfig.pbg(50, 50))
-                .withThreads(2).withBucketOrder(BucketOrder.INSIDE_OUT).withBatchSize(batchSize);
-        CheckpointStore store = new CheckpointStore(fs, new org.apache.hadoop.fs.Path(tmp.resolve("ckpt-" + batchSize).toString()));
+                .withThreads(2).withBucketOrder(BucketOrder.INSIDE_OUT).withBatchSize(batchSize).withAdagrad(adagrad);
+        CheckpointStore store = new CheckpointStore(fs, new org.apache.hadoop.fs.Path(tmp.resolve("ckpt-" + batchSize + adagrad).toString()));
 
         List<EpochStats> stats = Trainer.train(graph, model, training, store);
 

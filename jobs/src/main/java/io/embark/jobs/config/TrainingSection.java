@@ -1,5 +1,6 @@
 package io.embark.jobs.config;
 
+import io.embark.embedding.config.AdagradMode;
 import io.embark.embedding.config.LossType;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.TrainingConfig;
@@ -32,7 +33,8 @@ final class TrainingSection {
                     c.choice("training.bucketOrder", BucketOrder.class, BucketOrder.INSIDE_OUT),
                     c.longValue("training.seed", 0, Long.MIN_VALUE, Long.MAX_VALUE),
                     c.integer("training.keepCheckpoints", 2, 1, 1000),
-                    c.integer("training.batchSize", 0, 0, 1 << 24));
+                    c.integer("training.batchSize", 0, 0, 1 << 24),
+                    c.choice("training.adagrad", AdagradMode.class, AdagradMode.ROWWISE));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
