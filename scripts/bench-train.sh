@@ -3,6 +3,7 @@
 #   scripts/bench-train.sh [key=value ...]     e.g.  scripts/bench-train.sh preset=pbg epochs=3 threads=2
 # Keys: data work preset(pbg|complex-n3|wn18|dot100) epochs threads partitions dim eval evalEvery lr n3 all uniform chunk batch
 # (see embedding/src/test/java/io/embark/embedding/bench/TrainBenchmark.java). Prints RESULT lines.
+# EMBARK_BENCH_JAVA_OPTS: extra JVM options, e.g. -Dembark.simd=false for the scalar loops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,5 +16,5 @@ mvn -B -o -q -pl embedding dependency:build-classpath -Dmdep.outputFile=target/b
 CP="embedding/target/test-classes:embedding/target/classes:$(cat embedding/target/bench.classpath)"
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 # the Vector API module, as Spark's launcher and scripts/embark give it (embedding's FloatMath uses it when present)
-exec java --add-modules=jdk.incubator.vector -Xmx${EMBARK_BENCH_XMX:-6g} -Djava.util.logging.SimpleFormatter.format='%1$tT %5$s%n' \
+exec java --add-modules=jdk.incubator.vector ${EMBARK_BENCH_JAVA_OPTS:-} -Xmx${EMBARK_BENCH_XMX:-6g} -Djava.util.logging.SimpleFormatter.format='%1$tT %5$s%n' \
   -cp "$CP" io.embark.embedding.bench.TrainBenchmark "$@"

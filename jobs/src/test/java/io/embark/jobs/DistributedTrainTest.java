@@ -3,6 +3,7 @@ package io.embark.jobs;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.JobConfig;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,6 +59,10 @@ class DistributedTrainTest {
         assertTrue(distMrr > 0.04, "distributed MRR " + distMrr + " far above chance");
         assertTrue(Math.abs(distMrr - singleMrr) < 0.01, "distributed " + distMrr + " vs single machine " + singleMrr);
         assertTrue(Files.exists(dir.resolve("dist/checkpoints/v00000008/checkpoint.json")));
+        // demo.conf evaluates every 2 epochs during training: the driver ranks the committed version as a Spark stage
+        List<String> stats = Files.readAllLines(dir.resolve("dist/checkpoints/stats.jsonl"));
+        Map<?, ?> last = (Map<?, ?>) new ObjectMapper().readValue(stats.get(7), Map.class).get("metrics");
+        assertTrue(last != null && ((Number) last.get("valid_mrr")).doubleValue() > 0.04, "valid MRR during distributed training: " + stats.get(7));
         try (var s = Files.list(dir.resolve("dist/checkpoints/v00000008"))) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("_attempt-")), "attempt directories removed");
         }
