@@ -4,14 +4,12 @@ import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.PartitionStore;
 import io.embark.partitioning.Bucket;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -51,7 +49,7 @@ final class PartitionCache {
         Map<String, EmbeddingTable> loaded = new HashMap<>();
         if (bucket.equals(prefetchedFor)) {
             for (Future<EmbeddingTable> f : prefetched) {
-                EmbeddingTable t = await(f);
+                EmbeddingTable t = Loads.await(f, null, "loading a partition");
                 loaded.put(t.entityType() + "/" + t.partition(), t);
             }
         } else {
@@ -112,20 +110,4 @@ final class PartitionCache {
         return store.load(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1)));
     }
 
-    private static EmbeddingTable await(Future<EmbeddingTable> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while loading a partition", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw new IllegalStateException("loading a partition failed", e.getCause());
-        }
-    }
 }

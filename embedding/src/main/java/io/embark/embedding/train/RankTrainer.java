@@ -15,9 +15,7 @@ import io.embark.partitioning.RoundSchedule;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,12 +24,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -159,13 +154,13 @@ public final class RankTrainer implements AutoCloseable {
                     EmbeddingTable t = resident.get(key);
                     if (t == null) {
                         Future<EmbeddingTable> f = prefetched.remove(key);
-                        t = f != null ? await(f, comm.options().timeout()) : load(store, key);
+                        t = f != null ? Loads.await(f, comm.options().timeout(), "loading table " + key) : load(store, key);
                         resident.put(key, t);
                     }
                     tables.put(key, t);
                 }
             }
-            EdgeBlock block = nextEdges == null ? null : await(nextEdges, comm.options().timeout());
+            EdgeBlock block = nextEdges == null ? null : Loads.await(nextEdges, comm.options().timeout(), "reading the next edges");
             ioWait += System.nanoTime() - t0;
             nextEdges = round + 1 < schedule.rounds() ? submitEdges(schedule, round + 1, rank, epoch) : null;
             prefetchTables(schedule, round, rank, resident, prefetched, store);
@@ -295,32 +290,6 @@ public final class RankTrainer implements AutoCloseable {
         }
         return out;
     }
-
-    /**
-     * Waits for a background load at most {@code timeout} (the communicator's: distributed.timeoutSeconds), so that a
-     * hung file system read fails this worker, and with it the attempt, instead of holding the peers until theirs.
-     */
-    private static <T> T await(Future<T> f, Duration timeout) throws IOException {
-        try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new IOException("a table or edge load took longer than the timeout (" + timeout.toSeconds()
-                    + " s, distributed.timeoutSeconds)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while loading", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw new IllegalStateException("loading failed: " + e.getCause(), e.getCause());
-        }
-    }
-
     @Override
     public void close() {
         loader.shutdownNow();

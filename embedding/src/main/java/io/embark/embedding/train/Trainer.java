@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -100,7 +99,7 @@ public final class Trainer {
                         Bucket bucket = order.get(k);
                         long t0 = System.nanoTime();
                         Map<String, EmbeddingTable> tables = cache.acquire(bucket);
-                        EdgeBlock edges = await(nextEdges);
+                        EdgeBlock edges = Loads.await(nextEdges, null, "reading edges");
                         if (k + 1 < order.size()) {
                             Bucket next = order.get(k + 1);
                             cache.prefetch(next);
@@ -192,20 +191,6 @@ public final class Trainer {
         EdgeBlock block = graph.readBucket(split, bucket);
         block.shuffle(new SplittableRandom(seed * 7_919L + epoch * 104_729L + bucket.lhsPartition() * 31L + bucket.rhsPartition()));
         return block;
-    }
-
-    private static EdgeBlock await(Future<EdgeBlock> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading edges", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException("reading edges failed", e.getCause());
-        }
     }
 
     static String eta(double seconds) {
