@@ -1,17 +1,45 @@
 package io.embark.embedding.math;
 
+import java.util.ArrayList;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API versions of {@link FloatMath}'s loops, at the CPU's preferred width (16 floats with AVX-512). Only
  * loaded when the {@code jdk.incubator.vector} module is present.
+ *
+ * <p>Results do not depend on whether the JIT has compiled a loop yet: a method runs interpreted (the API's Java
+ * fallbacks) before C2 compiles it (intrinsics), and a run resumed in a new JVM must compute what the uninterrupted
+ * one did. So no operation whose result differs between the two is used: {@code reduceLanes(ADD)} (the intrinsic adds
+ * the lanes in another order than the fallback) is replaced by a fixed tree of lane rotations ({@link #sum}) and
+ * {@code lanewise(EXP)} (an intrinsic stub that can differ from the fallback's {@code Math.exp} by an ulp) by a
+ * polynomial made of additions and fused multiply-adds ({@link #exp}), which IEEE 754 defines exactly.
  */
 final class VectorMath {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Lane rotations by half, a quarter, ... one lane: {@link #sum}'s tree. */
+    private static final List<VectorShuffle<Float>> HALVES = new ArrayList<>();
+
+    static {
+        for (int k = F.length() / 2; k >= 1; k /= 2) {
+            HALVES.add(VectorShuffle.iota(F, k, 1, true));
+        }
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    /** ln 2 split in two: the high part has few mantissa bits, so n * LN2_HI is exact for the n that occur. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
+    private static final float ROUND = 12582912f;
+    /** Below this, e^x is no longer a normal float. */
+    private static final float EXP_MIN = -87f;
 
     private VectorMath() {
     }
@@ -41,12 +69,12 @@ final class VectorMath {
         FloatVector zero = FloatVector.zero(F);
         for (j = 0; j < bound; j += step) {
             VectorMask<Float> mask = VectorMask.fromArray(F, valid, j);
-            FloatVector e = FloatVector.fromArray(F, s, off + j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(F, s, off + j).sub(max));
             e = zero.blend(e, mask);
             e.intoArray(g, gOff + j);
             vsum = vsum.add(e);
         }
-        double sum = vsum.reduceLanes(VectorOperators.ADD);
+        double sum = sum(vsum);
         for (; j < m; j++) {
             float e = valid[j] ? (float) Math.exp(s[off + j] - max) : 0f;
             g[gOff + j] = e;
@@ -74,7 +102,7 @@ final class VectorMath {
             FloatVector x = FloatVector.fromArray(F, v, off + k);
             acc = x.fma(x, acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (; k < len; k++) {
             sum += v[off + k] * v[off + k];
         }
@@ -111,5 +139,34 @@ final class VectorMath {
             state[off + k] = a;
             data[off + k] -= lr * v / ((float) Math.sqrt(a) + eps);
         }
+    }
+
+    /** The sum of the lanes of {@code v}, always added in the same order (a tree of rotations), compiled or not. */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> rotation : HALVES) {
+            v = v.add(v.rearrange(rotation));
+        }
+        return v.lane(0);
+    }
+
+    /**
+     * e^x per lane for x <= 0 (softmax's shifted scores), relative error about 1e-7; lanes below -87 give e^-87.
+     * x = n ln 2 + r with |r| <= ln 2 / 2; e^r from a degree-6 polynomial (the coefficients of Cephes' expf);
+     * 2^n written straight into the exponent bits.
+     */
+    static FloatVector exp(FloatVector x) {
+        x = x.lanewise(VectorOperators.MAX, EXP_MIN);
+        FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        FloatVector y = p.mul(r).fma(r, r).add(1f);
+        IntVector e = (IntVector) n.convert(VectorOperators.F2I, 0);
+        return y.mul(e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 }

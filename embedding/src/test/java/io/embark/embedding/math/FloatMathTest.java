@@ -104,4 +104,56 @@ class FloatMathTest {
             assertEquals(x0[x0.length - 1], x2[x2.length - 1], "nothing outside the row is touched");
         }
     }
+
+    @Test
+    void expIsAccurateOverTheSoftmaxRange() {
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] x = new float[lanes];
+        float[] y = new float[lanes];
+        double worst = 0;
+        for (int i = 0; i <= 870_000; i += lanes) {
+            for (int k = 0; k < lanes; k++) {
+                x[k] = -(i + k) * 1e-4f;
+            }
+            VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
+            for (int k = 0; k < lanes; k++) {
+                double e = Math.exp(x[k]);
+                if (x[k] >= -87f) {
+                    worst = Math.max(worst, Math.abs(y[k] - e) / e);
+                } else {
+                    assertEquals((float) Math.exp(-87), y[k], 1e-44f, "below -87: e^-87");
+                }
+            }
+        }
+        assertTrue(worst < 3e-7, "relative error of exp on [-87, 0]: " + worst);
+        assertEquals(1f, VectorMath.exp(jdk.incubator.vector.FloatVector.zero(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED)).lane(0));
+    }
+
+    /**
+     * The first calls run interpreted (the Vector API's Java fallbacks), later ones compiled by C2 (intrinsics): the
+     * results must not change bit for bit, or a resumed run (a new JVM) would not reproduce an uninterrupted one.
+     */
+    @Test
+    void resultsDoNotDependOnWhetherTheJitCompiledTheLoop() {
+        SplittableRandom r = new SplittableRandom(11);
+        int m = 1050;
+        float[] s = new float[m];
+        boolean[] valid = new boolean[m];
+        for (int j = 0; j < m; j++) {
+            s[j] = (float) (r.nextGaussian() * 6);
+            valid[j] = j % 7 != 0;
+        }
+        float[] first = new float[m];
+        float[] g = new float[m];
+        double firstLoss = VectorMath.softmaxRow(s, 0, m, 3, valid, 1f, first, 0);
+        float firstSum = VectorMath.sumOfSquares(s, 0, m);
+        for (int call = 0; call < 30_000; call++) {
+            double loss = VectorMath.softmaxRow(s, 0, m, 3, valid, 1f, g, 0);
+            float sum = VectorMath.sumOfSquares(s, 0, m);
+            if (loss != firstLoss || sum != firstSum || !java.util.Arrays.equals(g, first)) {
+                throw new AssertionError("call " + call + " differs from the first (interpreted) one: loss " + loss + " vs "
+                        + firstLoss + ", sum of squares " + sum + " vs " + firstSum);
+            }
+        }
+    }
 }
