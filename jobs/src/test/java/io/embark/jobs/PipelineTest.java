@@ -1,6 +1,8 @@
 package io.embark.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,10 +28,11 @@ class PipelineTest {
     @Test
     void the_demo_pipeline_learns_the_planted_structure() throws Exception {
         Path demo = Path.of(System.getProperty("embark.repo.root", "..")).resolve("conf/demo.conf");
-        JobConfig job = JobConfig.read(ConfigLoader.load(demo, List.of(
+        List<String> overrides = List.of(
                 "workspace=" + dir, "generate.output=" + dir.resolve("edges"),
                 "data.train=" + dir.resolve("edges/train"), "data.valid=" + dir.resolve("edges/valid"),
-                "data.test=" + dir.resolve("edges/test"), "training.threads=2")));
+                "data.test=" + dir.resolve("edges/test"), "training.threads=2");
+        JobConfig job = JobConfig.read(ConfigLoader.load(demo, overrides));
         SparkSession spark = ImportJobTestAccess.spark();
         assertEquals(List.of("generate", "import", "train", "eval", "export", "report"), job.stages());
         for (String stage : job.stages()) {
@@ -72,5 +75,33 @@ class PipelineTest {
         }
         assertTrue(validMrr > 0.04, "valid MRR after the last epoch " + validMrr + " at least 10x chance (0.004)");
         assertTrue(report.contains("MRR during training"), "the report plots the valid MRR");
+
+        // Rerunning the demo re-imports: the checkpoints belong to the previous import. Without training.overwrite
+        // they are refused by key; with it (demo.conf sets it) train starts over instead of finding 8 epochs done.
+        String firstImport = importedAt(newestCheckpoint());
+        Main.runStage("import", spark, job);
+        String secondImport = (String) new ObjectMapper().readValue(dir.resolve("graph/manifest.json").toFile(), Map.class).get("createdAt");
+        assertNotEquals(firstImport, secondImport);
+        List<String> strictOverrides = new java.util.ArrayList<>(overrides);
+        strictOverrides.add("training.overwrite=false");
+        JobConfig strict = JobConfig.read(ConfigLoader.load(demo, strictOverrides));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Main.runStage("train", spark, strict));
+        assertTrue(refused.getMessage().contains("dataset.importedAt: checkpoint " + firstImport + ", now " + secondImport)
+                && refused.getMessage().contains("training.overwrite"), refused.getMessage());
+        assertEquals(firstImport, importedAt(newestCheckpoint()), "a refused run leaves the checkpoints alone");
+        Main.runStage("train", spark, job);
+        assertEquals(secondImport, importedAt(newestCheckpoint()), "retrained on the new import");
+        assertEquals(8, Files.readAllLines(dir.resolve("checkpoints/stats.jsonl")).size(), "8 epochs of the new run, none left from the old");
+    }
+
+    private Path newestCheckpoint() throws Exception {
+        try (var s = Files.list(dir.resolve("checkpoints"))) {
+            return s.filter(p -> p.getFileName().toString().matches("v\\d{8}")).max(Path::compareTo).orElseThrow();
+        }
+    }
+
+    private static String importedAt(Path version) throws Exception {
+        Map<?, ?> info = new ObjectMapper().readValue(version.resolve("checkpoint.json").toFile(), Map.class);
+        return (String) ((Map<?, ?>) info.get("compatibility")).get("dataset.importedAt");
     }
 }

@@ -115,6 +115,29 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * Discards every checkpoint version and the stats: the root is first renamed aside in one step (so a run killed
+     * meanwhile leaves no half-deleted version that a later run would resume), then deleted. Returns how many
+     * committed versions were discarded.
+     */
+    public int discardAll() throws IOException {
+        if (!fs.exists(root)) {
+            return 0;
+        }
+        int versions = 0;
+        for (FileStatus st : fs.listStatus(root)) {
+            if (st.isDirectory() && st.getPath().getName().matches(PREFIX + "\\d{8}")) {
+                versions++;
+            }
+        }
+        Path aside = new Path(root.getParent(), root.getName() + "._discarded-" + System.currentTimeMillis());
+        if (!fs.rename(root, aside)) {
+            throw new IOException("could not move " + root + " aside to " + aside + " to discard its checkpoints");
+        }
+        fs.delete(aside, true);
+        return versions;
+    }
+
     /** Deletes leftovers of runs that died before committing ({@code ._tmp-*} and {@code ._old-*} directories). */
     public void removeIncomplete() throws IOException {
         if (!fs.exists(root)) {

@@ -28,9 +28,7 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
     static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints)
             throws IOException {
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
-        Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
-        compatibility.putAll(schema.compatibilityKeys());
-        compatibility.putAll(training.compatibilityKeys());
+        Map<String, String> compatibility = compatibility(graph, model, training);
         Map<String, String> config = new LinkedHashMap<>(model.toMap());
         config.putAll(training.toMap());
         checkpoints.removeIncomplete();
@@ -50,6 +48,14 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
                     startEpoch, training.epochs());
         }
         return start;
+    }
+
+    /** The keys a checkpoint of this graph, model and training config records and a resume compares. */
+    static Map<String, String> compatibility(ImportedGraph graph, ModelConfig model, TrainingConfig training) {
+        Map<String, String> compatibility = new LinkedHashMap<>(model.compatibilityKeys());
+        compatibility.putAll(new TrainingSchema(graph.manifest(), model).compatibilityKeys());
+        compatibility.putAll(training.compatibilityKeys());
+        return compatibility;
     }
 
     boolean finished(TrainingConfig training) {

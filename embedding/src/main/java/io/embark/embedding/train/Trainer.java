@@ -151,6 +151,28 @@ public final class Trainer {
     }
 
     static void refuseIncompatible(CheckpointInfo info, Map<String, String> now, String where) {
+        List<String> diffs = differences(info, now);
+        if (!diffs.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + where + " was trained with an incompatible config; differing keys: "
+                    + String.join("; ", diffs) + " (use another checkpoint directory, restore these values, or set "
+                    + "training.overwrite = true to discard the checkpoints and start over)");
+        }
+    }
+
+    /**
+     * What keeps the newest checkpoint in {@code checkpoints} from being resumed with this graph and config: one
+     * {@code "key: checkpoint A, now B"} per differing compatibility key; empty when there is no checkpoint or it fits.
+     */
+    public static List<String> incompatibilities(ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                                 CheckpointStore checkpoints) throws IOException {
+        Optional<Integer> latest = checkpoints.latestVersion();
+        if (latest.isEmpty()) {
+            return List.of();
+        }
+        return differences(checkpoints.info(latest.get()), RunStart.compatibility(graph, model, training));
+    }
+
+    private static List<String> differences(CheckpointInfo info, Map<String, String> now) {
         TreeSet<String> keys = new TreeSet<>(now.keySet());
         keys.addAll(info.compatibility().keySet());
         List<String> diffs = new ArrayList<>();
@@ -161,10 +183,7 @@ public final class Trainer {
                 diffs.add(k + ": checkpoint " + (a == null ? "(absent)" : a) + ", now " + (b == null ? "(absent)" : b));
             }
         }
-        if (!diffs.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint " + where + " was trained with an incompatible config; differing keys: "
-                    + String.join("; ", diffs) + " (use another checkpoint directory, or restore these values)");
-        }
+        return diffs;
     }
 
     static EmbeddingTable initialTable(TrainingSchema schema, ModelConfig model, TrainingConfig training, String type, int partition) {

@@ -30,8 +30,10 @@ public final class TrainingSchema {
     private final int[] relationDims;
     private final int lhsPartitions;
     private final int rhsPartitions;
+    private final String importedAt;
 
     public TrainingSchema(ImportManifest manifest, ModelConfig model) {
+        importedAt = manifest.createdAt();
         for (ImportManifest.EntityTypeInfo t : manifest.entityTypes()) {
             types.put(t.name(), new TypeInfo(t.name(), t.partitions(), t.partitionCounts(), model.dimension(t.name())));
             typeNames.add(t.name());
@@ -157,9 +159,15 @@ public final class TrainingSchema {
         return typeNames.get(type) + "/" + partition;
     }
 
-    /** The dataset's shape, compared on resume with the checkpoint's. */
+    /**
+     * The dataset's shape, compared on resume with the checkpoint's, and which import it is: a re-import (even of the
+     * same files) writes new dictionaries, so rows of an older import's checkpoint may name other entities.
+     */
     public Map<String, String> compatibilityKeys() {
         Map<String, String> m = new TreeMap<>();
+        if (importedAt != null) {
+            m.put("dataset.importedAt", importedAt);
+        }
         for (TypeInfo t : types.values()) {
             m.put("dataset.entities." + t.name() + ".partitions", Integer.toString(t.partitions()));
             long n = 0;

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param model     the embedding model (operators, comparator, dimension, regularization)
  * @param training  the optimizer, negatives, epochs and threads
  * @param validation evaluation during training ({@code training.eval.*})
+ * @param checkpoints what train does with checkpoints it cannot resume ({@code training.overwrite})
  * @param eval      link-prediction evaluation
  * @param distributed training across Spark executors (absent: train on the driver)
  * @param export    embedding export
@@ -36,6 +37,7 @@ public record JobConfig(
         ModelConfig model,
         TrainingConfig training,
         ValidationConfig validation,
+        CheckpointsConfig checkpoints,
         EvalConfig eval,
         Optional<DistributedConfig> distributed,
         ExportConfig export,
@@ -47,7 +49,7 @@ public record JobConfig(
         String workspace = c.string("workspace", "work");
         Optional<DataConfig> data = DataConfig.read(c);
         JobConfig job = new JobConfig(workspace, c.list("pipeline.stages"), data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c),
-                ModelSection.read(c), TrainingSection.read(c), ValidationConfig.read(c), EvalConfig.read(c), DistributedConfig.read(c),
+                ModelSection.read(c), TrainingSection.read(c), ValidationConfig.read(c), CheckpointsConfig.read(c), EvalConfig.read(c), DistributedConfig.read(c),
                 ExportConfig.read(c, workspace), NeighborsConfig.read(c), c.sparkProperties(), c.asStrings());
         c.finish();
         return job;

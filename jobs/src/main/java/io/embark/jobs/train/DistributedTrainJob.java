@@ -55,6 +55,7 @@ public final class DistributedTrainJob {
         ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
         Path ckpt = new Path(job.checkpointDir());
         CheckpointStore checkpoints = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
+        TrainJob.discardIfStale(job, graph, checkpoints);
         RoundSchedule first = RankTrainer.schedule(graph, job.model(), job.training(), 0, d.workers());
         LOG.info(String.format("train on %d workers: %d rounds per epoch, %.0f%% of worker-rounds busy%s", d.workers(),
                 first.rounds(), 100 * first.utilization(),

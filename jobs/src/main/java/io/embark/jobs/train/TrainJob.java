@@ -31,6 +31,7 @@ public final class TrainJob {
         ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
         Path ckpt = new Path(job.checkpointDir());
         CheckpointStore store = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
+        discardIfStale(job, graph, store);
         List<EpochStats> stats = Trainer.train(graph, job.model(), job.training(), store, SparkValidation.of(spark, job, graph));
         if (!stats.isEmpty()) {
             EpochStats last = stats.get(stats.size() - 1);
@@ -38,5 +39,21 @@ public final class TrainJob {
                     String.format("%.4f", last.loss()), String.format("%,.0f", last.edgesPerSecond()));
         }
         return stats;
+    }
+
+    /**
+     * With {@code training.overwrite = true}, discards checkpoints that cannot be resumed with this graph and config
+     * (a re-import, another model) so that training starts over; otherwise the trainer refuses them by key.
+     */
+    static void discardIfStale(JobConfig job, ImportedGraph graph, CheckpointStore store) throws IOException {
+        if (!job.checkpoints().overwrite()) {
+            return;
+        }
+        List<String> diffs = Trainer.incompatibilities(graph, job.model(), job.training(), store);
+        if (!diffs.isEmpty()) {
+            int n = store.discardAll();
+            LOG.warn("training.overwrite = true: discarded {} checkpoint version(s) in {} that cannot be resumed ({}); "
+                    + "training starts over", n, store.root(), String.join("; ", diffs));
+        }
     }
 }
