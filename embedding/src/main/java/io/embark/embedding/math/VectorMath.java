@@ -1,7 +1,5 @@
 package io.embark.embedding.math;
 
-import java.util.ArrayList;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -23,14 +21,17 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMath {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** Lane rotations by half, a quarter, ... one lane: {@link #sum}'s tree. */
-    private static final List<VectorShuffle<Float>> HALVES = new ArrayList<>();
-
-    static {
-        for (int k = F.length() / 2; k >= 1; k /= 2) {
-            HALVES.add(VectorShuffle.iota(F, k, 1, true));
-        }
-    }
+    private static final int LANES = F.length();
+    /**
+     * Rotations by 32, 16, 8, 4, 2 and 1 lanes, for {@link #sum}'s tree; the ones not shorter than the vector are
+     * never used. Constants (not a list), so that C2 compiles the rotations as vector permutations.
+     */
+    private static final VectorShuffle<Float> R32 = rotation(32);
+    private static final VectorShuffle<Float> R16 = rotation(16);
+    private static final VectorShuffle<Float> R8 = rotation(8);
+    private static final VectorShuffle<Float> R4 = rotation(4);
+    private static final VectorShuffle<Float> R2 = rotation(2);
+    private static final VectorShuffle<Float> R1 = rotation(1);
 
     private static final float LOG2E = 1.44269504f;
     /** ln 2 split in two: the high part has few mantissa bits, so n * LN2_HI is exact for the n that occur. */
@@ -44,9 +45,9 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    /** False when the preferred species is too narrow to gain anything (no SIMD: 1 lane). */
+    /** False when the preferred species is too narrow to gain anything (no SIMD: 1 lane), or wider than {@link #sum} covers. */
     static boolean usable() {
-        return F.length() >= 4;
+        return F.length() >= 4 && F.length() <= 64;
     }
 
     static double softmaxRow(float[] s, int off, int m, int pos, boolean[] valid, float w, float[] g, int gOff) {
@@ -143,20 +144,40 @@ final class VectorMath {
 
     /** The sum of the lanes of {@code v}, always added in the same order (a tree of rotations), compiled or not. */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> rotation : HALVES) {
-            v = v.add(v.rearrange(rotation));
+        if (LANES > 32) {
+            v = v.add(v.rearrange(R32));
+        }
+        if (LANES > 16) {
+            v = v.add(v.rearrange(R16));
+        }
+        if (LANES > 8) {
+            v = v.add(v.rearrange(R8));
+        }
+        if (LANES > 4) {
+            v = v.add(v.rearrange(R4));
+        }
+        if (LANES > 2) {
+            v = v.add(v.rearrange(R2));
+        }
+        if (LANES > 1) {
+            v = v.add(v.rearrange(R1));
         }
         return v.lane(0);
+    }
+
+    private static VectorShuffle<Float> rotation(int lanes) {
+        return VectorShuffle.iota(F, lanes % LANES, 1, true);
     }
 
     /**
      * e^x per lane for x <= 0 (softmax's shifted scores), relative error about 1e-7; lanes below -87 give e^-87.
      * x = n ln 2 + r with |r| <= ln 2 / 2; e^r from a degree-6 polynomial (the coefficients of Cephes' expf);
-     * 2^n written straight into the exponent bits.
+     * 2^n written straight into the exponent bits: adding ROUND leaves n + 2^22 in the low bits of t's mantissa.
      */
     static FloatVector exp(FloatVector x) {
         x = x.lanewise(VectorOperators.MAX, EXP_MIN);
-        FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector n = t.sub(ROUND);
         FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
@@ -166,7 +187,7 @@ final class VectorMath {
         p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
         p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
         FloatVector y = p.mul(r).fma(r, r).add(1f);
-        IntVector e = (IntVector) n.convert(VectorOperators.F2I, 0);
-        return y.mul(e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        IntVector biased = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND) - 127);
+        return y.mul(biased.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 }
