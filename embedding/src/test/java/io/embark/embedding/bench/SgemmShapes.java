@@ -1,0 +1,71 @@
+package io.embark.embedding.bench;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * GFLOP/s of the chunk step's sgemm calls, one BLAS thread, with PyTorch-BigGraph's FB15k shapes (n = 50 edges,
+ * m = 1,050 candidates, dimension d), next to a large square product (what this BLAS reaches at best) and the layouts
+ * one could use instead. Arguments: d (400) iterations (300). Run as {@link KernelBenchmark} is, with
+ * OPENBLAS_CORETYPE set.
+ */
+public final class SgemmShapes {
+
+    private static final int ROW_MAJOR = 101;
+    private static final int N = 111;
+    private static final int T = 112;
+
+    private SgemmShapes() {
+    }
+
+    public static void main(String[] args) {
+        int d = args.length > 0 ? Integer.parseInt(args[0]) : 400;
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        Nd4j.factory().blas().setMaxThreads(1);
+        int n = 50;
+        int m = 1050;
+        int big = 1024;
+        FloatPointer q = random(n * d);
+        FloatPointer c = random((long) m * d);
+        FloatPointer s = random((long) n * m);
+        FloatPointer out = random((long) m * d);
+        FloatPointer a = random((long) big * big);
+        FloatPointer b = random((long) big * big);
+        FloatPointer ab = random((long) big * big);
+        String[] names = {
+            "scores S = Q C^T (the step)", "scores transposed S^T = C Q^T",
+            "query gradients G C (the step)", "candidate gradients G^T Q (the step)",
+            "candidate gradients transposed Q^T G", "square 1024 x 1024 x 1024"};
+        long[] flops = {2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * big * big * big};
+        for (int round = 0; round < 3; round++) {
+            for (int v = 0; v < names.length; v++) {
+                int iters = v == 5 ? Math.max(1, iterations / 20) : iterations;
+                long t0 = System.nanoTime();
+                for (int it = 0; it < iters; it++) {
+                    switch (v) {
+                        case 0 -> openblas.cblas_sgemm(ROW_MAJOR, N, T, n, m, d, 1f, q, d, c, d, 0f, s, m);
+                        case 1 -> openblas.cblas_sgemm(ROW_MAJOR, N, T, m, n, d, 1f, c, d, q, d, 0f, s, n);
+                        case 2 -> openblas.cblas_sgemm(ROW_MAJOR, N, N, n, d, m, 1f, s, m, c, d, 0f, out, d);
+                        case 3 -> openblas.cblas_sgemm(ROW_MAJOR, T, N, m, d, n, 1f, s, m, q, d, 0f, out, d);
+                        case 4 -> openblas.cblas_sgemm(ROW_MAJOR, T, N, d, m, n, 1f, q, d, s, m, 0f, out, m);
+                        default -> openblas.cblas_sgemm(ROW_MAJOR, N, N, big, big, big, 1f, a, big, b, big, 0f, ab, big);
+                    }
+                }
+                double sec = (System.nanoTime() - t0) / 1e9;
+                if (round == 2) {
+                    System.out.printf("RESULT sgemm %-40s %8.1f us %6.1f GFLOP/s%n", names[v], sec / iters * 1e6, flops[v] * iters / sec / 1e9);
+                }
+            }
+        }
+    }
+
+    private static FloatPointer random(long len) {
+        FloatPointer p = new FloatPointer(len);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(len);
+        for (long i = 0; i < len; i++) {
+            p.put(i, (float) (r.nextDouble() - 0.5));
+        }
+        return p;
+    }
+}
