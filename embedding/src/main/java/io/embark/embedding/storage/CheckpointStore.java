@@ -60,7 +60,9 @@ public final class CheckpointStore {
 
     public CheckpointStore(FileSystem fs, Path root) {
         this.fs = fs;
-        this.root = root;
+        // reparsed so that a trailing slash (a Path made from a directory URI) is dropped: discardAll renames the
+        // root to a sibling named after it
+        this.root = new Path(root.toString());
     }
 
     public FileSystem fileSystem() {
@@ -117,10 +119,16 @@ public final class CheckpointStore {
 
     /**
      * Discards every checkpoint version and the stats: the root is first renamed aside in one step (so a run killed
-     * meanwhile leaves no half-deleted version that a later run would resume), then deleted. Returns how many
-     * committed versions were discarded.
+     * meanwhile leaves no half-deleted version that a later run would resume), then deleted; what a killed discard
+     * left aside before is deleted too. Returns how many committed versions were discarded.
      */
     public int discardAll() throws IOException {
+        FileStatus[] leftovers = fs.globStatus(new Path(root.getParent(), root.getName() + "._discarded-*"));
+        if (leftovers != null) {
+            for (FileStatus st : leftovers) {
+                fs.delete(st.getPath(), true);
+            }
+        }
         if (!fs.exists(root)) {
             return 0;
         }

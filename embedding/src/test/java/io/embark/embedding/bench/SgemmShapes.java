@@ -2,13 +2,14 @@ package io.embark.embedding.bench;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * GFLOP/s of the chunk step's sgemm calls, one BLAS thread, with PyTorch-BigGraph's FB15k shapes (n = 50 edges,
  * m = 1,050 candidates, dimension d), next to a large square product (what this BLAS reaches at best) and the layouts
- * one could use instead. Arguments: d (400) iterations (300). Run as {@link KernelBenchmark} is, with
- * OPENBLAS_CORETYPE set.
+ * one could use instead, and the two directions' products with one shared draw of uniform negatives (100 query rows
+ * against 1,100 candidates) against two separate ones. Arguments: d (400) iterations (300). It calls OpenBLAS through
+ * JavaCPP only (no ND4J), so {@code scripts/bench-sgemm.sh} can run it on another OpenBLAS build as well; one BLAS
+ * thread comes from OPENBLAS_NUM_THREADS=1.
  */
 public final class SgemmShapes {
 
@@ -22,7 +23,6 @@ public final class SgemmShapes {
     public static void main(String[] args) {
         int d = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        Nd4j.factory().blas().setMaxThreads(1);
         int n = 50;
         int m = 1050;
         int big = 1024;
@@ -33,11 +33,17 @@ public final class SgemmShapes {
         FloatPointer a = random((long) big * big);
         FloatPointer b = random((long) big * big);
         FloatPointer ab = random((long) big * big);
+        FloatPointer q2 = random(2L * n * d);
+        FloatPointer c2 = random((long) (m + n) * d);
+        FloatPointer s2 = random(2L * n * (m + n));
+        FloatPointer out2 = random((long) (m + n) * d);
         String[] names = {
             "scores S = Q C^T (the step)", "scores transposed S^T = C Q^T",
             "query gradients G C (the step)", "candidate gradients G^T Q (the step)",
-            "candidate gradients transposed Q^T G", "square 1024 x 1024 x 1024"};
-        long[] flops = {2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * big * big * big};
+            "candidate gradients transposed Q^T G", "square 1024 x 1024 x 1024",
+            "both directions, 3 products each (the step)", "both directions sharing the negatives"};
+        long[] flops = {2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * big * big * big,
+            12L * n * m * d, 6L * (2 * n) * (m + n) * d};
         for (int round = 0; round < 3; round++) {
             for (int v = 0; v < names.length; v++) {
                 int iters = v == 5 ? Math.max(1, iterations / 20) : iterations;
@@ -49,7 +55,21 @@ public final class SgemmShapes {
                         case 2 -> openblas.cblas_sgemm(ROW_MAJOR, N, N, n, d, m, 1f, s, m, c, d, 0f, out, d);
                         case 3 -> openblas.cblas_sgemm(ROW_MAJOR, T, N, m, d, n, 1f, s, m, q, d, 0f, out, d);
                         case 4 -> openblas.cblas_sgemm(ROW_MAJOR, T, N, d, m, n, 1f, q, d, s, m, 0f, out, m);
-                        default -> openblas.cblas_sgemm(ROW_MAJOR, N, N, big, big, big, 1f, a, big, b, big, 0f, ab, big);
+                        case 5 -> openblas.cblas_sgemm(ROW_MAJOR, N, N, big, big, big, 1f, a, big, b, big, 0f, ab, big);
+                        case 6 -> {
+                            for (int dir = 0; dir < 2; dir++) {
+                                openblas.cblas_sgemm(ROW_MAJOR, N, T, n, m, d, 1f, q, d, c, d, 0f, s, m);
+                                openblas.cblas_sgemm(ROW_MAJOR, N, N, n, d, m, 1f, s, m, c, d, 0f, out, d);
+                                openblas.cblas_sgemm(ROW_MAJOR, T, N, m, d, n, 1f, s, m, q, d, 0f, out, d);
+                            }
+                        }
+                        default -> {
+                            int rows = 2 * n;
+                            int cands = m + n;
+                            openblas.cblas_sgemm(ROW_MAJOR, N, T, rows, cands, d, 1f, q2, d, c2, d, 0f, s2, cands);
+                            openblas.cblas_sgemm(ROW_MAJOR, N, N, rows, d, cands, 1f, s2, cands, c2, d, 0f, out2, d);
+                            openblas.cblas_sgemm(ROW_MAJOR, T, N, cands, d, rows, 1f, s2, cands, q2, d, 0f, out2, d);
+                        }
                     }
                 }
                 double sec = (System.nanoTime() - t0) / 1e9;
