@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training throughput (and optionally quality) benchmark of the embedding module on a TSV knowledge graph.
 #   scripts/bench-train.sh [key=value ...]     e.g.  scripts/bench-train.sh preset=pbg epochs=3 threads=2
-# Keys: data work preset(pbg|complex-n3|wn18|dot100) epochs threads partitions dim eval evalEvery lr n3 all uniform chunk batch
+# Keys: data work preset(pbg|complex-n3|wn18|dot100) epochs threads partitions dim eval evalEvery lr n3 all uniform chunk batch shared
 # (see embedding/src/test/java/io/embark/embedding/bench/TrainBenchmark.java). Prints RESULT lines.
 # EMBARK_BENCH_JAVA_OPTS: extra JVM options, e.g. -Dembark.simd=false for the scalar loops.
 set -euo pipefail

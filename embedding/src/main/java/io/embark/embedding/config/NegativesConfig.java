@@ -14,8 +14,14 @@ package io.embark.embedding.config;
  * @param lhs       corrupt the lhs (predict the head); false trains rhs prediction only
  * @param rhs       corrupt the rhs (predict the tail)
  * @param all       rank against every entity of the partition instead of uniform samples ({@code uniform} must be 0)
+ * @param shared    when both sides are corrupted and draw from the same table (one entity type, a bucket on the
+ *                  diagonal), draw one set of uniform negatives per chunk for both sides instead of one per side:
+ *                  each side still gets {@code uniform} entities drawn uniformly from the partition, but the two sets
+ *                  are the same, so the step gathers, scores in one product and updates each negative row once (with
+ *                  the sum of both sides' gradients). In all-negatives mode the set is the partition either way, and
+ *                  sharing only merges the two directions' updates of every row into one.
  */
-public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all) {
+public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared) {
 
     public NegativesConfig {
         if (chunkSize <= 0) {
@@ -34,6 +40,16 @@ public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean
         if (!all && !batch && uniform == 0) {
             throw new IllegalArgumentException("training.negatives: batch = false and uniform = 0 leave no negatives");
         }
+    }
+
+    /** Separate negatives per side ({@code shared = false}). */
+    public NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all) {
+        this(chunkSize, batch, uniform, lhs, rhs, all, false);
+    }
+
+    /** The same scheme with {@code shared} set. */
+    public NegativesConfig withShared(boolean shared) {
+        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared);
     }
 
     /** PyTorch-BigGraph's FB15k scheme: chunks of 50 that corrupt each other plus 1000 uniform negatives, both sides. */

@@ -119,6 +119,10 @@ public record TrainingConfig(
         return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad);
     }
 
+    public TrainingConfig withNegatives(NegativesConfig n) {
+        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
+    }
+
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad);
     }

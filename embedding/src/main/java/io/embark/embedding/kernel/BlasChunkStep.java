@@ -23,6 +23,11 @@ import java.util.Arrays;
  * </pre>
  * "Predict the lhs" is the same with the sides swapped and the reciprocal (or adjoint) operator. Gradients of both
  * directions are summed before any update, so the step descends the chunk's total loss.
+ *
+ * <p>When the chunk's two sides share one set of negatives ({@link Chunk#sharedNegatives}), both directions are one
+ * pass: {@code Q = [Q_rhs; Q_lhs]} (2n rows) against {@code C = [rhs_0 .. rhs_{n-1}; lhs_0 .. lhs_{n-1}; neg_0 ..
+ * neg_{u-1}]}, so the negatives are gathered once, the products have twice the rows (faster per flop on these thin
+ * shapes), and each negative row gets one update with both directions' gradient.
  */
 public final class BlasChunkStep implements ChunkStep {
 
@@ -32,6 +37,8 @@ public final class BlasChunkStep implements ChunkStep {
     private final int uniformCapacity;
     private final int maxDim;
     private final int maxCandidates;
+    /** Directions one pass can score: 2 when chunks may share their negatives between the sides, else 1. */
+    private final int maxBlocks;
 
     private final Sgemm bufQ;
     private final Sgemm bufC;
@@ -67,29 +74,34 @@ public final class BlasChunkStep implements ChunkStep {
 
     private double lastRegularization;
 
+    private final Side predictingLhs;
+    private final Side predictingRhs;
+
     public BlasChunkStep(RelationParameters relations, StepSettings settings, int capacity, int uniformCapacity, int maxDim) {
         this.relations = relations;
         this.settings = settings;
         this.capacity = capacity;
         this.uniformCapacity = uniformCapacity;
         this.maxDim = maxDim;
-        this.maxCandidates = capacity + uniformCapacity;
-        bufQ = new Sgemm((long) capacity * maxDim);
+        this.maxBlocks = settings.sharedNegatives() ? 2 : 1;
+        int maxRows = maxBlocks * capacity;
+        this.maxCandidates = maxRows + uniformCapacity;
+        bufQ = new Sgemm((long) maxRows * maxDim);
         bufC = new Sgemm((long) maxCandidates * maxDim);
-        bufS = new Sgemm((long) capacity * maxCandidates);
-        bufGQ = new Sgemm((long) capacity * maxDim);
+        bufS = new Sgemm((long) maxRows * maxCandidates);
+        bufGQ = new Sgemm((long) maxRows * maxDim);
         bufGC = new Sgemm((long) maxCandidates * maxDim);
-        q = new float[capacity * maxDim];
+        q = new float[maxRows * maxDim];
         c = new float[maxCandidates * maxDim];
-        s = new float[capacity * maxCandidates];
-        g = new float[capacity * maxCandidates];
-        gq = new float[capacity * maxDim];
+        s = new float[maxRows * maxCandidates];
+        g = new float[maxRows * maxCandidates];
+        gq = new float[maxRows * maxDim];
         gc = new float[maxCandidates * maxDim];
-        qq = new float[capacity];
+        qq = new float[maxRows];
         cc = new float[maxCandidates];
-        gqq = new float[capacity];
+        gqq = new float[maxRows];
         gcc = new float[maxCandidates];
-        qNorm = new float[capacity];
+        qNorm = new float[maxRows];
         cNorm = new float[maxCandidates];
         valid = new boolean[maxCandidates];
         gradLhs = new float[capacity * maxDim];
@@ -100,6 +112,8 @@ public final class BlasChunkStep implements ChunkStep {
         Arrays.fill(poolIndex, -1);
         pool = new float[0][];
         poolKey = new int[0];
+        predictingLhs = new Side(true);
+        predictingRhs = new Side(false);
     }
 
     @Override
@@ -126,11 +140,17 @@ public final class BlasChunkStep implements ChunkStep {
         }
         double loss = 0;
         lastRegularization = 0;
-        if (settings.predictRhs()) {
-            loss += direction(chunk, false);
-        }
-        if (settings.predictLhs()) {
-            loss += direction(chunk, true);
+        predictingLhs.bind(chunk);
+        predictingRhs.bind(chunk);
+        if (chunk.sharedNegatives) {
+            loss += pass(chunk, false, 2);
+        } else {
+            if (settings.predictRhs()) {
+                loss += pass(chunk, false, 1);
+            }
+            if (settings.predictLhs()) {
+                loss += pass(chunk, true, 1);
+            }
         }
         return loss;
     }
@@ -156,7 +176,7 @@ public final class BlasChunkStep implements ChunkStep {
                 Adagrad.rowUpdate(lt.data(), lt.state(), chunk.lhsNegatives[j], d, gradLhsNeg, j * d, lr, maxNorm);
             }
         }
-        if (settings.predictRhs()) {
+        if (settings.predictRhs() && !chunk.sharedNegatives) {
             for (int j = 0; j < chunk.rhsNegativeCount; j++) {
                 Adagrad.rowUpdate(rt.data(), rt.state(), chunk.rhsNegatives[j], d, gradRhsNeg, j * d, lr, maxNorm);
             }
@@ -183,56 +203,66 @@ public final class BlasChunkStep implements ChunkStep {
             throw new IllegalArgumentException("chunk tables have dimensions " + d + " and " + chunk.rhsTable.dim()
                     + " (expected equal and at most " + maxDim + ")");
         }
+        if (chunk.sharedNegatives && (maxBlocks < 2 || chunk.lhsTable != chunk.rhsTable)) {
+            throw new IllegalArgumentException("chunk shares its negatives between the sides, but this step was built for "
+                    + (maxBlocks < 2 ? "separate negatives (StepSettings.sharedNegatives = false)" : "one table per side"));
+        }
         if (chunk.size > capacity || chunk.lhsNegativeCount > uniformCapacity || chunk.rhsNegativeCount > uniformCapacity) {
             throw new IllegalArgumentException("chunk of " + chunk.size + " edges and " + chunk.lhsNegativeCount + " / " + chunk.rhsNegativeCount
                     + " uniform negatives exceeds this step's capacity " + capacity + " / " + uniformCapacity);
         }
     }
 
-    private double direction(Chunk chunk, boolean predictLhs) {
+    /**
+     * Scores {@code blocks} directions in one pass: block 0 predicts the lhs when {@code firstPredictsLhs} (else the
+     * rhs), block 1 (only with shared negatives) the other side. Rows of Q: n queries per block. Rows of C: the chunk's
+     * own candidates of each block (n each), then the u negatives that all blocks share. A block's queries are scored
+     * against its own candidates and the negatives; the cells pairing a block's queries with another block's own
+     * candidates are computed by the product but are not valid negatives (the loss ignores them, their gradient is 0).
+     */
+    private double pass(Chunk chunk, boolean firstPredictsLhs, int blocks) {
         final int n = chunk.size;
         final int d = chunk.lhsTable.dim();
-        final int u = predictLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
-        final int m = n + u;
-        final EmbeddingTable src = predictLhs ? chunk.rhsTable : chunk.lhsTable;
-        final EmbeddingTable cand = predictLhs ? chunk.lhsTable : chunk.rhsTable;
-        final int[] srcIds = predictLhs ? chunk.rhs : chunk.lhs;
-        final int[] candIds = predictLhs ? chunk.lhs : chunk.rhs;
-        final int[] negIds = predictLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
-        final float[] gradSrc = predictLhs ? gradRhs : gradLhs;
-        final float[] gradCand = predictLhs ? gradLhs : gradRhs;
-        final float[] gradNeg = predictLhs ? gradLhsNeg : gradRhsNeg;
-        final int slot = relations.slot(predictLhs);
-        final boolean adjoint = relations.adjoint(predictLhs);
+        final int rows = blocks * n;
+        final int own = blocks * n;
+        final int[] negIds = firstPredictsLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
+        final int u = firstPredictsLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
+        final int m = own + u;
+        final float[] negData = (firstPredictsLhs ? chunk.lhsTable : chunk.rhsTable).data();
+        final float[] gradNeg = firstPredictsLhs || blocks == 2 ? gradLhsNeg : gradRhsNeg;
         final Comparator cmp = settings.comparator();
-        final float[] srcData = src.data();
-        final float[] candData = cand.data();
 
         // queries
-        for (int i = 0; i < n; i++) {
-            int r = chunk.relation[i];
-            relations.operator(r).apply(relations.params(r, slot), 0, srcData, srcIds[i] * d, q, i * d, d, adjoint);
+        for (int b = 0; b < blocks; b++) {
+            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
+            for (int i = 0; i < n; i++) {
+                int r = chunk.relation[i];
+                relations.operator(r).apply(relations.params(r, side.slot), 0, side.srcData, side.srcIds[i] * d,
+                        q, (b * n + i) * d, d, side.adjoint);
+            }
         }
-        // candidates: the chunk's own entities of the predicted side, then the uniform negatives. The dot comparator
-        // needs no Java copy of them: rows go straight from the table into the BLAS buffer.
+        // candidates: each block's own entities of the predicted side, then the negatives. The dot comparator needs no
+        // Java copy of them: rows go straight from the table into the BLAS buffer.
         final boolean plain = !cmp.normalizes() && !cmp.needsNorms();
-        if (plain) {
+        for (int b = 0; b < blocks; b++) {
+            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
             for (int j = 0; j < n; j++) {
-                bufC.buffer.put(j * d, candData, candIds[j] * d, d);
+                if (plain) {
+                    bufC.buffer.put((b * n + j) * d, side.candData, side.candIds[j] * d, d);
+                } else {
+                    System.arraycopy(side.candData, side.candIds[j] * d, c, (b * n + j) * d, d);
+                }
             }
-            for (int j = 0; j < u; j++) {
-                bufC.buffer.put((n + j) * d, candData, negIds[j] * d, d);
-            }
-        } else {
-            for (int j = 0; j < n; j++) {
-                System.arraycopy(candData, candIds[j] * d, c, j * d, d);
-            }
-            for (int j = 0; j < u; j++) {
-                System.arraycopy(candData, negIds[j] * d, c, (n + j) * d, d);
+        }
+        for (int j = 0; j < u; j++) {
+            if (plain) {
+                bufC.buffer.put((own + j) * d, negData, negIds[j] * d, d);
+            } else {
+                System.arraycopy(negData, negIds[j] * d, c, (own + j) * d, d);
             }
         }
         if (cmp.normalizes()) {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < rows; i++) {
                 qNorm[i] = Comparator.normalize(q, i * d, d);
             }
             for (int j = 0; j < m; j++) {
@@ -240,90 +270,131 @@ public final class BlasChunkStep implements ChunkStep {
             }
         }
         if (cmp.needsNorms()) {
-            squaredNorms(q, n, d, qq);
+            squaredNorms(q, rows, d, qq);
             squaredNorms(c, m, d, cc);
         }
-        bufQ.put(q, n * d);
+        bufQ.put(q, rows * d);
         if (!plain) {
             bufC.put(c, m * d);
         }
-        Sgemm.multiply(bufQ, false, bufC, true, bufS, n, m, d);
-        bufS.get(s, n * m);
-        cmp.scores(s, n, m, m, qq, cc);
+        Sgemm.multiply(bufQ, false, bufC, true, bufS, rows, m, d);
+        bufS.get(s, rows * m);
+        cmp.scores(s, rows, m, m, qq, cc);
 
         // loss and dL/dS
         double loss = 0;
         final Loss lossFn = settings.loss();
         final boolean batch = settings.batchNegatives();
-        for (int i = 0; i < n; i++) {
-            int pos = candIds[i];
-            for (int j = 0; j < n; j++) {
-                valid[j] = batch && j != i && candIds[j] != pos;
+        for (int b = 0; b < blocks; b++) {
+            int[] candIds = (firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs).candIds;
+            Arrays.fill(valid, 0, own, false);
+            for (int i = 0; i < n; i++) {
+                int pos = candIds[i];
+                for (int j = 0; j < n; j++) {
+                    valid[b * n + j] = batch && j != i && candIds[j] != pos;
+                }
+                for (int j = 0; j < u; j++) {
+                    valid[own + j] = negIds[j] != pos;
+                }
+                int row = b * n + i;
+                float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
+                loss += lossFn.row(s, row * m, m, row, valid, w, settings.margin(), g, row * m);
             }
-            for (int j = 0; j < u; j++) {
-                valid[n + j] = negIds[j] != pos;
-            }
-            float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
-            loss += lossFn.row(s, i * m, m, i, valid, w, settings.margin(), g, i * m);
         }
-        Arrays.fill(gqq, 0, n, 0f);
+        Arrays.fill(gqq, 0, rows, 0f);
         Arrays.fill(gcc, 0, m, 0f);
-        cmp.backward(s, g, n, m, m, gqq, gcc);
+        cmp.backward(s, g, rows, m, m, gqq, gcc);
 
         // dL/dQ = G C, dL/dC = G^T Q
-        bufS.put(g, n * m);
-        Sgemm.multiply(bufS, false, bufC, false, bufGQ, n, d, m);
-        Sgemm.multiply(bufS, true, bufQ, false, bufGC, m, d, n);
-        bufGQ.get(gq, n * d);
+        bufS.put(g, rows * m);
+        Sgemm.multiply(bufS, false, bufC, false, bufGQ, rows, d, m);
+        Sgemm.multiply(bufS, true, bufQ, false, bufGC, m, d, rows);
+        bufGQ.get(gq, rows * d);
         if (plain) {
-            // the uniform negatives' rows of dL/dC are final: read them straight into their gradient (no other
-            // direction or term adds to them)
-            bufGC.buffer.get(0, gc, 0, n * d);
-            bufGC.buffer.get(n * d, gradNeg, 0, u * d);
+            // the negatives' rows of dL/dC are final: read them straight into their gradient (no other pass or term
+            // adds to them)
+            bufGC.buffer.get(0, gc, 0, own * d);
+            bufGC.buffer.get(own * d, gradNeg, 0, u * d);
         } else {
             bufGC.get(gc, m * d);
         }
         if (cmp.needsNorms()) {
-            addScaledRows(gq, q, gqq, n, d);
+            addScaledRows(gq, q, gqq, rows, d);
             addScaledRows(gc, c, gcc, m, d);
         }
         if (cmp.normalizes()) {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < rows; i++) {
                 Comparator.normalizeBackward(q, i * d, qNorm[i], gq, i * d, d);
             }
             for (int j = 0; j < m; j++) {
                 Comparator.normalizeBackward(c, j * d, cNorm[j], gc, j * d, d);
             }
         }
-        // through the operators to the source rows and relation parameters
-        for (int i = 0; i < n; i++) {
-            int r = chunk.relation[i];
-            relations.operator(r).backward(relations.params(r, slot), 0, srcData, srcIds[i] * d, gq, i * d,
-                    gradSrc, i * d, relationGrad(r, slot), 0, d, adjoint);
-        }
-        for (int k = 0; k < n * d; k++) {
-            gradCand[k] += gc[k];
-        }
         if (!plain) {
             for (int k = 0; k < u * d; k++) {
-                gradNeg[k] += gc[n * d + k];
+                gradNeg[k] += gc[own * d + k];
             }
         }
-        if (settings.n3() > 0f) {
-            double reg = 0;
+        for (int b = 0; b < blocks; b++) {
+            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
+            // through the operators to the source rows and relation parameters
             for (int i = 0; i < n; i++) {
                 int r = chunk.relation[i];
-                Operator op = relations.operator(r);
-                float coef = settings.n3() * chunk.weight[i] * relations.weight(r);
-                reg += n3(srcData, srcIds[i] * d, d, op.complex(), coef, gradSrc, i * d);
-                reg += n3(candData, candIds[i] * d, d, op.complex(), coef, gradCand, i * d);
-                float[] p = relations.params(r, slot);
-                reg += n3(p, 0, p.length, op.complex(), coef, relationGrad(r, slot), 0);
+                relations.operator(r).backward(relations.params(r, side.slot), 0, side.srcData, side.srcIds[i] * d,
+                        gq, (b * n + i) * d, side.gradSrc, i * d, relationGrad(r, side.slot), 0, d, side.adjoint);
             }
-            lastRegularization += reg;
-            loss += reg;
+            int base = b * n * d;
+            for (int k = 0; k < n * d; k++) {
+                side.gradCand[k] += gc[base + k];
+            }
+            if (settings.n3() > 0f) {
+                double reg = 0;
+                for (int i = 0; i < n; i++) {
+                    int r = chunk.relation[i];
+                    Operator op = relations.operator(r);
+                    float coef = settings.n3() * chunk.weight[i] * relations.weight(r);
+                    reg += n3(side.srcData, side.srcIds[i] * d, d, op.complex(), coef, side.gradSrc, i * d);
+                    reg += n3(side.candData, side.candIds[i] * d, d, op.complex(), coef, side.gradCand, i * d);
+                    float[] p = relations.params(r, side.slot);
+                    reg += n3(p, 0, p.length, op.complex(), coef, relationGrad(r, side.slot), 0);
+                }
+                lastRegularization += reg;
+                loss += reg;
+            }
         }
         return loss;
+    }
+
+    /**
+     * One direction's view of the chunk: predicting the lhs, the queries come from the rhs rows (through the
+     * reciprocal or adjoint operator) and the candidates are lhs rows; predicting the rhs, the other way round. Two
+     * instances per step, refilled for every chunk.
+     */
+    private final class Side {
+        final boolean predictLhs;
+        final int slot;
+        final boolean adjoint;
+        final float[] gradSrc;
+        final float[] gradCand;
+        float[] srcData;
+        int[] srcIds;
+        float[] candData;
+        int[] candIds;
+
+        Side(boolean predictLhs) {
+            this.predictLhs = predictLhs;
+            slot = relations.slot(predictLhs);
+            adjoint = relations.adjoint(predictLhs);
+            gradSrc = predictLhs ? gradRhs : gradLhs;
+            gradCand = predictLhs ? gradLhs : gradRhs;
+        }
+
+        void bind(Chunk chunk) {
+            srcData = (predictLhs ? chunk.rhsTable : chunk.lhsTable).data();
+            srcIds = predictLhs ? chunk.rhs : chunk.lhs;
+            candData = (predictLhs ? chunk.lhsTable : chunk.rhsTable).data();
+            candIds = predictLhs ? chunk.lhs : chunk.rhs;
+        }
     }
 
     /**

@@ -23,6 +23,12 @@ public final class Chunk {
     /** How many entries of lhsNegatives / rhsNegatives are used. */
     public int lhsNegativeCount;
     public int rhsNegativeCount;
+    /**
+     * Whether both sides use one set of negatives ({@link #sharedNegatives}): then lhsNegatives and rhsNegatives are the
+     * same array, the tables are the same table, and a step scores both directions against the set and updates each of
+     * its rows once, with both directions' gradients summed.
+     */
+    public boolean sharedNegatives;
     public EmbeddingTable lhsTable;
     public EmbeddingTable rhsTable;
 
@@ -38,10 +44,25 @@ public final class Chunk {
 
     /** Sets the negatives of both sides: the first {@code lhsCount} of {@code lhsNeg}, the first {@code rhsCount} of {@code rhsNeg}. */
     public void negatives(int[] lhsNeg, int lhsCount, int[] rhsNeg, int rhsCount) {
+        sharedNegatives = false;
         lhsNegatives = lhsNeg;
         lhsNegativeCount = lhsCount;
         rhsNegatives = rhsNeg;
         rhsNegativeCount = rhsCount;
+    }
+
+    /** One set of negatives for both sides: the first {@code count} of {@code neg}; both sides must use one table. */
+    public void sharedNegatives(int[] neg, int count) {
+        if (lhsTable != rhsTable) {
+            throw new IllegalStateException("shared negatives need one table for both sides; this chunk has "
+                    + describe(lhsTable) + " and " + describe(rhsTable));
+        }
+        negatives(neg, count, neg, count);
+        sharedNegatives = true;
+    }
+
+    private static String describe(EmbeddingTable t) {
+        return t == null ? "none" : t.entityType() + " partition " + t.partition();
     }
 
     public void clear() {

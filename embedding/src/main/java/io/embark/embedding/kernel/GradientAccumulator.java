@@ -61,7 +61,7 @@ public final class GradientAccumulator {
                 lhsRows.add(chunk.lhsNegatives[j], step.gradLhsNeg, j * d);
             }
         }
-        if (settings.predictRhs()) {
+        if (settings.predictRhs() && !chunk.sharedNegatives) {
             for (int j = 0; j < chunk.rhsNegativeCount; j++) {
                 rhs.add(chunk.rhsNegatives[j], step.gradRhsNeg, j * d);
             }

@@ -106,10 +106,15 @@ public final class Nd4jChunkStep implements ChunkStep {
         float lr = settings.learningRate();
         rowAdagrad(chunk.lhsTable, chunk.lhs, n, lhs, gLhs, lr);
         rowAdagrad(chunk.rhsTable, chunk.rhs, n, rhs, gRhs, lr);
+        if (chunk.sharedNegatives) {
+            // one set of rows for both sides: one update with both directions' gradient (gathered twice above, the
+            // two copies hold the same values)
+            gLhsNeg.addi(gRhsNeg);
+        }
         if (settings.predictLhs() && chunk.lhsNegativeCount > 0) {
             rowAdagrad(chunk.lhsTable, chunk.lhsNegatives, chunk.lhsNegativeCount, lhsNeg, gLhsNeg, lr);
         }
-        if (settings.predictRhs() && chunk.rhsNegativeCount > 0) {
+        if (settings.predictRhs() && chunk.rhsNegativeCount > 0 && !chunk.sharedNegatives) {
             rowAdagrad(chunk.rhsTable, chunk.rhsNegatives, chunk.rhsNegativeCount, rhsNeg, gRhsNeg, lr);
         }
         if (settings.relationLearningRate() > 0) {

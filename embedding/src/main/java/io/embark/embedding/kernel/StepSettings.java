@@ -10,7 +10,8 @@ import io.embark.embedding.model.Loss;
 /**
  * What a chunk step needs from the config, resolved once: the comparator and loss, which sides are corrupted,
  * whether the chunk's edges corrupt each other, the N3 coefficient, the learning rates, the max norm (0 = none) and
- * how many chunks' gradients one optimizer step sums (1: a step per chunk).
+ * how many chunks' gradients one optimizer step sums (1: a step per chunk), and whether a chunk's two sides may share
+ * one set of negatives ({@link io.embark.embedding.config.NegativesConfig#shared}; the sampler marks the chunks that do).
  */
 public record StepSettings(
         Comparator comparator,
@@ -23,7 +24,8 @@ public record StepSettings(
         float learningRate,
         float relationLearningRate,
         float maxNorm,
-        int chunksPerStep) {
+        int chunksPerStep,
+        boolean sharedNegatives) {
 
     public StepSettings {
         if (chunksPerStep < 1) {
@@ -34,7 +36,7 @@ public record StepSettings(
     /** A step per chunk. */
     public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, boolean predictLhs,
                         boolean predictRhs, float n3, float learningRate, float relationLearningRate, float maxNorm) {
-        this(comparator, loss, margin, batchNegatives, predictLhs, predictRhs, n3, learningRate, relationLearningRate, maxNorm, 1);
+        this(comparator, loss, margin, batchNegatives, predictLhs, predictRhs, n3, learningRate, relationLearningRate, maxNorm, 1, false);
     }
 
     public static StepSettings of(ModelConfig model, TrainingConfig training) {
@@ -50,6 +52,7 @@ public record StepSettings(
                 (float) training.learningRate(),
                 (float) training.relationLearningRate(),
                 model.maxNorm().map(Double::floatValue).orElse(0f),
-                training.chunksPerStep());
+                training.chunksPerStep(),
+                neg.shared() && neg.lhs() && neg.rhs());
     }
 }

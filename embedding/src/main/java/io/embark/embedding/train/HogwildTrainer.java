@@ -196,15 +196,28 @@ final class HogwildTrainer implements AutoCloseable {
             }
             int lr = chunk.lhsTable.rows();
             int rr = chunk.rhsTable.rows();
+            // one set for both sides when the config asks for it and both sides draw from the same table
+            boolean shared = settings.sharedNegatives() && chunk.lhsTable == chunk.rhsTable;
             if (negatives.all()) {
-                chunk.negatives(identity(lr), lr, identity(rr), rr);
+                if (shared) {
+                    chunk.sharedNegatives(identity(lr), lr);
+                } else {
+                    chunk.negatives(identity(lr), lr, identity(rr), rr);
+                }
             } else {
                 int u = negatives.uniform();
-                for (int j = 0; j < u; j++) {
-                    ownLhs[j] = random.nextInt(lr);
-                    ownRhs[j] = random.nextInt(rr);
+                if (shared) {
+                    for (int j = 0; j < u; j++) {
+                        ownLhs[j] = random.nextInt(lr);
+                    }
+                    chunk.sharedNegatives(ownLhs, u);
+                } else {
+                    for (int j = 0; j < u; j++) {
+                        ownLhs[j] = random.nextInt(lr);
+                        ownRhs[j] = random.nextInt(rr);
+                    }
+                    chunk.negatives(ownLhs, u, ownRhs, u);
                 }
-                chunk.negatives(ownLhs, u, ownRhs, u);
             }
         }
     }

@@ -41,9 +41,11 @@ public final class SgemmShapes {
             "scores S = Q C^T (the step)", "scores transposed S^T = C Q^T",
             "query gradients G C (the step)", "candidate gradients G^T Q (the step)",
             "candidate gradients transposed Q^T G", "square 1024 x 1024 x 1024",
-            "both directions, 3 products each (the step)", "both directions sharing the negatives"};
+            "both directions, 3 products each (the step)", "both directions sharing the negatives",
+            "query gradients from G^T: (G^T)^T C", "candidate gradients from G^T: G^T Q",
+            "query gradients transposed C^T G^T", "both directions, transposed scores S^T"};
         long[] flops = {2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * big * big * big,
-            12L * n * m * d, 6L * (2 * n) * (m + n) * d};
+            12L * n * m * d, 6L * (2 * n) * (m + n) * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 12L * n * m * d};
         for (int round = 0; round < 3; round++) {
             for (int v = 0; v < names.length; v++) {
                 int iters = v == 5 ? Math.max(1, iterations / 20) : iterations;
@@ -61,6 +63,16 @@ public final class SgemmShapes {
                                 openblas.cblas_sgemm(ROW_MAJOR, N, T, n, m, d, 1f, q, d, c, d, 0f, s, m);
                                 openblas.cblas_sgemm(ROW_MAJOR, N, N, n, d, m, 1f, s, m, c, d, 0f, out, d);
                                 openblas.cblas_sgemm(ROW_MAJOR, T, N, m, d, n, 1f, s, m, q, d, 0f, out, d);
+                            }
+                        }
+                        case 8 -> openblas.cblas_sgemm(ROW_MAJOR, T, N, n, d, m, 1f, s, n, c, d, 0f, out, d);
+                        case 9 -> openblas.cblas_sgemm(ROW_MAJOR, N, N, m, d, n, 1f, s, n, q, d, 0f, out, d);
+                        case 10 -> openblas.cblas_sgemm(ROW_MAJOR, T, T, d, n, m, 1f, c, d, s, m, 0f, out, n);
+                        case 11 -> {
+                            for (int dir = 0; dir < 2; dir++) {
+                                openblas.cblas_sgemm(ROW_MAJOR, N, T, m, n, d, 1f, c, d, q, d, 0f, s, n);
+                                openblas.cblas_sgemm(ROW_MAJOR, T, N, n, d, m, 1f, s, n, c, d, 0f, out, d);
+                                openblas.cblas_sgemm(ROW_MAJOR, N, N, m, d, n, 1f, s, n, q, d, 0f, out, d);
                             }
                         }
                         default -> {

@@ -38,7 +38,8 @@ import org.apache.hadoop.fs.FileSystem;
  *
  * <p>Arguments, {@code key=value}: data (folder of the TSVs), work (scratch folder), preset (pbg | complex-n3 | wn18),
  * epochs, threads, partitions, dim, eval (true/false), lr, n3, all (all-negatives: true/false), reciprocal,
- * batch (edges per optimizer step; 0 = a step per chunk), evalEvery (filtered valid MRR after every N epochs; 0 = off).
+ * batch (edges per optimizer step; 0 = a step per chunk), evalEvery (filtered valid MRR after every N epochs; 0 = off),
+ * shared (one draw of negatives for both sides: training.negatives.shared).
  * Run through {@code scripts/bench-train.sh}.
  */
 public final class TrainBenchmark {
@@ -114,6 +115,7 @@ public final class TrainBenchmark {
         double lr = Double.parseDouble(a.getOrDefault("lr", "0.1"));
         training = training.withThreads(threads).withLearningRates(lr, lr).withLoss(LossType.SOFTMAX, 0.1)
                 .withBatchSize(Integer.parseInt(a.getOrDefault("batch", "0")));
+        training = training.withNegatives(training.negatives().withShared(Boolean.parseBoolean(a.getOrDefault("shared", "false"))));
 
         org.apache.hadoop.fs.Path ckpt = new org.apache.hadoop.fs.Path(work.resolve("ckpt-" + preset + "-" + System.nanoTime()).toString());
         CheckpointStore store = new CheckpointStore(fs, ckpt);
@@ -124,8 +126,8 @@ public final class TrainBenchmark {
         List<EpochStats> stats = Trainer.train(graph, model, training, store, evaluator);
         double trainSecs = (System.nanoTime() - trainStart) / 1e9;
         long edges = stats.stream().mapToLong(EpochStats::edges).sum();
-        System.out.printf("RESULT preset=%s epochs=%d threads=%d partitions=%d: %,d edges in %.1f s = %,.0f edges/s end to end "
-                        + "(per epoch: %s)%n", preset, epochs, threads, partitions, edges, trainSecs, edges / trainSecs,
+        System.out.printf("RESULT preset=%s epochs=%d threads=%d partitions=%d shared=%s: %,d edges in %.1f s = %,.0f edges/s end to end "
+                        + "(per epoch: %s)%n", preset, epochs, threads, partitions, training.negatives().shared(), edges, trainSecs, edges / trainSecs,
                 stats.stream().map(s -> String.format("%,.0f", s.edgesPerSecond())).toList());
         if (eval) {
             long e0 = System.nanoTime();

@@ -48,9 +48,36 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0} {1} {2} reciprocal={3}")
     @MethodSource("models")
     void analyticGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
+        check(op, cmp, loss, reciprocal, false);
+    }
+
+    /**
+     * Both sides in one table sharing one set of uniform negatives ({@code training.negatives.shared}): both directions
+     * are scored in one stacked pass, and a negative row's gradient is the sum of the two directions'. Every operator
+     * and comparator (each loss appears), since the stacked pass runs the normalising and norm-using comparators'
+     * extra loops over twice the rows.
+     */
+    static Stream<Arguments> sharedModels() {
+        List<Arguments> all = new ArrayList<>();
+        for (OperatorType op : OperatorType.values()) {
+            for (ComparatorType cmp : ComparatorType.values()) {
+                LossType loss = LossType.values()[(op.ordinal() + cmp.ordinal()) % LossType.values().length];
+                all.add(Arguments.of(op, cmp, loss, (op.ordinal() + cmp.ordinal()) % 2 == 1));
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "shared negatives: {0} {1} {2} reciprocal={3}")
+    @MethodSource("sharedModels")
+    void sharedNegativesGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
+        check(op, cmp, loss, reciprocal, true);
+    }
+
+    private static void check(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal, boolean shared) {
         Random random = new Random(op.ordinal() * 100 + cmp.ordinal() * 10 + loss.ordinal());
         ModelConfig model = ModelConfig.simple(DIM, op, cmp, reciprocal).withRegularizer(RegularizerType.N3, 0.05);
-        TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(4, true, 3, true, true, false))
+        TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(4, true, 3, true, true, false, shared))
                 .withLoss(loss, 0.5);
         RelationParameters rel = RelationParameters.create(model, List.of("r0", "r1"), new int[] {DIM, DIM});
         for (int r = 0; r < 2; r++) {
@@ -62,7 +89,7 @@ class GradientCheckTest {
             }
         }
         EmbeddingTable lhs = EmbeddingTable.random("e", 0, ROWS, DIM, 0.6, random);
-        EmbeddingTable rhs = EmbeddingTable.random("e", 1, ROWS, DIM, 0.6, random);
+        EmbeddingTable rhs = shared ? lhs : EmbeddingTable.random("e", 1, ROWS, DIM, 0.6, random);
         Chunk chunk = new Chunk(4, 3);
         chunk.lhsTable = lhs;
         chunk.rhsTable = rhs;
@@ -71,13 +98,16 @@ class GradientCheckTest {
         chunk.add(1, 2, 3, 0.5f);
         chunk.add(1, 4, 5, 2f);
         chunk.add(0, 0, 1, 1f);
-        chunk.negatives(new int[] {6, 5, 2}, 3, new int[] {0, 6, 4}, 3);
+        if (shared) {
+            chunk.sharedNegatives(new int[] {6, 5, 2}, 3);
+        } else {
+            chunk.negatives(new int[] {6, 5, 2}, 3, new int[] {0, 6, 4}, 3);
+        }
 
         try (BlasChunkStep step = new BlasChunkStep(rel, StepSettings.of(model, training), 4, 3, DIM)) {
             step.computeGradients(chunk);
             float[] gl = new float[ROWS * DIM];
             float[] gr = new float[ROWS * DIM];
-            addDense(step, chunk, DIM, gl, gr);
             List<float[]> relGrads = new ArrayList<>();
             List<float[]> relParams = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
@@ -88,8 +118,14 @@ class GradientCheckTest {
                 }
             }
             Checker checker = new Checker(step, chunk, op + " " + cmp + " " + loss);
-            checker.check("lhs", lhs.data(), gl);
-            checker.check("rhs", rhs.data(), gr);
+            if (shared) {
+                addDense(step, chunk, DIM, gl, gl);
+                checker.check("table", lhs.data(), gl);
+            } else {
+                addDense(step, chunk, DIM, gl, gr);
+                checker.check("lhs", lhs.data(), gl);
+                checker.check("rhs", rhs.data(), gr);
+            }
             for (int k = 0; k < relParams.size(); k++) {
                 checker.check("relation slot " + k, relParams.get(k), relGrads.get(k));
             }
@@ -110,8 +146,11 @@ class GradientCheckTest {
         for (int j = 0; j < chunk.lhsNegativeCount; j++) {
             addRow(lhs, chunk.lhsNegatives[j], step.gradLhsNeg, j, dim);
         }
-        for (int j = 0; j < chunk.rhsNegativeCount; j++) {
-            addRow(rhs, chunk.rhsNegatives[j], step.gradRhsNeg, j, dim);
+        if (!chunk.sharedNegatives) {
+            // with shared negatives gradLhsNeg holds both sides' gradient of the one set
+            for (int j = 0; j < chunk.rhsNegativeCount; j++) {
+                addRow(rhs, chunk.rhsNegatives[j], step.gradRhsNeg, j, dim);
+            }
         }
     }
 
