@@ -59,6 +59,10 @@ public final class BlasChunkStep implements ChunkStep {
     private final float[] qNorm;
     private final float[] cNorm;
     private final boolean[] valid;
+    /** An index of the pass's negatives by entity (open chains), to find the ones equal to a row's positive. */
+    private final int[] negHead;
+    private final int[] negNext;
+    private final int negShift;
 
     /** Gradients of the chunk's lhs rows, rhs rows, and uniform negatives of each side. */
     final float[] gradLhs;
@@ -104,6 +108,10 @@ public final class BlasChunkStep implements ChunkStep {
         qNorm = new float[maxRows];
         cNorm = new float[maxCandidates];
         valid = new boolean[maxCandidates];
+        negHead = new int[Integer.highestOneBit(Math.max(1, uniformCapacity)) * 4];
+        negShift = 32 - Integer.numberOfTrailingZeros(negHead.length);
+        Arrays.fill(negHead, -1);
+        negNext = new int[Math.max(1, uniformCapacity)];
         gradLhs = new float[capacity * maxDim];
         gradRhs = new float[capacity * maxDim];
         gradLhsNeg = new float[uniformCapacity * maxDim];
@@ -285,6 +293,10 @@ public final class BlasChunkStep implements ChunkStep {
         double loss = 0;
         final Loss lossFn = settings.loss();
         final boolean batch = settings.batchNegatives();
+        // every negative is valid except the ones equal to the row's positive: found through the index, marked
+        // invalid for that row only
+        indexNegatives(negIds, u);
+        Arrays.fill(valid, own, m, true);
         for (int b = 0; b < blocks; b++) {
             int[] candIds = (firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs).candIds;
             Arrays.fill(valid, 0, own, false);
@@ -293,14 +305,14 @@ public final class BlasChunkStep implements ChunkStep {
                 for (int j = 0; j < n; j++) {
                     valid[b * n + j] = batch && j != i && candIds[j] != pos;
                 }
-                for (int j = 0; j < u; j++) {
-                    valid[own + j] = negIds[j] != pos;
-                }
+                markNegatives(negIds, pos, own, false);
                 int row = b * n + i;
                 float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
                 loss += lossFn.row(s, row * m, m, row, valid, w, settings.margin(), g, row * m);
+                markNegatives(negIds, pos, own, true);
             }
         }
+        clearNegativeIndex(negIds, u);
         Arrays.fill(gqq, 0, rows, 0f);
         Arrays.fill(gcc, 0, m, 0f);
         cmp.backward(s, g, rows, m, m, gqq, gcc);
@@ -395,6 +407,35 @@ public final class BlasChunkStep implements ChunkStep {
             candData = (predictLhs ? chunk.lhsTable : chunk.rhsTable).data();
             candIds = predictLhs ? chunk.lhs : chunk.rhs;
         }
+    }
+
+    /** Indexes {@code negIds[0, u)} by entity: chains of positions from {@link #negHead} through {@link #negNext}. */
+    private void indexNegatives(int[] negIds, int u) {
+        for (int j = 0; j < u; j++) {
+            int h = slot(negIds[j]);
+            negNext[j] = negHead[h];
+            negHead[h] = j;
+        }
+    }
+
+    private void clearNegativeIndex(int[] negIds, int u) {
+        for (int j = 0; j < u; j++) {
+            negHead[slot(negIds[j])] = -1;
+        }
+    }
+
+    /** Sets {@code valid[offset + j]} for every negative j that is entity {@code id}. */
+    private void markNegatives(int[] negIds, int id, int offset, boolean value) {
+        for (int j = negHead[slot(id)]; j >= 0; j = negNext[j]) {
+            if (negIds[j] == id) {
+                valid[offset + j] = value;
+            }
+        }
+    }
+
+    /** Fibonacci hashing: the top bits of id times 2^32 / golden ratio, as many as the index has slots. */
+    private int slot(int id) {
+        return (id * 0x9E3779B9) >>> negShift;
     }
 
     /**

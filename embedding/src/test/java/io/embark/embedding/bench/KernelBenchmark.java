@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The bare chunk step (no data loading) with PyTorch-BigGraph's FB15k shapes: 14,541 entities of dimension d,
  * 237 relations, complex_diagonal + dot + softmax, chunks of 50 edges with 1000 uniform negatives per side, on 1..T
- * HOGWILD threads. Arguments: dim threads seconds [batch], batch = edges per optimizer step (0: a step per chunk).
+ * HOGWILD threads. Arguments: dim threads seconds [batch [shared]], batch = edges per optimizer step (0: a step per
+ * chunk), shared = true for one draw of uniform negatives for both sides ({@code training.negatives.shared}).
  * Besides wall-clock edges/s it prints edges per CPU-second of the training threads, which other processes on a
  * shared machine disturb much less (use it to compare two versions of the step).
  */
@@ -36,7 +37,8 @@ public final class KernelBenchmark {
         int entities = 14_541;
         int relations = 237;
         ModelConfig model = ModelConfig.simple(dim, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
-        TrainingConfig training = TrainingConfig.defaults(1, NegativesConfig.pbg(50, 1000))
+        boolean shared = args.length > 4 && Boolean.parseBoolean(args[4]);
+        TrainingConfig training = TrainingConfig.defaults(1, NegativesConfig.pbg(50, 1000).withShared(shared))
                 .withBatchSize(args.length > 3 ? Integer.parseInt(args[3]) : 0);
         List<String> names = new ArrayList<>(Collections.nCopies(relations, "r"));
         int[] dims = new int[relations];
@@ -70,11 +72,18 @@ public final class KernelBenchmark {
                             }
                             int[] ln = chunk.lhsNegatives;
                             int[] rn = chunk.rhsNegatives;
-                            for (int j = 0; j < 1000; j++) {
-                                ln[j] = random.nextInt(entities);
-                                rn[j] = random.nextInt(entities);
+                            if (shared) {
+                                for (int j = 0; j < 1000; j++) {
+                                    ln[j] = random.nextInt(entities);
+                                }
+                                chunk.sharedNegatives(ln, 1000);
+                            } else {
+                                for (int j = 0; j < 1000; j++) {
+                                    ln[j] = random.nextInt(entities);
+                                    rn[j] = random.nextInt(entities);
+                                }
+                                chunk.negatives(ln, 1000, rn, 1000);
                             }
-                            chunk.negatives(ln, 1000, rn, 1000);
                             if (batch == null) {
                                 step.train(chunk);
                             } else {
@@ -101,8 +110,8 @@ public final class KernelBenchmark {
                 th.join();
             }
             double secs = (System.nanoTime() - start) / 1e9 - 2.0;
-            System.out.printf("RESULT kernel dim=%d threads=%d batch=%d: %,.0f edges/s, %,.0f edges per CPU-second "
-                    + "(bare chunk step, FB15k shapes)%n", dim, threads, training.batchSize(), edges.get() / secs, edges.get() / (cpuNanos.get() / 1e9));
+            System.out.printf("RESULT kernel dim=%d threads=%d batch=%d shared=%s: %,.0f edges/s, %,.0f edges per CPU-second "
+                    + "(bare chunk step, FB15k shapes)%n", dim, threads, training.batchSize(), shared, edges.get() / secs, edges.get() / (cpuNanos.get() / 1e9));
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -110,6 +111,52 @@ class Nd4jCrossCheckTest {
                 assertClose("relation " + r + " slot " + s + " accumulators", relA.state(r, s), relB.state(r, s));
             }
         }
+    }
+
+    /**
+     * A uniform negative that is the row's own positive is no negative: it is skipped, like a batch negative equal to
+     * the positive. The two steps' masks are written independently; on chunks whose uniform negatives repeat the
+     * positives (twice for one of them) they must compute the same loss, with negatives per side and shared.
+     */
+    @ParameterizedTest(name = "{0} shared={1}")
+    @CsvSource({"SOFTMAX, false", "SOFTMAX, true", "RANKING, false", "RANKING, true", "LOGISTIC, true"})
+    void negativesEqualToThePositiveAreSkipped(LossType loss, boolean shared) {
+        int dim = 6;
+        int rows = 12;
+        ModelConfig model = ModelConfig.simple(dim, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
+        TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(4, true, 5, true, true, false, shared))
+                .withLoss(loss, 0.5);
+        StepSettings settings = StepSettings.of(model, training);
+        RelationParameters rel = RelationParameters.create(model, List.of("a", "b"), new int[] {dim, dim});
+        EmbeddingTable lhs = EmbeddingTable.random("e", 0, rows, dim, 0.5, new SplittableRandom(7));
+        EmbeddingTable rhs = shared ? lhs : EmbeddingTable.random("e", 1, rows, dim, 0.5, new SplittableRandom(8));
+        // rhs positives 1, 3, 5, 1; lhs positives 0, 2, 4, 6: negatives 1 (twice) and 3 hit the rhs side, 0 and 2 the lhs
+        int[] neg = {1, 0, 3, 1, 9};
+        double[] losses = new double[2];
+        for (int k = 0; k < 2; k++) {
+            Chunk chunk = new Chunk(4, 5);
+            chunk.lhsTable = k == 0 ? lhs : lhs.copy();
+            chunk.rhsTable = shared ? chunk.lhsTable : k == 0 ? rhs : rhs.copy();
+            chunk.add(0, 0, 1, 1f);
+            chunk.add(1, 2, 3, 1f);
+            chunk.add(0, 4, 5, 0.5f);
+            chunk.add(1, 6, 1, 2f);
+            if (shared) {
+                chunk.sharedNegatives(neg.clone(), 5);
+            } else {
+                chunk.negatives(new int[] {0, 2, 9, 0, 11}, 5, neg.clone(), 5);
+            }
+            if (k == 0) {
+                try (BlasChunkStep blas = new BlasChunkStep(rel, settings, 4, 5, dim)) {
+                    losses[0] = blas.computeGradients(chunk);
+                }
+            } else {
+                try (Nd4jChunkStep nd4j = new Nd4jChunkStep(rel.copy(), settings)) {
+                    losses[1] = nd4j.train(chunk);
+                }
+            }
+        }
+        assertEquals(losses[1], losses[0], 1e-4 * Math.max(1, Math.abs(losses[1])), "loss");
     }
 
     private static void assertClose(String what, float[] a, float[] b) {
