@@ -1,5 +1,6 @@
 package io.embark.embedding.kernel;
 
+import io.embark.embedding.math.FloatMath;
 import io.embark.embedding.model.Comparator;
 import io.embark.embedding.model.Loss;
 import io.embark.embedding.model.Operator;
@@ -438,31 +439,9 @@ public final class BlasChunkStep implements ChunkStep {
         return (id * 0x9E3779B9) >>> negShift;
     }
 
-    /**
-     * {@code coef * sum |x|^3} over {@code v[off, off+len)} (complex moduli when {@code complex}: entry k pairs with
-     * k + len/2); adds its gradient {@code 3 coef |x| x} (per component, |x| the modulus) to {@code grad}.
-     */
+    /** N3 of {@code v[off, off+len)} ({@link FloatMath#n3}): returns its value and adds its gradient to {@code grad}. */
     static double n3(float[] v, int off, int len, boolean complex, float coef, float[] grad, int gOff) {
-        double sum = 0;
-        if (complex) {
-            int h = len / 2;
-            for (int k = 0; k < h; k++) {
-                float re = v[off + k];
-                float im = v[off + h + k];
-                float mod = (float) Math.sqrt(re * re + im * im);
-                sum += (double) mod * mod * mod;
-                grad[gOff + k] += 3f * coef * mod * re;
-                grad[gOff + h + k] += 3f * coef * mod * im;
-            }
-        } else {
-            for (int k = 0; k < len; k++) {
-                float x = v[off + k];
-                float a = Math.abs(x);
-                sum += (double) a * a * a;
-                grad[gOff + k] += 3f * coef * a * x;
-            }
-        }
-        return coef * sum;
+        return FloatMath.n3(v, off, len, complex, coef, grad, gOff);
     }
 
     private static void squaredNorms(float[] v, int rows, int d, float[] out) {

@@ -66,6 +66,95 @@ public final class FloatMath {
         }
     }
 
+    /**
+     * N3 of {@code v[off, off + len)}: returns {@code coef * sum |x|^3} (complex moduli when {@code complex}: entry k
+     * pairs with k + len/2) and adds its gradient {@code 3 coef |x| x} (per component, |x| the modulus) to
+     * {@code grad[gOff, gOff + len)}. The vector and scalar versions compute the same gradient bit for bit; the sums
+     * differ in rounding (the order of additions).
+     */
+    public static double n3(float[] v, int off, int len, boolean complex, float coef, float[] grad, int gOff) {
+        return SIMD ? VectorMath.n3(v, off, len, complex, coef, grad, gOff) : scalarN3(v, off, len, complex, coef, grad, gOff);
+    }
+
+    public static double scalarN3(float[] v, int off, int len, boolean complex, float coef, float[] grad, int gOff) {
+        float c3 = 3f * coef;
+        double sum = 0;
+        if (complex) {
+            int h = len / 2;
+            for (int k = 0; k < h; k++) {
+                float re = v[off + k];
+                float im = v[off + h + k];
+                float mod = (float) Math.sqrt(re * re + im * im);
+                sum += (double) mod * mod * mod;
+                grad[gOff + k] += c3 * mod * re;
+                grad[gOff + h + k] += c3 * mod * im;
+            }
+        } else {
+            for (int k = 0; k < len; k++) {
+                float x = v[off + k];
+                float a = Math.abs(x);
+                sum += (double) a * a * a;
+                grad[gOff + k] += c3 * a * x;
+            }
+        }
+        return coef * sum;
+    }
+
+    /**
+     * The complex element-wise product {@code out = r * x} of h complex numbers stored as h real parts then h imaginary
+     * parts (r = {@code p[pOff..]}, its imaginary parts multiplied by {@code sign}: -1 for the conjugate). The vector
+     * and scalar versions are the same float operations in the same order: equal bit for bit.
+     */
+    public static void complexProduct(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int h, float sign) {
+        if (SIMD) {
+            VectorMath.complexProduct(p, pOff, x, xOff, out, outOff, h, sign);
+        } else {
+            scalarComplexProduct(p, pOff, x, xOff, out, outOff, h, sign, 0);
+        }
+    }
+
+    /** {@link #complexProduct} from entry {@code from} on. */
+    public static void scalarComplexProduct(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int h, float sign, int from) {
+        for (int k = from; k < h; k++) {
+            float a = p[pOff + k];
+            float b = sign * p[pOff + h + k];
+            float re = x[xOff + k];
+            float im = x[xOff + h + k];
+            out[outOff + k] = a * re - b * im;
+            out[outOff + h + k] = a * im + b * re;
+        }
+    }
+
+    /**
+     * Gradients of {@link #complexProduct} given {@code gOut = dL/dout}: adds {@code dL/dx} to {@code gx} and
+     * {@code dL/dr} to {@code gp}. Vector and scalar versions equal bit for bit.
+     */
+    public static void complexProductBackward(float[] p, int pOff, float[] x, int xOff, float[] gOut, int gOff, float[] gx, int gxOff,
+                                              float[] gp, int gpOff, int h, float sign) {
+        if (SIMD) {
+            VectorMath.complexProductBackward(p, pOff, x, xOff, gOut, gOff, gx, gxOff, gp, gpOff, h, sign);
+        } else {
+            scalarComplexProductBackward(p, pOff, x, xOff, gOut, gOff, gx, gxOff, gp, gpOff, h, sign, 0);
+        }
+    }
+
+    /** {@link #complexProductBackward} from entry {@code from} on. */
+    public static void scalarComplexProductBackward(float[] p, int pOff, float[] x, int xOff, float[] gOut, int gOff, float[] gx, int gxOff,
+                                                    float[] gp, int gpOff, int h, float sign, int from) {
+        for (int k = from; k < h; k++) {
+            float a = p[pOff + k];
+            float b = sign * p[pOff + h + k];
+            float re = x[xOff + k];
+            float im = x[xOff + h + k];
+            float gre = gOut[gOff + k];
+            float gim = gOut[gOff + h + k];
+            gx[gxOff + k] += a * gre + b * gim;
+            gx[gxOff + h + k] += a * gim - b * gre;
+            gp[gpOff + k] += re * gre + im * gim;
+            gp[gpOff + h + k] += sign * (re * gim - im * gre);
+        }
+    }
+
     public static void scalarAdagrad(float[] data, float[] state, int off, float[] g, int gOff, int len, float lr, float eps) {
         for (int k = 0; k < len; k++) {
             float v = g[gOff + k];

@@ -142,6 +142,86 @@ final class VectorMath {
         }
     }
 
+    static double n3(float[] v, int off, int len, boolean complex, float coef, float[] grad, int gOff) {
+        final int step = F.length();
+        final float c3 = 3f * coef;
+        FloatVector acc = FloatVector.zero(F);
+        double tail = 0;
+        if (complex) {
+            final int h = len / 2;
+            final int bound = F.loopBound(h);
+            int k = 0;
+            for (; k < bound; k += step) {
+                FloatVector re = FloatVector.fromArray(F, v, off + k);
+                FloatVector im = FloatVector.fromArray(F, v, off + h + k);
+                FloatVector mod = re.mul(re).add(im.mul(im)).sqrt();
+                acc = acc.add(mod.mul(mod).mul(mod));
+                FloatVector cm = mod.mul(c3);
+                FloatVector.fromArray(F, grad, gOff + k).add(cm.mul(re)).intoArray(grad, gOff + k);
+                FloatVector.fromArray(F, grad, gOff + h + k).add(cm.mul(im)).intoArray(grad, gOff + h + k);
+            }
+            for (; k < h; k++) {
+                float re = v[off + k];
+                float im = v[off + h + k];
+                float mod = (float) Math.sqrt(re * re + im * im);
+                tail += (double) mod * mod * mod;
+                grad[gOff + k] += c3 * mod * re;
+                grad[gOff + h + k] += c3 * mod * im;
+            }
+        } else {
+            final int bound = F.loopBound(len);
+            int k = 0;
+            for (; k < bound; k += step) {
+                FloatVector x = FloatVector.fromArray(F, v, off + k);
+                FloatVector a = x.abs();
+                acc = acc.add(a.mul(a).mul(a));
+                FloatVector.fromArray(F, grad, gOff + k).add(a.mul(c3).mul(x)).intoArray(grad, gOff + k);
+            }
+            for (; k < len; k++) {
+                float x = v[off + k];
+                float a = Math.abs(x);
+                tail += (double) a * a * a;
+                grad[gOff + k] += c3 * a * x;
+            }
+        }
+        return coef * (sum(acc) + tail);
+    }
+
+    static void complexProduct(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int h, float sign) {
+        final int step = F.length();
+        final int bound = F.loopBound(h);
+        int k = 0;
+        for (; k < bound; k += step) {
+            FloatVector a = FloatVector.fromArray(F, p, pOff + k);
+            FloatVector b = FloatVector.fromArray(F, p, pOff + h + k).mul(sign);
+            FloatVector re = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector im = FloatVector.fromArray(F, x, xOff + h + k);
+            a.mul(re).sub(b.mul(im)).intoArray(out, outOff + k);
+            a.mul(im).add(b.mul(re)).intoArray(out, outOff + h + k);
+        }
+        FloatMath.scalarComplexProduct(p, pOff, x, xOff, out, outOff, h, sign, k);
+    }
+
+    static void complexProductBackward(float[] p, int pOff, float[] x, int xOff, float[] gOut, int gOff, float[] gx, int gxOff,
+                                       float[] gp, int gpOff, int h, float sign) {
+        final int step = F.length();
+        final int bound = F.loopBound(h);
+        int k = 0;
+        for (; k < bound; k += step) {
+            FloatVector a = FloatVector.fromArray(F, p, pOff + k);
+            FloatVector b = FloatVector.fromArray(F, p, pOff + h + k).mul(sign);
+            FloatVector re = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector im = FloatVector.fromArray(F, x, xOff + h + k);
+            FloatVector gre = FloatVector.fromArray(F, gOut, gOff + k);
+            FloatVector gim = FloatVector.fromArray(F, gOut, gOff + h + k);
+            FloatVector.fromArray(F, gx, gxOff + k).add(a.mul(gre).add(b.mul(gim))).intoArray(gx, gxOff + k);
+            FloatVector.fromArray(F, gx, gxOff + h + k).add(a.mul(gim).sub(b.mul(gre))).intoArray(gx, gxOff + h + k);
+            FloatVector.fromArray(F, gp, gpOff + k).add(re.mul(gre).add(im.mul(gim))).intoArray(gp, gpOff + k);
+            FloatVector.fromArray(F, gp, gpOff + h + k).add(re.mul(gim).sub(im.mul(gre)).mul(sign)).intoArray(gp, gpOff + h + k);
+        }
+        FloatMath.scalarComplexProductBackward(p, pOff, x, xOff, gOut, gOff, gx, gxOff, gp, gpOff, h, sign, k);
+    }
+
     /** The sum of the lanes of {@code v}, always added in the same order (a tree of rotations), compiled or not. */
     static float sum(FloatVector v) {
         if (LANES > 32) {

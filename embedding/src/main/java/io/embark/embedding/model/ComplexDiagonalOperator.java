@@ -1,6 +1,7 @@
 package io.embark.embedding.model;
 
 import io.embark.embedding.config.OperatorType;
+import io.embark.embedding.math.FloatMath;
 
 /**
  * Complex element-wise product (ComplEx): the dim-vector x is read as dim/2 complex numbers, real parts first then
@@ -37,34 +38,12 @@ final class ComplexDiagonalOperator implements Operator {
 
     @Override
     public void apply(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int dim, boolean adjoint) {
-        int h = dim / 2;
-        float sign = adjoint ? -1f : 1f;
-        for (int k = 0; k < h; k++) {
-            float a = p[pOff + k];
-            float b = sign * p[pOff + h + k];
-            float re = x[xOff + k];
-            float im = x[xOff + h + k];
-            out[outOff + k] = a * re - b * im;
-            out[outOff + h + k] = a * im + b * re;
-        }
+        FloatMath.complexProduct(p, pOff, x, xOff, out, outOff, dim / 2, adjoint ? -1f : 1f);
     }
 
     @Override
     public void backward(float[] p, int pOff, float[] x, int xOff, float[] gOut, int gOff, float[] gx, int gxOff, float[] gp, int gpOff,
                          int dim, boolean adjoint) {
-        int h = dim / 2;
-        float sign = adjoint ? -1f : 1f;
-        for (int k = 0; k < h; k++) {
-            float a = p[pOff + k];
-            float b = sign * p[pOff + h + k];
-            float re = x[xOff + k];
-            float im = x[xOff + h + k];
-            float gre = gOut[gOff + k];
-            float gim = gOut[gOff + h + k];
-            gx[gxOff + k] += a * gre + b * gim;
-            gx[gxOff + h + k] += a * gim - b * gre;
-            gp[gpOff + k] += re * gre + im * gim;
-            gp[gpOff + h + k] += sign * (re * gim - im * gre);
-        }
+        FloatMath.complexProductBackward(p, pOff, x, xOff, gOut, gOff, gx, gxOff, gp, gpOff, dim / 2, adjoint ? -1f : 1f);
     }
 }

@@ -50,16 +50,12 @@ public final class Adagrad {
         }
     }
 
-    /** Element-wise Adagrad over {@code p[0, n)} with gradient {@code g[0, n)}. */
+    /**
+     * Element-wise Adagrad over {@code p[0, n)} with gradient {@code g[0, n)} ({@link FloatMath#adagrad}); an element
+     * whose gradient is 0 keeps its value and accumulator (the update adds 0 to both).
+     */
     public static void elementUpdate(float[] p, float[] state, float[] g, int n, float lr) {
-        for (int k = 0; k < n; k++) {
-            float v = g[k];
-            if (v != 0f) {
-                float a = state[k] + v * v;
-                state[k] = a;
-                p[k] -= lr * v / ((float) Math.sqrt(a) + EPS);
-            }
-        }
+        FloatMath.adagrad(p, state, 0, g, 0, n, lr, EPS);
     }
 
     /** {@code sum v[k]^2} over {@code v[off, off+len)} (vectorized where the JVM allows: {@link FloatMath}). */

@@ -1,5 +1,6 @@
 package io.embark.embedding.math;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,61 @@ class FloatMathTest {
         }
     }
 
+    /** The complex product, its gradients and N3's gradient are the same float operations in both versions: equal bit for bit. */
+    @Test
+    void complexProductAndN3AgreeBitForBit() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (int h = 0; h <= 45; h++) {
+            float[] p = gaussian(r, 2 * h + 3);
+            float[] x = gaussian(r, 2 * h + 5);
+            float[] gOut = gaussian(r, 2 * h + 1);
+            for (float sign : new float[] {1f, -1f}) {
+                float[] out1 = new float[2 * h + 2];
+                float[] out2 = new float[2 * h + 2];
+                FloatMath.scalarComplexProduct(p, 3, x, 5, out1, 2, h, sign, 0);
+                VectorMath.complexProduct(p, 3, x, 5, out2, 2, h, sign);
+                assertArrayEquals(out1, out2, "complex product, h=" + h + " sign=" + sign);
+                for (int k = 0; k < h; k++) {
+                    float a = p[3 + k];
+                    float b = sign * p[3 + h + k];
+                    assertEquals(a * x[5 + k] - b * x[5 + h + k], out1[2 + k], 1e-6f, "real part " + k);
+                    assertEquals(a * x[5 + h + k] + b * x[5 + k], out1[2 + h + k], 1e-6f, "imaginary part " + k);
+                }
+                float[] gx1 = gaussian(r, 2 * h + 4);
+                float[] gp1 = gaussian(r, 2 * h + 1);
+                float[] gx2 = gx1.clone();
+                float[] gp2 = gp1.clone();
+                FloatMath.scalarComplexProductBackward(p, 3, x, 5, gOut, 1, gx1, 4, gp1, 1, h, sign, 0);
+                VectorMath.complexProductBackward(p, 3, x, 5, gOut, 1, gx2, 4, gp2, 1, h, sign);
+                assertArrayEquals(gx1, gx2, "complex product's input gradient, h=" + h);
+                assertArrayEquals(gp1, gp2, "complex product's parameter gradient, h=" + h);
+            }
+            for (boolean complex : new boolean[] {true, false}) {
+                float[] g1 = gaussian(r, 2 * h + 2);
+                float[] g2 = g1.clone();
+                double s1 = FloatMath.scalarN3(x, 5, 2 * h, complex, 0.01f, g1, 2);
+                double s2 = VectorMath.n3(x, 5, 2 * h, complex, 0.01f, g2, 2);
+                assertArrayEquals(g1, g2, "N3 gradient, complex=" + complex + " h=" + h);
+                assertEquals(s1, s2, 1e-5 * Math.max(1, s1), "N3 value, complex=" + complex + " h=" + h);
+                double expected = 0;
+                for (int k = 0; k < (complex ? h : 2 * h); k++) {
+                    double re = x[5 + k];
+                    double im = complex ? x[5 + h + k] : 0;
+                    expected += Math.pow(Math.hypot(re, im), 3);
+                }
+                assertEquals(0.01 * expected, s1, 1e-5 * Math.max(1, expected), "N3 value against the formula");
+            }
+        }
+    }
+
+    private static float[] gaussian(SplittableRandom r, int len) {
+        float[] v = new float[len];
+        for (int k = 0; k < len; k++) {
+            v[k] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
     @Test
     void expIsAccurateOverTheSoftmaxRange() {
         int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
@@ -147,12 +203,18 @@ class FloatMathTest {
         float[] g = new float[m];
         double firstLoss = VectorMath.softmaxRow(s, 0, m, 3, valid, 1f, first, 0);
         float firstSum = VectorMath.sumOfSquares(s, 0, m);
+        float[] n3Grad = new float[m];
+        double firstN3 = VectorMath.n3(s, 0, m, true, 0.01f, n3Grad, 0);
+        float[] firstN3Grad = n3Grad.clone();
         for (int call = 0; call < 30_000; call++) {
             double loss = VectorMath.softmaxRow(s, 0, m, 3, valid, 1f, g, 0);
             float sum = VectorMath.sumOfSquares(s, 0, m);
-            if (loss != firstLoss || sum != firstSum || !java.util.Arrays.equals(g, first)) {
+            java.util.Arrays.fill(n3Grad, 0f);
+            double n3 = VectorMath.n3(s, 0, m, true, 0.01f, n3Grad, 0);
+            if (loss != firstLoss || sum != firstSum || !java.util.Arrays.equals(g, first) || n3 != firstN3
+                    || !java.util.Arrays.equals(n3Grad, firstN3Grad)) {
                 throw new AssertionError("call " + call + " differs from the first (interpreted) one: loss " + loss + " vs "
-                        + firstLoss + ", sum of squares " + sum + " vs " + firstSum);
+                        + firstLoss + ", sum of squares " + sum + " vs " + firstSum + ", N3 " + n3 + " vs " + firstN3);
             }
         }
     }
