@@ -16,5 +16,5 @@ mvn -B -o -q -pl embedding dependency:build-classpath -Dmdep.outputFile=target/b
 CP="embedding/target/test-classes:embedding/target/classes:$(cat embedding/target/bench.classpath)"
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 # the Vector API module, as Spark's launcher and scripts/embark give it (embedding's FloatMath uses it when present)
-exec java --add-modules=jdk.incubator.vector ${EMBARK_BENCH_JAVA_OPTS:-} -Xmx${EMBARK_BENCH_XMX:-6g} -Djava.util.logging.SimpleFormatter.format='%1$tT %5$s%n' \
+exec java --add-modules=jdk.incubator.vector $(scripts/jvm-hugepages) ${EMBARK_BENCH_JAVA_OPTS:-} -Xmx${EMBARK_BENCH_XMX:-6g} -Djava.util.logging.SimpleFormatter.format='%1$tT %5$s%n' \
   -cp "$CP" io.embark.embedding.bench.TrainBenchmark "$@"

@@ -56,7 +56,7 @@ case "${1:-}" in
       -Dspark.ui.enabled=false -Dspark.executor.cores=1 -Dspark.cores.max="$(cat "$state/slots")" \
       -Dspark.executor.memory="${EMBARK_EXECUTOR_MEMORY:-1g}" \
       -Dspark.executorEnv.OPENBLAS_CORETYPE="$OPENBLAS_CORETYPE" \
-      -Dspark.executor.extraClassPath="$cp" -Dspark.executor.extraJavaOptions="$opens" \
+      -Dspark.executor.extraClassPath="$cp" -Dspark.executor.extraJavaOptions="$opens $("$root/scripts/jvm-hugepages")" \
       -cp "$cp" io.embark.jobs.Main "$@" ;;
   stop)
     if [[ -f "$state/pid" ]]; then
