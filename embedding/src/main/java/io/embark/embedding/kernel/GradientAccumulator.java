@@ -1,5 +1,6 @@
 package io.embark.embedding.kernel;
 
+import io.embark.embedding.math.FloatMath;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.optim.Adagrad;
 import io.embark.embedding.storage.EmbeddingTable;
@@ -148,11 +149,8 @@ public final class GradientAccumulator {
         }
 
         void add(int row, float[] g, int off) {
-            int s = slot(row);
-            int base = s * dim;
-            for (int k = 0; k < dim; k++) {
-                grad[base + k] += g[off + k];
-            }
+            int base = slot(row) * dim; // first: finding a new slot may grow grad
+            FloatMath.axpy(1f, g, off, grad, base, dim);
         }
 
         private int slot(int row) {
