@@ -138,6 +138,7 @@ public record TrainingConfig(
         m.put("training.negatives.lhs", Boolean.toString(negatives.lhs()));
         m.put("training.negatives.rhs", Boolean.toString(negatives.rhs()));
         m.put("training.negatives.all", Boolean.toString(negatives.all()));
+        m.put("training.negatives.shared", Boolean.toString(negatives.shared()));
         m.put("training.learningRate", Double.toString(learningRate));
         m.put("training.relationLearningRate", Double.toString(relationLearningRate));
         m.put("training.threads", Integer.toString(threads));

@@ -77,11 +77,18 @@ public final class FloatMath {
     }
 
     public static double scalarN3(float[] v, int off, int len, boolean complex, float coef, float[] grad, int gOff) {
-        float c3 = 3f * coef;
+        return coef * scalarN3Sum(v, off, len, complex, 3f * coef, grad, gOff, 0);
+    }
+
+    /**
+     * {@code sum |x|^3} over entries (complex: moduli) {@code from} on, adding {@code c3 |x| x} to the gradient; the
+     * tail of {@link VectorMath#n3} as well.
+     */
+    static double scalarN3Sum(float[] v, int off, int len, boolean complex, float c3, float[] grad, int gOff, int from) {
         double sum = 0;
         if (complex) {
             int h = len / 2;
-            for (int k = 0; k < h; k++) {
+            for (int k = from; k < h; k++) {
                 float re = v[off + k];
                 float im = v[off + h + k];
                 float mod = (float) Math.sqrt(re * re + im * im);
@@ -90,14 +97,14 @@ public final class FloatMath {
                 grad[gOff + h + k] += c3 * mod * im;
             }
         } else {
-            for (int k = 0; k < len; k++) {
+            for (int k = from; k < len; k++) {
                 float x = v[off + k];
                 float a = Math.abs(x);
                 sum += (double) a * a * a;
                 grad[gOff + k] += c3 * a * x;
             }
         }
-        return coef * sum;
+        return sum;
     }
 
     /**

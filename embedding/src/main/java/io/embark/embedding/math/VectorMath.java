@@ -146,11 +146,10 @@ final class VectorMath {
         final int step = F.length();
         final float c3 = 3f * coef;
         FloatVector acc = FloatVector.zero(F);
-        double tail = 0;
+        int k = 0;
         if (complex) {
             final int h = len / 2;
             final int bound = F.loopBound(h);
-            int k = 0;
             for (; k < bound; k += step) {
                 FloatVector re = FloatVector.fromArray(F, v, off + k);
                 FloatVector im = FloatVector.fromArray(F, v, off + h + k);
@@ -160,31 +159,16 @@ final class VectorMath {
                 FloatVector.fromArray(F, grad, gOff + k).add(cm.mul(re)).intoArray(grad, gOff + k);
                 FloatVector.fromArray(F, grad, gOff + h + k).add(cm.mul(im)).intoArray(grad, gOff + h + k);
             }
-            for (; k < h; k++) {
-                float re = v[off + k];
-                float im = v[off + h + k];
-                float mod = (float) Math.sqrt(re * re + im * im);
-                tail += (double) mod * mod * mod;
-                grad[gOff + k] += c3 * mod * re;
-                grad[gOff + h + k] += c3 * mod * im;
-            }
         } else {
             final int bound = F.loopBound(len);
-            int k = 0;
             for (; k < bound; k += step) {
                 FloatVector x = FloatVector.fromArray(F, v, off + k);
                 FloatVector a = x.abs();
                 acc = acc.add(a.mul(a).mul(a));
                 FloatVector.fromArray(F, grad, gOff + k).add(a.mul(c3).mul(x)).intoArray(grad, gOff + k);
             }
-            for (; k < len; k++) {
-                float x = v[off + k];
-                float a = Math.abs(x);
-                tail += (double) a * a * a;
-                grad[gOff + k] += c3 * a * x;
-            }
         }
-        return coef * (sum(acc) + tail);
+        return coef * (sum(acc) + FloatMath.scalarN3Sum(v, off, len, complex, c3, grad, gOff, k));
     }
 
     static void complexProduct(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int h, float sign) {
