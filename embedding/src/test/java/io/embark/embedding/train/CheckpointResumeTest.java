@@ -27,6 +27,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Checkpoints: resume after a crash equals an uninterrupted run, and an incompatible config is refused by key. */
 class CheckpointResumeTest {
@@ -49,8 +51,11 @@ class CheckpointResumeTest {
         return new org.apache.hadoop.fs.Path(tmp.resolve(name).toString());
     }
 
-    @Test
-    void resumedRunEqualsUninterruptedRun() throws Exception {
+    /** With one draw of negatives per side, and with one shared draw (its own sampling and update path). */
+    @ParameterizedTest(name = "sharedNegatives={0}")
+    @ValueSource(booleans = {false, true})
+    void resumedRunEqualsUninterruptedRun(boolean shared) throws Exception {
+        TrainingConfig training = this.training.withNegatives(this.training.negatives().withShared(shared));
         CheckpointStore straight = new CheckpointStore(fs, hpath("straight"));
         List<EpochStats> all = Trainer.train(graph, model, training, straight);
         assertEquals(4, all.size());
