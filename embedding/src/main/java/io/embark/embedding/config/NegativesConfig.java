@@ -37,6 +37,10 @@ public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean
             throw new IllegalArgumentException("training.negatives.uniform: " + uniform
                     + " with training.negatives.all = true (all-negatives mode ranks against the whole partition; set uniform = 0)");
         }
+        if (shared && !(lhs && rhs)) {
+            throw new IllegalArgumentException("training.negatives.shared = true with training.negatives."
+                    + (lhs ? "rhs" : "lhs") + " = false (one shared draw serves the negatives of both sides; set shared = false)");
+        }
         if (!all && !batch && uniform == 0) {
             throw new IllegalArgumentException("training.negatives: batch = false and uniform = 0 leave no negatives");
         }

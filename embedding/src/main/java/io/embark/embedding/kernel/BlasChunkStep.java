@@ -232,11 +232,10 @@ public final class BlasChunkStep implements ChunkStep {
     private double pass(Chunk chunk, boolean firstPredictsLhs, int blocks) {
         final int n = chunk.size;
         final int d = chunk.lhsTable.dim();
-        final int rows = blocks * n;
-        final int own = blocks * n;
+        final int rows = blocks * n; // query rows, and the candidates that are the chunk's rows rows
         final int[] negIds = firstPredictsLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
         final int u = firstPredictsLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
-        final int m = own + u;
+        final int m = rows + u;
         final float[] negData = (firstPredictsLhs ? chunk.lhsTable : chunk.rhsTable).data();
         final float[] gradNeg = firstPredictsLhs || blocks == 2 ? gradLhsNeg : gradRhsNeg;
         final Comparator cmp = settings.comparator();
@@ -250,7 +249,7 @@ public final class BlasChunkStep implements ChunkStep {
                         q, (b * n + i) * d, d, side.adjoint);
             }
         }
-        // candidates: each block's own entities of the predicted side, then the negatives. The dot comparator needs no
+        // candidates: each block's rows entities of the predicted side, then the negatives. The dot comparator needs no
         // Java copy of them: rows go straight from the table into the BLAS buffer.
         final boolean plain = !cmp.normalizes() && !cmp.needsNorms();
         for (int b = 0; b < blocks; b++) {
@@ -265,9 +264,9 @@ public final class BlasChunkStep implements ChunkStep {
         }
         for (int j = 0; j < u; j++) {
             if (plain) {
-                bufC.buffer.put((own + j) * d, negData, negIds[j] * d, d);
+                bufC.buffer.put((rows + j) * d, negData, negIds[j] * d, d);
             } else {
-                System.arraycopy(negData, negIds[j] * d, c, (own + j) * d, d);
+                System.arraycopy(negData, negIds[j] * d, c, (rows + j) * d, d);
             }
         }
         if (cmp.normalizes()) {
@@ -297,20 +296,20 @@ public final class BlasChunkStep implements ChunkStep {
         // every negative is valid except the ones equal to the row's positive: found through the index, marked
         // invalid for that row only
         indexNegatives(negIds, u);
-        Arrays.fill(valid, own, m, true);
+        Arrays.fill(valid, rows, m, true);
         for (int b = 0; b < blocks; b++) {
             int[] candIds = (firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs).candIds;
-            Arrays.fill(valid, 0, own, false);
+            Arrays.fill(valid, 0, rows, false);
             for (int i = 0; i < n; i++) {
                 int pos = candIds[i];
                 for (int j = 0; j < n; j++) {
                     valid[b * n + j] = batch && j != i && candIds[j] != pos;
                 }
-                markNegatives(negIds, pos, own, false);
+                markNegatives(negIds, pos, rows, false);
                 int row = b * n + i;
                 float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
                 loss += lossFn.row(s, row * m, m, row, valid, w, settings.margin(), g, row * m);
-                markNegatives(negIds, pos, own, true);
+                markNegatives(negIds, pos, rows, true);
             }
         }
         clearNegativeIndex(negIds, u);
@@ -326,8 +325,8 @@ public final class BlasChunkStep implements ChunkStep {
         if (plain) {
             // the negatives' rows of dL/dC are final: read them straight into their gradient (no other pass or term
             // adds to them)
-            bufGC.buffer.get(0, gc, 0, own * d);
-            bufGC.buffer.get(own * d, gradNeg, 0, u * d);
+            bufGC.buffer.get(0, gc, 0, rows * d);
+            bufGC.buffer.get(rows * d, gradNeg, 0, u * d);
         } else {
             bufGC.get(gc, m * d);
         }
@@ -345,7 +344,7 @@ public final class BlasChunkStep implements ChunkStep {
         }
         if (!plain) {
             for (int k = 0; k < u * d; k++) {
-                gradNeg[k] += gc[own * d + k];
+                gradNeg[k] += gc[rows * d + k];
             }
         }
         for (int b = 0; b < blocks; b++) {

@@ -53,6 +53,6 @@ public record StepSettings(
                 (float) training.relationLearningRate(),
                 model.maxNorm().map(Double::floatValue).orElse(0f),
                 training.chunksPerStep(),
-                neg.shared() && neg.lhs() && neg.rhs());
+                neg.shared());
     }
 }

@@ -43,9 +43,11 @@ public final class SgemmShapes {
             "candidate gradients transposed Q^T G", "square 1024 x 1024 x 1024",
             "both directions, 3 products each (the step)", "both directions sharing the negatives",
             "query gradients from G^T: (G^T)^T C", "candidate gradients from G^T: G^T Q",
-            "query gradients transposed C^T G^T", "both directions, transposed scores S^T"};
+            "query gradients transposed C^T G^T", "both directions, transposed scores S^T",
+            "sharing the negatives, transposed scores S^T"};
         long[] flops = {2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 2L * big * big * big,
-            12L * n * m * d, 6L * (2 * n) * (m + n) * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 12L * n * m * d};
+            12L * n * m * d, 6L * (2 * n) * (m + n) * d, 2L * n * m * d, 2L * n * m * d, 2L * n * m * d, 12L * n * m * d,
+            6L * (2 * n) * (m + n) * d};
         for (int round = 0; round < 3; round++) {
             for (int v = 0; v < names.length; v++) {
                 int iters = v == 5 ? Math.max(1, iterations / 20) : iterations;
@@ -59,29 +61,18 @@ public final class SgemmShapes {
                         case 4 -> openblas.cblas_sgemm(ROW_MAJOR, T, N, d, m, n, 1f, q, d, s, m, 0f, out, m);
                         case 5 -> openblas.cblas_sgemm(ROW_MAJOR, N, N, big, big, big, 1f, a, big, b, big, 0f, ab, big);
                         case 6 -> {
-                            for (int dir = 0; dir < 2; dir++) {
-                                openblas.cblas_sgemm(ROW_MAJOR, N, T, n, m, d, 1f, q, d, c, d, 0f, s, m);
-                                openblas.cblas_sgemm(ROW_MAJOR, N, N, n, d, m, 1f, s, m, c, d, 0f, out, d);
-                                openblas.cblas_sgemm(ROW_MAJOR, T, N, m, d, n, 1f, s, m, q, d, 0f, out, d);
-                            }
+                            pass(n, m, d, q, c, s, out);
+                            pass(n, m, d, q, c, s, out);
                         }
+                        case 7 -> pass(2 * n, m + n, d, q2, c2, s2, out2);
                         case 8 -> openblas.cblas_sgemm(ROW_MAJOR, T, N, n, d, m, 1f, s, n, c, d, 0f, out, d);
                         case 9 -> openblas.cblas_sgemm(ROW_MAJOR, N, N, m, d, n, 1f, s, n, q, d, 0f, out, d);
                         case 10 -> openblas.cblas_sgemm(ROW_MAJOR, T, T, d, n, m, 1f, c, d, s, m, 0f, out, n);
                         case 11 -> {
-                            for (int dir = 0; dir < 2; dir++) {
-                                openblas.cblas_sgemm(ROW_MAJOR, N, T, m, n, d, 1f, c, d, q, d, 0f, s, n);
-                                openblas.cblas_sgemm(ROW_MAJOR, T, N, n, d, m, 1f, s, n, c, d, 0f, out, d);
-                                openblas.cblas_sgemm(ROW_MAJOR, N, N, m, d, n, 1f, s, n, q, d, 0f, out, d);
-                            }
+                            passTransposed(n, m, d, q, c, s, out);
+                            passTransposed(n, m, d, q, c, s, out);
                         }
-                        default -> {
-                            int rows = 2 * n;
-                            int cands = m + n;
-                            openblas.cblas_sgemm(ROW_MAJOR, N, T, rows, cands, d, 1f, q2, d, c2, d, 0f, s2, cands);
-                            openblas.cblas_sgemm(ROW_MAJOR, N, N, rows, d, cands, 1f, s2, cands, c2, d, 0f, out2, d);
-                            openblas.cblas_sgemm(ROW_MAJOR, T, N, cands, d, rows, 1f, s2, cands, q2, d, 0f, out2, d);
-                        }
+                        default -> passTransposed(2 * n, m + n, d, q2, c2, s2, out2);
                     }
                 }
                 double sec = (System.nanoTime() - t0) / 1e9;
@@ -90,6 +81,20 @@ public final class SgemmShapes {
                 }
             }
         }
+    }
+
+    /** One pass of the step: S = Q C^T (rows x cands), G C, G^T Q (G in S's buffer). */
+    private static void pass(int rows, int cands, int d, FloatPointer q, FloatPointer c, FloatPointer s, FloatPointer out) {
+        openblas.cblas_sgemm(ROW_MAJOR, N, T, rows, cands, d, 1f, q, d, c, d, 0f, s, cands);
+        openblas.cblas_sgemm(ROW_MAJOR, N, N, rows, d, cands, 1f, s, cands, c, d, 0f, out, d);
+        openblas.cblas_sgemm(ROW_MAJOR, T, N, cands, d, rows, 1f, s, cands, q, d, 0f, out, d);
+    }
+
+    /** The same pass with the scores stored transposed: S^T = C Q^T (cands x rows), (G^T)^T C, G^T Q. */
+    private static void passTransposed(int rows, int cands, int d, FloatPointer q, FloatPointer c, FloatPointer s, FloatPointer out) {
+        openblas.cblas_sgemm(ROW_MAJOR, N, T, cands, rows, d, 1f, c, d, q, d, 0f, s, rows);
+        openblas.cblas_sgemm(ROW_MAJOR, T, N, rows, d, cands, 1f, s, rows, c, d, 0f, out, d);
+        openblas.cblas_sgemm(ROW_MAJOR, N, N, cands, d, rows, 1f, s, rows, q, d, 0f, out, d);
     }
 
     private static FloatPointer random(long len) {

@@ -26,6 +26,8 @@ class ConfigValidationTest {
         assertEquals("training.threads: 0 (expected > 0)", message(() -> TrainingConfig.defaults(1, NegativesConfig.pbg(50, 10)).withThreads(0)));
         assertEquals("training.negatives.uniform: 5 with training.negatives.all = true (all-negatives mode ranks against the whole partition; set uniform = 0)",
                 message(() -> new NegativesConfig(50, true, 5, true, true, true)));
+        assertEquals("training.negatives.shared = true with training.negatives.rhs = false (one shared draw serves the negatives "
+                + "of both sides; set shared = false)", message(() -> new NegativesConfig(50, true, 5, true, false, false, true)));
         assertEquals("model.regularization: 0.1 with model.regularizer = none (set model.regularizer = n3, or the coefficient to 0)",
                 message(() -> new ModelConfig(4, Map.of(), ComparatorType.DOT, RelationConfig.of(OperatorType.NONE), Map.of(), false, 1e-3,
                         Optional.empty(), RegularizerType.NONE, 0.1)));
