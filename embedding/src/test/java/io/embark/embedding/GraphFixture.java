@@ -1,6 +1,7 @@
 package io.embark.embedding;
 
 import io.embark.partitioning.Bucket;
+import io.embark.partitioning.BucketIndex;
 import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.EdgeBucketWriter;
 import io.embark.partitioning.ImportManifest;
@@ -63,26 +64,24 @@ public final class GraphFixture {
                     relEdges[e[1]]++;
                 }
             }
-            List<ImportManifest.BucketFile> files = new ArrayList<>();
+            List<BucketIndex.Entry> files = new ArrayList<>();
             for (Map.Entry<Bucket, List<int[]>> b : byBucket.entrySet()) {
-                Path file = new Path(layout.bucketDir(split.getKey(), b.getKey()), "part-00000.ebk");
-                long crc;
-                long count;
+                Path file = layout.bucketFile(split.getKey(), b.getKey(), 0, 0);
                 try (OutputStream out = fs.create(file, true);
                      EdgeBucketWriter w = new EdgeBucketWriter(out, b.getKey(), false)) {
                     for (int[] e : b.getValue()) {
                         w.write(e[1], e[0] / partitions, e[2] / partitions, 1f);
                     }
                     w.close();
-                    crc = w.checksum();
-                    count = w.count();
+                    files.add(new BucketIndex.Entry(b.getKey().lhsPartition(), b.getKey().rhsPartition(), 0, 0, w.count(), w.checksum()));
                 }
-                String rel = root.toUri().relativize(file.toUri()).getPath();
-                files.add(new ImportManifest.BucketFile(b.getKey().lhsPartition(), b.getKey().rhsPartition(), rel, count, crc,
-                        fs.getFileStatus(file).getLen()));
             }
+            Path indexPath = layout.bucketIndex(split.getKey());
+            byte[] index = new BucketIndex(partitions, partitions, 1, files).write(fs, indexPath);
+            ImportManifest.BucketIndexFile indexFile = new ImportManifest.BucketIndexFile(layout.relative(indexPath), 1, files.size(),
+                    index.length, BucketIndex.checksum(index));
             infos.put(split.getKey(), new ImportManifest.SplitInfo(List.of("fixture"), false, split.getValue().size(),
-                    split.getValue().size(), 0, List.of(), 0, List.of(), 0, files));
+                    split.getValue().size(), 0, List.of(), 0, List.of(), 0, indexFile));
         }
         List<ImportManifest.RelationInfo> rels = new ArrayList<>();
         for (int r = 0; r < relationNames.size(); r++) {

@@ -9,7 +9,10 @@ import org.apache.hadoop.fs.Path;
  *   ROOT/manifest.json                              written last: a directory without it is not a dataset
  *   ROOT/relations.txt                              relation names, line i = relation id i
  *   ROOT/entities/TYPE/part-00003.txt               names of TYPE's partition 3, line j = offset j
- *   ROOT/buckets/SPLIT/lhs-00000_rhs-00001/*.ebk    the edges of bucket (0, 1) of split SPLIT (train, valid, test)
+ *   ROOT/buckets/SPLIT/index.ebi                    the split's bucket index: every file, its bucket, edges, CRC32C
+ *   ROOT/buckets/SPLIT/lhs-00000_rhs-00001.s0000.a0.ebk
+ *                                                   slot 0 of the edges of bucket (0, 1) of split SPLIT (train, valid,
+ *                                                   test), written by task attempt 0
  * </pre>
  *
  * Names in the text files are escaped with {@link NameCodec} so that any name fits on one line.
@@ -49,7 +52,17 @@ public final class DatasetLayout {
         return new Path(new Path(root, "buckets"), split);
     }
 
-    public Path bucketDir(String split, Bucket bucket) {
-        return new Path(splitDir(split), bucket.dirName());
+    public Path bucketIndex(String split) {
+        return new Path(splitDir(split), BucketIndex.FILE_NAME);
+    }
+
+    /** The file holding {@code slot} of {@code bucket} of {@code split}, as written by task attempt {@code attempt}. */
+    public Path bucketFile(String split, Bucket bucket, int slot, long attempt) {
+        return new Path(splitDir(split), BucketIndex.fileName(bucket, slot, attempt));
+    }
+
+    /** A bucket file's path relative to the root, as the manifest records paths. */
+    public String relative(Path path) {
+        return root.toUri().relativize(path.toUri()).getPath();
     }
 }

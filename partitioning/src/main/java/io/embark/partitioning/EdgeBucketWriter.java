@@ -50,6 +50,21 @@ public final class EdgeBucketWriter implements AutoCloseable {
         count++;
     }
 
+    /**
+     * Appends {@code length} bytes of whole records, already in this format's record layout (what an import's shuffle
+     * carries), from {@code records[offset..]}.
+     */
+    public void writeRecords(byte[] records, int offset, int length) throws IOException {
+        int record = EdgeBucketFormat.recordBytes(weighted);
+        if (length % record != 0) {
+            throw new IllegalArgumentException(length + " bytes are not whole " + record + "-byte records");
+        }
+        flushBuffer();
+        crc.update(records, offset, length);
+        out.write(records, offset, length);
+        count += length / record;
+    }
+
     private void flushBuffer() throws IOException {
         if (buffer.position() > 0) {
             crc.update(buffer.array(), 0, buffer.position());

@@ -14,7 +14,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The record of a committed import: what was read, what was written (every file with its edge count and CRC32C),
+ * The record of a committed import: what was read, what was written (per split, the bucket index that lists every
+ * file with its edge count and CRC32C, itself checksummed here),
  * and the config used. Written last, as {@code manifest.json}; its presence is what makes a directory a dataset.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -29,7 +30,8 @@ public record ImportManifest(
         int rhsPartitions,
         Map<String, SplitInfo> splits) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** 2: buckets are indexed ({@link BucketIndex}), at most a few files each; 1 listed every file of every task here. */
+    public static final int FORMAT_VERSION = 2;
 
     /** An entity type: its partition count and how many entities landed in each partition. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -41,13 +43,12 @@ public record ImportManifest(
     public record RelationInfo(int id, String name, String lhsType, String rhsType, long edges) {
     }
 
-    /** One written bucket file. {@code path} is relative to the dataset root. */
+    /**
+     * Where a split's {@link BucketIndex} lives (relative to the dataset root) and what it must look like: its length
+     * and CRC32C, and the number of bucket files it lists, at most {@code slots} per bucket.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record BucketFile(int lhsPartition, int rhsPartition, String path, long edges, long crc32c, long bytes) {
-
-        public Bucket bucket() {
-            return new Bucket(lhsPartition, rhsPartition);
-        }
+    public record BucketIndexFile(String path, int slots, long files, long bytes, long crc32c) {
     }
 
     /** One input line that was rejected, with where it was and why. */
@@ -60,7 +61,7 @@ public record ImportManifest(
         }
     }
 
-    /** A split (train, valid, test): the edges read, kept, skipped, and the files holding them. */
+    /** A split (train, valid, test): the edges read, kept, skipped, and the index of the files holding them. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SplitInfo(
             List<String> inputs,
@@ -72,7 +73,7 @@ public record ImportManifest(
             long unknownEntityEdges,
             List<String> unknownEntitySample,
             long unknownRelationEdges,
-            List<BucketFile> files) {
+            BucketIndexFile bucketIndex) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -102,7 +103,8 @@ public record ImportManifest(
         try (InputStream in = fs.open(path)) {
             ImportManifest m = MAPPER.readValue(in, ImportManifest.class);
             if (m.formatVersion() != FORMAT_VERSION) {
-                throw new IOException(path + ": dataset format version " + m.formatVersion() + " (this build reads " + FORMAT_VERSION + ")");
+                throw new IOException(path + ": dataset format version " + m.formatVersion() + " (this build reads " + FORMAT_VERSION
+                        + "): re-run `embark import` with import.overwrite=true to rewrite it in the current layout");
             }
             return m;
         } catch (FileNotFoundException e) {

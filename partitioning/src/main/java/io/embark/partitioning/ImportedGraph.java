@@ -6,20 +6,21 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * A committed import, opened for reading without Spark: the manifest, the dictionaries, and the edges of any
- * bucket of any split, each file checked against the manifest's edge count and CRC32C.
+ * bucket of any split, each file checked against its split's {@link BucketIndex} (edge count and CRC32C), the index
+ * against the manifest. Opening reads only the manifest; each split's index is read once, on first use.
  */
 public final class ImportedGraph {
 
     private final FileSystem fs;
     private final DatasetLayout layout;
     private final ImportManifest manifest;
+    private final ConcurrentHashMap<String, BucketIndex> indexes = new ConcurrentHashMap<>();
 
     private ImportedGraph(FileSystem fs, DatasetLayout layout, ImportManifest manifest) {
         this.fs = fs;
@@ -48,42 +49,52 @@ public final class ImportedGraph {
         return manifest.splits().containsKey(split);
     }
 
-    /** The files of each bucket of {@code split}, in bucket order. */
-    public Map<Bucket, List<ImportManifest.BucketFile>> bucketFiles(String split) {
-        Map<Bucket, List<ImportManifest.BucketFile>> byBucket = new TreeMap<>();
-        for (ImportManifest.BucketFile f : manifest.split(split).files()) {
-            byBucket.computeIfAbsent(f.bucket(), b -> new ArrayList<>()).add(f);
+    /**
+     * The bucket index of {@code split}: read and checked against the manifest on first use, then kept, so that every
+     * later lookup of a bucket's files or edge count is O(1).
+     */
+    public BucketIndex bucketIndex(String split) throws IOException {
+        BucketIndex index = indexes.get(split);
+        if (index == null) {
+            ImportManifest.BucketIndexFile f = manifest.split(split).bucketIndex();
+            index = BucketIndex.read(fs, new Path(layout.root(), f.path()), f.bytes(), f.crc32c());
+            if (index.fileCount() != f.files() || index.lhsPartitions() != manifest.lhsPartitions()
+                    || index.rhsPartitions() != manifest.rhsPartitions()) {
+                throw new IOException(new Path(layout.root(), f.path()) + ": lists " + index.fileCount() + " files of a "
+                        + index.lhsPartitions() + " x " + index.rhsPartitions() + " grid, the manifest says " + f.files() + " files of "
+                        + manifest.lhsPartitions() + " x " + manifest.rhsPartitions() + ": the dataset is damaged; re-run import");
+            }
+            BucketIndex raced = indexes.putIfAbsent(split, index);
+            index = raced == null ? index : raced;
         }
-        return byBucket;
+        return index;
+    }
+
+    /** The buckets of {@code split} that hold edges, in bucket order. */
+    public List<Bucket> nonEmptyBuckets(String split) throws IOException {
+        return bucketIndex(split).nonEmptyBuckets();
     }
 
     /** Number of edges of {@code split} in {@code bucket}. */
-    public long bucketEdges(String split, Bucket bucket) {
-        long n = 0;
-        for (ImportManifest.BucketFile f : bucketFiles(split).getOrDefault(bucket, List.of())) {
-            n += f.edges();
-        }
-        return n;
+    public long bucketEdges(String split, Bucket bucket) throws IOException {
+        return bucketIndex(split).edges(bucket);
     }
 
-    /** Reads all edges of {@code split} in {@code bucket}, verifying each file against the manifest. */
+    /** Reads all edges of {@code split} in {@code bucket}, verifying each file against the index. */
     public EdgeBlock readBucket(String split, Bucket bucket) throws IOException {
-        List<ImportManifest.BucketFile> files = bucketFiles(split).getOrDefault(bucket, List.of());
-        long total = 0;
-        for (ImportManifest.BucketFile f : files) {
-            total += f.edges();
-        }
+        BucketIndex index = bucketIndex(split);
+        long total = index.edges(bucket);
         if (total > Integer.MAX_VALUE - 8) {
             throw new IOException("bucket " + bucket + " of split " + split + " has " + total + " edges: more than one block holds; use more partitions");
         }
         EdgeBlock block = new EdgeBlock((int) total, manifest.split(split).weighted());
-        for (ImportManifest.BucketFile f : files) {
-            Path path = new Path(layout.root(), f.path());
+        for (BucketIndex.Entry f : index.files(bucket)) {
+            Path path = layout.bucketFile(split, bucket, f.slot(), f.attempt());
             try (EdgeBucketReader reader = new EdgeBucketReader(fs.open(path), path.toString())) {
                 long n = reader.readInto(block);
                 if (n != f.edges() || reader.checksum() != f.crc32c()) {
                     throw new IOException(path + ": holds " + n + " edges with CRC32C " + Long.toHexString(reader.checksum())
-                            + ", the manifest says " + f.edges() + " edges with CRC32C " + Long.toHexString(f.crc32c())
+                            + ", the index says " + f.edges() + " edges with CRC32C " + Long.toHexString(f.crc32c())
                             + ": the dataset is damaged; re-run import");
                 }
                 if (!reader.bucket().equals(bucket)) {

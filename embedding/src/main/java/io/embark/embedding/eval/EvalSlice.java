@@ -2,6 +2,7 @@ package io.embark.embedding.eval;
 
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,10 @@ public record EvalSlice(Bucket bucket, int from, int to) {
      * Splits the first {@code limit} edges of {@code split} (in bucket order) into slices of at most
      * {@code ceil(edges / pieces)} edges, never across buckets.
      */
-    public static List<EvalSlice> plan(ImportedGraph graph, String split, long limit, int pieces) {
+    public static List<EvalSlice> plan(ImportedGraph graph, String split, long limit, int pieces) throws IOException {
         Map<Bucket, Long> counts = new java.util.TreeMap<>();
         long total = 0;
-        for (Bucket b : graph.bucketFiles(split).keySet()) {
+        for (Bucket b : graph.nonEmptyBuckets(split)) {
             long n = Math.min(graph.bucketEdges(split, b), limit - total);
             if (n > 0) {
                 counts.put(b, n);

@@ -53,7 +53,7 @@ final class TrueEdges {
             if (!graph.hasSplit(split)) {
                 continue;
             }
-            for (Bucket b : graph.bucketFiles(split).keySet()) {
+            for (Bucket b : graph.nonEmptyBuckets(split)) {
                 if (b.lhsPartition() != slice.lhsPartition() && b.rhsPartition() != slice.rhsPartition()) {
                     continue;
                 }

@@ -84,7 +84,8 @@ public final class RankTrainer implements AutoCloseable {
     }
 
     /** The schedule of {@code epoch} over {@code workers} workers: the bucket order of that epoch, non-empty buckets only. */
-    public static RoundSchedule schedule(ImportedGraph graph, ModelConfig model, TrainingConfig training, int epoch, int workers) {
+    public static RoundSchedule schedule(ImportedGraph graph, ModelConfig model, TrainingConfig training, int epoch, int workers)
+            throws IOException {
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         List<Bucket> order = Trainer.epochOrder(graph, schema, training, epoch);
         Set<String> shared = sharedTables(schema);
@@ -219,7 +220,7 @@ public final class RankTrainer implements AutoCloseable {
     }
 
     /** Syncs in a round: the round's largest bucket over the sync period, at least 1; equal on every worker. */
-    private int slices(RoundSchedule schedule, int round, long syncEdges) {
+    private int slices(RoundSchedule schedule, int round, long syncEdges) throws IOException {
         long largest = 0;
         for (Bucket b : schedule.round(round)) {
             if (b != null) {

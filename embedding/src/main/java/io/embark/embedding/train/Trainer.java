@@ -87,6 +87,9 @@ public final class Trainer {
                 long epochStart = System.nanoTime();
                 hogwild.startEpoch(training.seed(), epoch);
                 List<Bucket> order = epochOrder(graph, schema, training, epoch);
+                // the first epoch's plan includes reading and checking the bucket index: what opening a dataset costs
+                LOG.log(Level.INFO, String.format("epoch %d/%d planned: %,d non-empty buckets of %,d in %.3f s", epoch + 1, training.epochs(),
+                        order.size(), (long) schema.lhsPartitions() * schema.rhsPartitions(), (System.nanoTime() - epochStart) / 1e9));
                 final int ep = epoch;
                 double epochLoss = 0;
                 long epochEdges = 0;
@@ -195,7 +198,7 @@ public final class Trainer {
     }
 
     /** The non-empty train buckets of epoch {@code epoch} in the configured bucket order (seeded by seed and epoch). */
-    static List<Bucket> epochOrder(ImportedGraph graph, TrainingSchema schema, TrainingConfig training, int epoch) {
+    static List<Bucket> epochOrder(ImportedGraph graph, TrainingSchema schema, TrainingConfig training, int epoch) throws IOException {
         Random orderRandom = new Random(training.seed() * 1_000_003L + epoch);
         List<Bucket> order = new ArrayList<>();
         for (Bucket b : training.bucketOrder().order(schema.lhsPartitions(), schema.rhsPartitions(), orderRandom)) {

@@ -69,7 +69,7 @@ public final class EvalJob {
      * Spark task per slice (each opens the dataset and the checkpoint itself), and adds up the tasks' sums.
      */
     public static RankingTotals rank(SparkSession spark, JobConfig job, ImportedGraph graph, int version,
-                                     RankingOptions options, long limit) {
+                                     RankingOptions options, long limit) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<long[]> slices = EvalSlice.plan(graph, options.split(), limit, jsc.defaultParallelism()).stream()
                 .map(RankSlices::encode).toList();

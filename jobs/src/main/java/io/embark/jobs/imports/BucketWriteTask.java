@@ -2,125 +2,132 @@ package io.embark.jobs.imports;
 
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.DatasetLayout;
-import io.embark.partitioning.EdgeBucketFormat;
 import io.embark.partitioning.EdgeBucketWriter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
+import scala.Tuple2;
 
 /**
- * Runs inside a Spark task: streams the task's mapped edges into one {@code .ebk} file per bucket it meets, and
- * counts what it kept, skipped (bad lines, unknown entities or relations). Returns a single {@link TaskReport}.
+ * The write side of the import, inside a Spark task: receives its range of bucket slot keys, sorted by key, as
+ * blocks of {@code .ebk} records from every input task ({@link BucketRouteTask}), and writes each slot as one file,
+ * with one output stream open at a time whatever the grid's size. Merges the input tasks' reports it receives
+ * (writer 0 gets them all) with the files it wrote into one {@link TaskReport}.
  *
- * <p>Input columns: rel, lhsPart, lhsOff, rhsPart, rhsOff (null when the entity is not in the dictionary), w,
- * bad, file, pos, text, lhs, rhs.
+ * <p>File names carry Spark's task attempt id, unique within the application, so that a retried or speculative attempt
+ * never overwrites a file another attempt is writing; the driver keeps the files the successful attempts report and
+ * deletes the rest.
  */
-public final class BucketWriteTask implements FlatMapFunction<Iterator<Row>, TaskReport>, Serializable {
+public final class BucketWriteTask implements FlatMapFunction<Iterator<Tuple2<Integer, byte[]>>, TaskReport>, Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private final String root;
     private final String split;
     private final HadoopConf conf;
-    private final Map<String, Integer> relationIds;
-    private final int lhsPartitions;
-    private final int rhsPartitions;
+    private final BucketSlots slots;
     private final boolean weighted;
+    private final int relations;
     private final int sampleSize;
 
-    public BucketWriteTask(String root, String split, HadoopConf conf, Map<String, Integer> relationIds,
-                           int lhsPartitions, int rhsPartitions, boolean weighted, int sampleSize) {
+    public BucketWriteTask(String root, String split, HadoopConf conf, BucketSlots slots, boolean weighted, int relations,
+                           int sampleSize) {
         this.root = root;
         this.split = split;
         this.conf = conf;
-        this.relationIds = relationIds;
-        this.lhsPartitions = lhsPartitions;
-        this.rhsPartitions = rhsPartitions;
+        this.slots = slots;
         this.weighted = weighted;
+        this.relations = relations;
         this.sampleSize = sampleSize;
     }
 
     @Override
-    public Iterator<TaskReport> call(Iterator<Row> rows) throws IOException {
+    public Iterator<TaskReport> call(Iterator<Tuple2<Integer, byte[]>> blocks) throws IOException {
         TaskReport report = new TaskReport();
-        report.relationEdges = new long[relationIds.size()];
-        int buckets = lhsPartitions * rhsPartitions;
-        EdgeBucketWriter[] writers = new EdgeBucketWriter[buckets];
-        String[] paths = new String[buckets];
-        int bufferBytes = Math.max(4096, Math.min(1 << 16, (64 << 20) / buckets));
+        report.relationEdges = new long[relations];
         TaskContext ctx = TaskContext.get();
-        String fileName = String.format("part-%05d-a%d%s", ctx == null ? 0 : ctx.partitionId(), ctx == null ? 0 : ctx.attemptNumber(),
-                EdgeBucketFormat.FILE_SUFFIX);
+        long attempt = ctx == null ? 0 : ctx.taskAttemptId();
         DatasetLayout layout = new DatasetLayout(new Path(root));
         FileSystem fs = layout.root().getFileSystem(conf.get());
+        int key = Integer.MIN_VALUE;
+        EdgeBucketWriter writer = null;
         try {
-            while (rows.hasNext()) {
-                Row r = rows.next();
-                report.lines++;
-                if (!r.isNullAt(6)) {
-                    report.bad++;
-                    if (report.badSample.size() < sampleSize) {
-                        TaskReport.BadSample s = new TaskReport.BadSample();
-                        s.file = r.getString(7);
-                        long pos = r.getLong(8);
-                        s.line = pos < 0 ? -1 : LineLocator.lineNumber(conf.get(), s.file, pos);
-                        s.reason = r.getString(6);
-                        s.text = r.getString(9);
-                        report.badSample.add(s);
+            while (blocks.hasNext()) {
+                Tuple2<Integer, byte[]> t = blocks.next();
+                if (t._1() == BucketSlots.REPORT_KEY) {
+                    merge(report, read(t._2()));
+                    continue;
+                }
+                if (t._1() != key) {
+                    if (t._1() < key) {
+                        throw new IllegalStateException("bucket slot keys arrived out of order: " + t._1() + " after " + key);
                     }
-                    continue;
+                    finish(writer, key, attempt, report);
+                    key = t._1();
+                    Bucket bucket = new Bucket(slots.lhsPartitionOf(key), slots.rhsPartitionOf(key));
+                    Path path = layout.bucketFile(split, bucket, slots.slotOf(key), attempt);
+                    writer = new EdgeBucketWriter(fs.create(path, true), bucket, weighted);
                 }
-                Integer rel = relationIds.get(r.getString(0));
-                if (rel == null) {
-                    report.unknownRelation++;
-                    continue;
-                }
-                if (r.isNullAt(1) || r.isNullAt(3)) {
-                    report.unknownEntity++;
-                    if (report.unknownEntitySample.size() < sampleSize) {
-                        report.unknownEntitySample.add(r.getString(10) + "\t" + r.getString(0) + "\t" + r.getString(11));
-                    }
-                    continue;
-                }
-                int lp = r.getInt(1);
-                int rp = r.getInt(3);
-                int b = lp * rhsPartitions + rp;
-                if (writers[b] == null) {
-                    Bucket bucket = new Bucket(lp, rp);
-                    Path path = new Path(layout.bucketDir(split, bucket), fileName);
-                    paths[b] = split + "/" + bucket.dirName() + "/" + fileName;
-                    writers[b] = new EdgeBucketWriter(fs.create(path, true), bucket, weighted, bufferBytes);
-                }
-                writers[b].write(rel, r.getInt(2), r.getInt(4), r.getFloat(5));
-                report.edges++;
-                report.relationEdges[rel]++;
+                writer.writeRecords(t._2(), 0, t._2().length);
             }
+            finish(writer, key, attempt, report);
+            writer = null;
         } finally {
-            for (int b = 0; b < buckets; b++) {
-                if (writers[b] != null) {
-                    writers[b].close();
-                }
-            }
-        }
-        for (int b = 0; b < buckets; b++) {
-            if (writers[b] != null) {
-                TaskReport.FileEntry f = new TaskReport.FileEntry();
-                f.lhsPartition = b / rhsPartitions;
-                f.rhsPartition = b % rhsPartitions;
-                f.path = "buckets/" + paths[b];
-                f.edges = writers[b].count();
-                f.crc32c = writers[b].checksum();
-                f.bytes = EdgeBucketFormat.HEADER_BYTES + f.edges * EdgeBucketFormat.recordBytes(weighted);
-                report.files.add(f);
+            if (writer != null) {
+                writer.close();
             }
         }
         return List.of(report).iterator();
+    }
+
+    private void finish(EdgeBucketWriter writer, int key, long attempt, TaskReport report) throws IOException {
+        if (writer == null) {
+            return;
+        }
+        writer.close();
+        TaskReport.FileEntry f = new TaskReport.FileEntry();
+        f.lhsPartition = slots.lhsPartitionOf(key);
+        f.rhsPartition = slots.rhsPartitionOf(key);
+        f.slot = slots.slotOf(key);
+        f.attempt = attempt;
+        f.edges = writer.count();
+        f.crc32c = writer.checksum();
+        report.files.add(f);
+    }
+
+    private static TaskReport read(byte[] bytes) throws IOException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            return (TaskReport) in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new IOException("an import task's report could not be read", e);
+        }
+    }
+
+    private void merge(TaskReport into, TaskReport r) {
+        into.lines += r.lines;
+        into.edges += r.edges;
+        into.bad += r.bad;
+        into.unknownEntity += r.unknownEntity;
+        into.unknownRelation += r.unknownRelation;
+        for (int i = 0; i < into.relationEdges.length; i++) {
+            into.relationEdges[i] += r.relationEdges[i];
+        }
+        for (TaskReport.BadSample s : r.badSample) {
+            if (into.badSample.size() < sampleSize) {
+                into.badSample.add(s);
+            }
+        }
+        for (String s : r.unknownEntitySample) {
+            if (into.unknownEntitySample.size() < sampleSize) {
+                into.unknownEntitySample.add(s);
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.embark.jobs.config.BadLinePolicy;
 import io.embark.jobs.config.DataConfig;
 import io.embark.jobs.config.JobConfig;
 import io.embark.partitioning.AtomicDirectory;
+import io.embark.partitioning.BucketIndex;
 import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.EntityType;
 import io.embark.partitioning.GraphSchema;
@@ -28,9 +29,8 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -138,10 +138,10 @@ public final class ImportJob {
                     continue;
                 }
                 Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
-                BucketWriteTask task = new BucketWriteTask(root.toString(), split, hconf, relationIds, lhsGrid, rhsGrid, weighted,
+                List<TaskReport> reports = writeBuckets(mapped(raw, dict.rows()).javaRDD(), root, split, hconf, relationIds,
+                        lhsGrid, rhsGrid, weighted, data.badLineSample());
+                ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.get(split), weighted, reports,
                         data.badLineSample());
-                List<TaskReport> reports = mapped(raw, dict.rows()).javaRDD().mapPartitions(task).collect();
-                ImportManifest.SplitInfo info = summarize(inputs.get(split), weighted, reports, data.badLineSample());
                 if (split.equals("train")) {
                     for (TaskReport r : reports) {
                         for (int i = 0; i < relationEdges.length; i++) {
@@ -149,7 +149,6 @@ public final class ImportJob {
                         }
                     }
                 }
-                removeStrayFiles(fs, layout.splitDir(split), root, info);
                 splits.put(split, info);
                 report(split, info);
             }
@@ -218,7 +217,25 @@ public final class ImportJob {
         return infos;
     }
 
-    private static ImportManifest.SplitInfo summarize(List<String> inputs, boolean weighted, List<TaskReport> reports, int sample) {
+    /**
+     * Routes the mapped edges to their bucket slots (one shuffle of compact record blocks, sorted by slot key on the
+     * write side) and writes each slot as one file: at most {@code buckets x slots} files, one stream open per task.
+     */
+    static List<TaskReport> writeBuckets(JavaRDD<Row> mapped, Path root, String split, HadoopConf hconf,
+                                         Map<String, Integer> relationIds, int lhsGrid, int rhsGrid, boolean weighted, int sample) {
+        BucketSlots slots = BucketSlots.plan(lhsGrid, rhsGrid, mapped.getNumPartitions());
+        LOG.info("import {}: {} x {} buckets in {} slot(s) each, written by {} task(s)", split, lhsGrid, rhsGrid, slots.slots(),
+                slots.writers());
+        return mapped.mapPartitionsToPair(new BucketRouteTask(hconf, relationIds, slots, weighted, sample))
+                .repartitionAndSortWithinPartitions(slots.partitioner())
+                .mapPartitions(new BucketWriteTask(root.toString(), split, hconf, slots, weighted, relationIds.size(), sample))
+                .collect();
+    }
+
+    /** Sums the tasks' reports, writes the split's bucket index, and deletes files no successful attempt reported. */
+    private static ImportManifest.SplitInfo summarize(FileSystem fs, DatasetLayout layout, String split, int lhsGrid, int rhsGrid,
+                                                      List<String> inputs, boolean weighted, List<TaskReport> reports, int sample)
+            throws IOException {
         long lines = 0;
         long edges = 0;
         long bad = 0;
@@ -226,7 +243,7 @@ public final class ImportJob {
         long unknownRelation = 0;
         List<ImportManifest.BadLine> badSample = new ArrayList<>();
         List<String> unknownSample = new ArrayList<>();
-        List<ImportManifest.BucketFile> files = new ArrayList<>();
+        List<BucketIndex.Entry> files = new ArrayList<>();
         for (TaskReport r : reports) {
             lines += r.lines;
             edges += r.edges;
@@ -244,35 +261,42 @@ public final class ImportJob {
                 }
             }
             for (TaskReport.FileEntry f : r.files) {
-                files.add(new ImportManifest.BucketFile(f.lhsPartition, f.rhsPartition, f.path, f.edges, f.crc32c, f.bytes));
+                files.add(new BucketIndex.Entry(f.lhsPartition, f.rhsPartition, f.slot, f.attempt, f.edges, f.crc32c));
             }
         }
-        files.sort((a, b) -> a.bucket().compareTo(b.bucket()) != 0 ? a.bucket().compareTo(b.bucket()) : a.path().compareTo(b.path()));
+        int slots = files.stream().mapToInt(BucketIndex.Entry::slot).max().orElse(0) + 1;
+        BucketIndex index = new BucketIndex(lhsGrid, rhsGrid, slots, files);
+        if (index.totalEdges() != edges) {
+            throw new IllegalStateException("import " + split + ": the bucket files hold " + index.totalEdges() + " edges, the tasks kept "
+                    + edges);
+        }
+        removeStrayFiles(fs, layout.splitDir(split), index);
+        Path indexPath = layout.bucketIndex(split);
+        byte[] bytes = index.write(fs, indexPath);
+        ImportManifest.BucketIndexFile indexFile = new ImportManifest.BucketIndexFile(layout.relative(indexPath), slots,
+                index.fileCount(), bytes.length, BucketIndex.checksum(bytes));
         return new ImportManifest.SplitInfo(inputs, weighted, lines, edges, bad, badSample, unknownEntity, unknownSample,
-                unknownRelation, files);
+                unknownRelation, indexFile);
     }
 
     /** Deletes bucket files that no successful task reported (left by failed or speculative attempts). */
-    private static void removeStrayFiles(FileSystem fs, Path splitDir, Path root, ImportManifest.SplitInfo info) throws IOException {
+    private static void removeStrayFiles(FileSystem fs, Path splitDir, BucketIndex index) throws IOException {
         if (!fs.exists(splitDir)) {
+            fs.mkdirs(splitDir);
             return;
         }
         Set<String> kept = new HashSet<>();
-        for (ImportManifest.BucketFile f : info.files()) {
-            kept.add(f.path());
+        for (BucketIndex.Entry f : index.entries()) {
+            kept.add(f.fileName());
         }
-        String rootPrefix = fs.makeQualified(root).toString() + "/";
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(splitDir, true);
         List<Path> stray = new ArrayList<>();
-        while (it.hasNext()) {
-            FileStatus f = it.next();
-            String rel = f.getPath().toString().substring(rootPrefix.length());
-            if (!kept.contains(rel)) {
+        for (FileStatus f : fs.listStatus(splitDir)) {
+            if (!kept.contains(f.getPath().getName())) {
                 stray.add(f.getPath());
             }
         }
         for (Path p : stray) {
-            fs.delete(p, false);
+            fs.delete(p, true);
         }
     }
 
@@ -288,7 +312,7 @@ public final class ImportJob {
     private static void report(String split, ImportManifest.SplitInfo info) {
         LOG.info("import {}: {} lines read, {} edges written in {} file(s); {} bad line(s) skipped; {} edge(s) with an entity not in the "
                         + "train dictionary; {} with a relation not in train",
-                split, info.linesRead(), info.edges(), info.files().size(), info.badLinesSkipped(), info.unknownEntityEdges(),
+                split, info.linesRead(), info.edges(), info.bucketIndex().files(), info.badLinesSkipped(), info.unknownEntityEdges(),
                 info.unknownRelationEdges());
         for (ImportManifest.BadLine b : info.badLineSample()) {
             LOG.warn("import {}: skipped {}", split, b);

@@ -4,20 +4,23 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What one bucket-writing task did: the files it wrote and the edges it counted, kept or skipped. */
+/**
+ * What import tasks did: the edges they counted, kept or skipped (summed over the input tasks a writer received
+ * reports from) and the bucket files a writer wrote.
+ */
 public final class TaskReport implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** One bucket file written by the task; {@code path} is relative to the dataset root. */
+    /** One bucket file written by the task: its bucket, slot, the task attempt that wrote it, edges and checksum. */
     public static final class FileEntry implements Serializable {
         private static final long serialVersionUID = 1L;
         public int lhsPartition;
         public int rhsPartition;
-        public String path;
+        public int slot;
+        public long attempt;
         public long edges;
         public long crc32c;
-        public long bytes;
     }
 
     /** One skipped line: file, 1-based line (-1 when unknown), reason, text. */

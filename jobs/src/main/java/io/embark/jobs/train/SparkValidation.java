@@ -10,6 +10,7 @@ import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.config.ValidationConfig;
 import io.embark.jobs.eval.EvalJob;
 import io.embark.partitioning.ImportedGraph;
+import java.io.IOException;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -48,7 +49,7 @@ final class SparkValidation implements EpochEvaluator {
     }
 
     @Override
-    public Map<String, Double> afterEpoch(int version, CheckpointStore store) {
+    public Map<String, Double> afterEpoch(int version, CheckpointStore store) throws IOException {
         ValidationConfig v = job.validation();
         if (!EpochValidation.due(version, v.every(), job.training().epochs())) {
             return Map.of();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embark.jobs.config.JobConfig;
 import io.embark.partitioning.Bucket;
+import io.embark.partitioning.BucketIndex;
 import io.embark.partitioning.EdgeBlock;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.ImportedGraph;
@@ -77,7 +78,7 @@ class ImportJobTest {
         List<String> rels = g.relationNames();
         List<String> back = new ArrayList<>();
         Set<Bucket> seen = new HashSet<>();
-        for (Bucket b : g.bucketFiles("train").keySet()) {
+        for (Bucket b : g.nonEmptyBuckets("train")) {
             seen.add(b);
             EdgeBlock block = g.readBucket("train", b);
             for (int i = 0; i < block.size(); i++) {
@@ -126,6 +127,53 @@ class ImportJobTest {
         ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(b)));
         for (String f : new String[] {"entities/user/part-00000.txt", "entities/user/part-00001.txt", "entities/item/part-00000.txt"}) {
             assertEquals(Files.readAllLines(a.resolve("graph/" + f)), Files.readAllLines(b.resolve("graph/" + f)), f);
+        }
+    }
+
+    /**
+     * 8 x 8 = 64 buckets from the tests' 4 (or, coalesced, fewer) input tasks: one slot, so exactly one file per
+     * bucket, and the dataset opens from its index; 1 x 1 from the same tasks: one bucket written by up to 4 writers,
+     * in at most 4 slot files.
+     */
+    @Test
+    void writes_each_bucket_as_a_bounded_number_of_files() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int u = 0; u < 3000; u++) {
+            lines.add("u" + u + "\tfollows\tu" + ((u * 7 + 3) % 3000));
+            lines.add("u" + u + "\tfollows\tu" + ((u * 13 + 5) % 3000));
+        }
+        Files.write(dir.resolve("grid.tsv"), lines);
+        for (int p : new int[] {8, 1}) {
+            Path out = dir.resolve("grid" + p);
+            String conf = """
+                    workspace = "%s"
+                    data { train = "%s", format = tsv }
+                    graph.entities.user.partitions = %d
+                    graph.relations.dynamic = false
+                    graph.relations.types.follows { lhs = user, rhs = user }
+                    """.formatted(out, dir.resolve("grid.tsv"), p);
+            ImportManifest m = ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf));
+            ImportedGraph g = ImportedGraph.open(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(out + "/graph"));
+            BucketIndex index = g.bucketIndex("train");
+            int slots = m.split("train").bucketIndex().slots();
+            assertTrue(p == 8 ? slots == 1 : slots >= 1 && slots <= 4, "slots = ceil(input tasks / buckets): " + slots);
+            int files;
+            try (var s = Files.list(out.resolve("graph/buckets/train"))) {
+                files = (int) s.filter(f -> f.toString().endsWith(".ebk")).count();
+            }
+            assertEquals(index.fileCount(), files, "every file on disk is indexed, no stray files");
+            long edges = 0;
+            for (Bucket b : g.nonEmptyBuckets("train")) {
+                assertTrue(index.files(b).size() <= slots, b + " has " + index.files(b).size() + " files, at most " + slots);
+                edges += g.readBucket("train", b).size();
+            }
+            assertEquals(6000, edges);
+            assertEquals(6000, m.split("train").edges());
+            assertTrue(files <= p * p * slots, files + " files for " + p * p + " buckets");
+            if (p == 8) {
+                assertEquals(64, g.nonEmptyBuckets("train").size(), "3000 users' edges fill the 8 x 8 grid");
+                assertEquals(64, files, "one file per bucket");
+            }
         }
     }
 }
