@@ -16,6 +16,7 @@
 #                      same way: the quality floor to beat (costs one more epoch)
 #   KEEP=1             keep the edge files and dataset afterwards (default: delete the run's directory at the end)
 #   STAGES             subset of "generate import train eval export" (default all)
+#   BENCH_SETS         more overrides for every stage, e.g. "--set spark.io.compression.codec=lz4"
 #
 # It refuses to start when the file system lacks the space the run needs, printing the estimate.
 set -euo pipefail
@@ -44,7 +45,7 @@ if (( avail < need )); then
   exit 2
 fi
 [[ -x /usr/bin/time ]] || { apt-get update -qq && apt-get install -y -qq time; }
-[[ -f "$results" ]] || printf 'date\tsize\tedges\tnodes\tpartitions\tdim\tstage\tseconds\tedges_per_s\tpeak_rss_mb\tbytes\tfiles\tnote\n' > "$results"
+[[ -f "$results" ]] || printf 'date\tsize\tedges\tnodes\tpartitions\tdim\tstage\tseconds\tunits_per_s\tpeak_rss_mb\tbytes\tfiles\tdisk_peak_bytes\tnote\n' > "$results"
 
 common=(--config conf/demo.conf --set workspace="$ws" --set generate.output="$ws/edges" --set generate.model=clusters
         --set generate.edges="$edges" --set generate.nodes="$nodes" --set generate.clusters=1000 --set generate.relations=1
@@ -59,21 +60,36 @@ common=(--config conf/demo.conf --set workspace="$ws" --set generate.output="$ws
         --set training.overwrite=true --set training.eval.every=0
         --set eval.split=test --set eval.filter=[] --set eval.candidates=1000 --set eval.limit=100000
         --set export.formats=[parquet] --set export.overwrite=true)
+# shellcheck disable=SC2206
+common+=(${BENCH_SETS:-})
 
 echo "bench-scale: $size = $edges edges, $nodes nodes, $parts partitions, d $dim in $ws (disk: need ~$(( need >> 30 )) GiB," \
      "free $(( avail >> 30 )) GiB; heaps: $heap, train $train_heap)"
 
-# stage NAME HEAP OUTPUT_DIR NOTE -- command...: runs one stage under GNU time and appends its line to results.tsv
+# stage NAME HEAP OUTPUT_DIR NOTE UNITS -- command...: runs one stage under GNU time and appends its line to
+# results.tsv; UNITS is what the stage's rate counts (the graph's edges, or the sampled test edges eval ranks)
 stage() {
-  local name="$1" h="$2" out="$3" note="$4"; shift 5
+  local name="$1" h="$2" out="$3" note="$4" units="$5"; shift 6
   local log="$ws/logs/$name.log" tv="$ws/logs/$name.time"
   mkdir -p "$ws/logs"
   echo "bench-scale: $name ... (log: $log)"
+  # the file system's peak use during the stage, above its use at the start (Spark's shuffle files included)
+  local used0 peakf="$ws/logs/$name.diskpeak"
+  used0=$(df -P -B1 "$ws" | awk 'NR==2 {print $3}')
+  echo 0 > "$peakf"
+  ( while sleep 2; do u=$(df -P -B1 "$ws" | awk 'NR==2 {print $3}'); p=$(cat "$peakf");
+      (( u - used0 > p )) && echo $(( u - used0 )) > "$peakf"; done ) &
+  local sampler=$!
   if ! EMBARK_DRIVER_MEMORY="$h" /usr/bin/time -v -o "$tv" "$@" > "$log" 2>&1; then
+    kill "$sampler" 2>/dev/null || true
     echo "bench-scale: $name failed; the end of $log:" >&2
     tail -20 "$log" >&2
     exit 1
   fi
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  local peak
+  peak=$(cat "$peakf")
   local wall rss bytes files
   wall=$(python3 - "$tv" <<'PY'
 import sys, re
@@ -87,21 +103,21 @@ PY
   bytes=$(du -sb "$out" 2>/dev/null | cut -f1 || echo 0)
   files=$(find "$out" -type f 2>/dev/null | wc -l)
   local rate
-  rate=$(python3 -c "print(f'{$edges / $wall:.0f}')")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$size" "$edges" "$nodes" "$parts" "$dim" \
-    "$name" "$wall" "$rate" "$rss" "$bytes" "$files" "$note" >> "$results"
-  printf 'bench-scale: %-8s %8.1f s  %12s edges/s  peak RSS %6s MB  %14s bytes  %7s files  %s\n' "$name" "$wall" "$rate" "$rss" \
-    "$bytes" "$files" "$note"
+  rate=$(python3 -c "print(f'{$units / $wall:.0f}')")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$size" "$edges" "$nodes" "$parts" \
+    "$dim" "$name" "$wall" "$rate" "$rss" "$bytes" "$files" "$peak" "$note" >> "$results"
+  printf 'bench-scale: %-14s %8.1f s  %12s units/s  peak RSS %6s MB  %14s bytes in %7s files  disk peak +%s bytes  %s\n' "$name" \
+    "$wall" "$rate" "$rss" "$bytes" "$files" "$peak" "$note"
 }
 
 has() { [[ " $stages " == *" $1 "* ]]; }
 
 if has generate; then
   rm -rf "$ws/edges"
-  stage generate "$heap" "$ws/edges" "parquet, clusters model" -- scripts/embark generate "${common[@]}"
+  stage generate "$heap" "$ws/edges" "parquet, clusters model" "$edges" -- scripts/embark generate "${common[@]}"
 fi
 if has import; then
-  stage import "$heap" "$ws/graph" "heap $heap" -- scripts/embark import "${common[@]}"
+  stage import "$heap" "$ws/graph" "heap $heap" "$edges" -- scripts/embark import "${common[@]}"
   python3 - "$ws/graph/manifest.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -111,27 +127,29 @@ for name, s in m["splits"].items():
 PY
 fi
 if has train; then
-  stage train "$train_heap" "$ws/checkpoints" "1 epoch, heap $train_heap" -- scripts/embark train "${common[@]}"
-  grep -E 'edges/s|epoch 1' "$ws/logs/train.log" | tail -3 || true
-  # opening the dataset and planning the epoch, from the trainer's own log line (see Trainer)
-  grep -E 'planned' "$ws/logs/train.log" | head -2 || true
+  stage train "$train_heap" "$ws/checkpoints" "1 epoch, heap $train_heap" "$edges" -- scripts/embark train "${common[@]}"
+  # opening the dataset's index and planning the epoch, then the epoch itself, from the trainer's log
+  grep -E 'planned|done:' "$ws/logs/train.log" | head -2 || true
 fi
+# eval ranks the first 100,000 test edges (eval.limit), both sides
+ranked=$(python3 -c "import json; m=json.load(open('$ws/graph/manifest.json')); print(min(100000, m['splits']['test']['edges']))" \
+         2>/dev/null || echo 100000)
 if has eval; then
-  stage eval "$heap" "$ws/checkpoints" "test sample, 1000 sampled candidates, raw" -- scripts/embark eval "${common[@]}"
-  grep -E 'MRR|mrr' "$ws/logs/eval.log" | tail -4 || true
+  stage eval "$heap" "$ws/checkpoints" "units: test edges ranked (both sides), 1000 sampled candidates, raw" "$ranked" -- scripts/embark eval "${common[@]}"
+  grep -E 'side +MRR|raw +both' "$ws/logs/eval.log" | tail -2 || true
 fi
 if has export; then
-  stage export "$heap" "$ws/export" "parquet" -- scripts/embark export "${common[@]}"
+  stage export "$heap" "$ws/export" "parquet; units: entities" "$nodes" -- scripts/embark export "${common[@]}"
 fi
 if [[ "${BASELINE:-0}" == 1 ]]; then
   base=(--set workspace="$ws/baseline" --set data.train="$ws/edges/train" --set training.learningRate=1e-12)
   mkdir -p "$ws/baseline"
   ln -sfn "$ws/graph" "$ws/baseline/graph"
-  stage baseline-train "$train_heap" "$ws/baseline/checkpoints" "learning rate 1e-12: random embeddings" -- \
+  stage baseline-train "$train_heap" "$ws/baseline/checkpoints" "learning rate 1e-12: random embeddings" "$edges" -- \
     scripts/embark train "${common[@]}" "${base[@]}"
-  stage baseline-eval "$heap" "$ws/baseline/checkpoints" "random embeddings, same eval" -- \
+  stage baseline-eval "$heap" "$ws/baseline/checkpoints" "random embeddings, same eval" "$ranked" -- \
     scripts/embark eval "${common[@]}" "${base[@]}"
-  grep -E 'MRR|mrr' "$ws/logs/baseline-eval.log" | tail -4 || true
+  grep -E 'side +MRR|raw +both' "$ws/logs/baseline-eval.log" | tail -2 || true
 fi
 echo "bench-scale: results appended to $results"
 if [[ "${KEEP:-0}" != 1 ]]; then

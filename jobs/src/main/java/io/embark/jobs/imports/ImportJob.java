@@ -175,7 +175,10 @@ public final class ImportJob {
                 functions.col("part").as("lp"), functions.col("off").as("lo")).hint("shuffle_hash");
         Dataset<Row> r = dict.select(functions.col("type").as("rt"), functions.col("name").as("rn"),
                 functions.col("part").as("rp"), functions.col("off").as("ro")).hint("shuffle_hash");
-        Dataset<Row> withLhs = raw.join(l, raw.col("lhsType").equalTo(l.col("lt")).and(raw.col("lhs").equalTo(l.col("ln"))), "left_outer");
+        // Only bad lines need their file name (for the manifest's sample): good ones drop it before both joins shuffle
+        // every edge, since what the joins carry per edge is what the import's disk and time grow with.
+        Dataset<Row> slim = raw.withColumn("file", functions.when(functions.col("bad").isNotNull(), functions.col("file")));
+        Dataset<Row> withLhs = slim.join(l, slim.col("lhsType").equalTo(l.col("lt")).and(slim.col("lhs").equalTo(l.col("ln"))), "left_outer");
         Dataset<Row> both = withLhs.join(r, withLhs.col("rhsType").equalTo(r.col("rt")).and(withLhs.col("rhs").equalTo(r.col("rn"))), "left_outer");
         return both.select("rel", "lp", "lo", "rp", "ro", "w", "bad", "file", "pos", "text", "lhs", "rhs");
     }
