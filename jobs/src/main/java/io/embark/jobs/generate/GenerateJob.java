@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -121,19 +123,42 @@ public final class GenerateJob {
             int wanted = split;
             var rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .parallelize(slices(cfg), cfg.files())
-                    .flatMap(slice -> {
-                        SplittableRandom rnd = gen.random(slice);
-                        long n = sliceEdges(cfg, slice);
-                        List<Row> out = new ArrayList<>();
-                        for (long i = 0; i < n; i++) {
-                            EdgeGenerator.Edge e = gen.next(rnd);
-                            if (gen.split(rnd) == wanted) {
-                                out.add(RowFactory.create("n" + e.lhs(), "r" + e.relation(), "n" + e.rhs()));
-                            }
-                        }
-                        return out.iterator();
-                    });
+                    .flatMap(slice -> splitRows(gen, gen.random(slice), sliceEdges(cfg, slice), wanted));
             spark.createDataFrame(rows, schema).write().parquet(new Path(root, SPLITS[split]).toString());
         }
+    }
+
+    /**
+     * The rows of split {@code wanted} among the {@code n} edges drawn from {@code rnd}, drawn lazily as Spark's writer
+     * asks: a slice of tens of millions of edges never sits in memory (a list of them did, and ran out of heap at
+     * 10M edges per file).
+     */
+    private static Iterator<Row> splitRows(EdgeGenerator gen, SplittableRandom rnd, long n, int wanted) {
+        return new Iterator<>() {
+            private long drawn;
+            private Row next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && drawn < n) {
+                    EdgeGenerator.Edge e = gen.next(rnd);
+                    drawn++;
+                    if (gen.split(rnd) == wanted) {
+                        next = RowFactory.create("n" + e.lhs(), "r" + e.relation(), "n" + e.rhs());
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Row r = next;
+                next = null;
+                return r;
+            }
+        };
     }
 }
