@@ -5,6 +5,7 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.BlasChunkStep;
+import io.embark.embedding.model.Operator;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.ImportManifest;
@@ -26,7 +27,8 @@ import java.util.Optional;
  *   <li>a chunk step's buffers ({@link BlasChunkStep#largestBuffer}): in all-negatives mode a step scores a whole
  *       partition, so this bounds the rows per partition at the model's dimension;</li>
  *   <li>a batch's summed row gradients ({@code training.batchSize}): at most {@link Limits#MAX_ARRAY} floats per table;</li>
- *   <li>distributed training: the tables of unpartitioned types, which every worker replicates and syncs as one array.</li>
+ *   <li>distributed training: the relation parameters and the tables of unpartitioned types, which every worker
+ *       replicates and syncs as one array.</li>
  * </ul>
  * Tables themselves have no limit on rows x dimension: they are segmented
  * ({@link io.embark.embedding.storage.EmbeddingTable}).
@@ -78,7 +80,7 @@ public final class TrainingLimits {
         stepBuffers(schema, training, maxRows, largest).ifPresent(out::add);
         batchGradients(schema, training, maxRows).ifPresent(out::add);
         if (distributed) {
-            sharedTables(schema, training).ifPresent(out::add);
+            sharedParameters(schema, model, training).ifPresent(out::add);
         }
         return out;
     }
@@ -173,30 +175,47 @@ public final class TrainingLimits {
                 + Limits.number(Limits.MAX_ARRAY) + " floats; use training.batchSize <= " + Limits.number(Math.max(neg.chunkSize(), maxBatch)));
     }
 
-    /** Distributed training replicates the tables of unpartitioned types on every worker and syncs them as one array. */
-    private static Optional<String> sharedTables(TrainingSchema schema, TrainingConfig training) {
-        long floats = 0;
-        List<String> names = new ArrayList<>();
-        if ((long) schema.lhsPartitions() * schema.rhsPartitions() <= 1) {
-            return Optional.empty();
+    /**
+     * Distributed training replicates the relation parameters, and the tables of unpartitioned types when other types
+     * are partitioned, on every worker, and all-reduces them with their accumulators as one array
+     * ({@link SharedParameterSync}).
+     */
+    private static Optional<String> sharedParameters(TrainingSchema schema, ModelConfig model, TrainingConfig training) {
+        long relationFloats = 0;
+        int slots = model.reciprocal() ? 2 : 1;
+        for (int r = 0; r < schema.relationNames().size(); r++) {
+            Operator op = Operator.of(model.relation(schema.relationNames().get(r)).operator());
+            relationFloats += 2L * slots * op.parameterCount(schema.relationDims()[r]);
         }
-        for (int t = 0; t < schema.typeCount(); t++) {
-            TrainingSchema.TypeInfo type = schema.type(t);
-            if (type.partitions() == 1) {
-                long rows = count(type);
-                int width = training.adagrad() == AdagradMode.ELEMENTWISE && type.dim() > 1 ? type.dim() : 1;
-                floats += rows * (type.dim() + width);
-                names.add(type.name());
+        long tableFloats = 0;
+        List<String> names = new ArrayList<>();
+        if ((long) schema.lhsPartitions() * schema.rhsPartitions() > 1) {
+            for (int t = 0; t < schema.typeCount(); t++) {
+                TrainingSchema.TypeInfo type = schema.type(t);
+                if (type.partitions() == 1) {
+                    int width = training.adagrad() == AdagradMode.ELEMENTWISE && type.dim() > 1 ? type.dim() : 1;
+                    tableFloats += count(type) * (type.dim() + width);
+                    names.add(type.name());
+                }
             }
         }
+        long floats = relationFloats + tableFloats;
         if (floats <= Limits.MAX_ARRAY) {
             return Optional.empty();
         }
-        int p = Math.max(schema.lhsPartitions(), schema.rhsPartitions());
-        List<String> keys = names.stream().map(n -> "graph.entities." + n + ".partitions").toList();
-        return Optional.of(String.join(", ", keys) + ": 1 partition each, so every worker of distributed training"
-                + " replicates and syncs their " + Limits.number(floats) + " floats (embeddings and accumulators), more than "
-                + Limits.number(Limits.MAX_ARRAY) + "; partition them like the other types (" + p + " partitions)");
+        String what = " every worker of distributed training replicates and syncs " + Limits.number(floats)
+                + " floats (parameters and accumulators: " + Limits.number(relationFloats) + " of the "
+                + Limits.number(schema.relationNames().size()) + " relations' operators" + (names.isEmpty() ? ""
+                : ", " + Limits.number(tableFloats) + " of the unpartitioned types' tables") + "), more than "
+                + Limits.number(Limits.MAX_ARRAY) + "; ";
+        if (tableFloats > relationFloats) {
+            int p = Math.max(schema.lhsPartitions(), schema.rhsPartitions());
+            return Optional.of(String.join(", ", names.stream().map(n -> "graph.entities." + n + ".partitions").toList())
+                    + ": 1 partition," + what + "partition " + (names.size() == 1 ? "it" : "them") + " like the other types ("
+                    + p + " partitions)");
+        }
+        return Optional.of("model.relation.operator, model.relations.NAME.operator:" + what
+                + "use operators with fewer parameters (diagonal or complex_diagonal: d per relation, linear: d^2) or train on one machine");
     }
 
     private static long count(TrainingSchema.TypeInfo type) {

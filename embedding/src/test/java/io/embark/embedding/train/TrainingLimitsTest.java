@@ -91,15 +91,33 @@ class TrainingLimitsTest {
 
     @Test
     void distributedTrainingRefusesUnpartitionedTypesTooLargeToSync() {
-        // user: 1 partition of 20M rows x (200 + 1 accumulator) = 4.02e9 floats replicated on every worker
+        // user: 1 partition of 20M rows x (200 + 1 accumulator) = 4.02e9 floats replicated on every worker, plus the
+        // relation's two complex_diagonal operators (reciprocal) of 200 parameters and 200 accumulators each
         ImportManifest m = new ImportManifest(ImportManifest.FORMAT_VERSION, "t", Map.of(),
                 List.of(type("user", 1, 20_000_000L), type("item", 4, 1_000_000L)),
                 List.of(new ImportManifest.RelationInfo(0, "bought", "user", "item", 1)), false, 1, 4, Map.of());
         List<String> v = TrainingLimits.violations(m, Map.of(), model(200), PBG, true);
-        assertEquals(List.of("graph.entities.user.partitions: 1 partition each, so every worker of distributed training replicates"
-                + " and syncs their 4,020,000,000 floats (embeddings and accumulators), more than 2,147,483,639; partition them"
-                + " like the other types (4 partitions)"), v);
+        assertEquals(List.of("graph.entities.user.partitions: 1 partition, every worker of distributed training replicates and"
+                + " syncs 4,020,000,800 floats (parameters and accumulators: 800 of the 1 relations' operators, 4,020,000,000 of"
+                + " the unpartitioned types' tables), more than 2,147,483,639; partition it like the other types (4 partitions)"), v);
         assertEquals(List.of(), TrainingLimits.violations(m, Map.of(), model(200), PBG, false), "one machine does not sync");
+    }
+
+    @Test
+    void distributedTrainingRefusesRelationOperatorsTooLargeToSync() {
+        // 600 linear relations of dimension 1000, reciprocal: 600 x 2 slots x 2 (with accumulators) x 1,000,000 = 2.4e9
+        List<ImportManifest.RelationInfo> rels = new java.util.ArrayList<>();
+        for (int r = 0; r < 600; r++) {
+            rels.add(new ImportManifest.RelationInfo(r, "r" + r, "node", "node", 1));
+        }
+        ImportManifest m = new ImportManifest(ImportManifest.FORMAT_VERSION, "t", Map.of(), List.of(type("node", 1, 1000)), rels,
+                true, 1, 1, Map.of());
+        ModelConfig linear = ModelConfig.simple(1000, OperatorType.LINEAR, ComparatorType.DOT, true);
+        List<String> v = TrainingLimits.violations(m, Map.of(), linear, PBG, true);
+        assertEquals(1, v.size());
+        assertTrue(v.get(0).startsWith("model.relation.operator, model.relations.NAME.operator: every worker of distributed"
+                + " training replicates and syncs 2,400,000,000 floats"), v.get(0));
+        assertEquals(List.of(), TrainingLimits.violations(m, Map.of(), linear, PBG, false));
     }
 
     private static List<String> violations(ImportManifest m, int dim, TrainingConfig training, boolean distributed) {

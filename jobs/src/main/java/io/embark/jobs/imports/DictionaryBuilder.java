@@ -53,7 +53,7 @@ public final class DictionaryBuilder {
     public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, int[] partitionsPerType, long minCount) {
         List<EntityType> types = new ArrayList<>();
         for (int t = 0; t < partitionsPerType.length; t++) {
-            types.add(new EntityType("#" + t, partitionsPerType[t]));
+            types.add(new EntityType("<entity type " + t + ">", partitionsPerType[t]));
         }
         return build(spark, goodEdges, types, minCount);
     }
