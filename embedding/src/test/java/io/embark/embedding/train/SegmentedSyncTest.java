@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.embark.allreduce.Communicator;
-import io.embark.allreduce.CommunicatorOptions;
 import io.embark.allreduce.transport.InProcessFabric;
 import io.embark.embedding.config.ComparatorType;
 import io.embark.embedding.config.ModelConfig;
@@ -12,7 +11,6 @@ import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.SegmentedTables;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -41,9 +39,7 @@ class SegmentedSyncTest {
             for (int r = 0; r < workers; r++) {
                 int rank = r;
                 futures.add(pool.submit(() -> {
-                    CommunicatorOptions options = CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(20));
-                    try (Communicator comm = Communicator.builder().rank(rank).worldSize(workers)
-                            .transport(fabric.transport(rank)).options(options).build()) {
+                    try (Communicator comm = DistributedTrainerTest.inProcess(fabric, rank, workers)) {
                         // rank 1 starts from other values: start() makes every replica rank 0's
                         EmbeddingTable t = SegmentedTables.resegmented(rank == 0 ? initial
                                 : EmbeddingTable.random("u", 0, 10, 2, 0.5, new SplittableRandom(2)), 4);
