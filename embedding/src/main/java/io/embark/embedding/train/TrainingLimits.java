@@ -11,6 +11,7 @@ import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.ImportedGraph;
 import io.embark.partitioning.Limits;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,8 +39,12 @@ public final class TrainingLimits {
     private TrainingLimits() {
     }
 
-    /** Throws {@link IllegalArgumentException} with the first violation, if any. */
-    public static void check(ImportedGraph graph, ModelConfig model, TrainingConfig training, boolean distributed) {
+    /**
+     * Throws {@link IllegalArgumentException} with the first violation, if any; an {@link IOException} if the dataset's
+     * bucket counts cannot be read.
+     */
+    public static void check(ImportedGraph graph, ModelConfig model, TrainingConfig training, boolean distributed)
+            throws IOException {
         List<String> v = violations(graph.manifest(), bucketEdges(graph), model, training, distributed);
         if (!v.isEmpty()) {
             throw new IllegalArgumentException(v.get(0));
@@ -86,7 +91,7 @@ public final class TrainingLimits {
     }
 
     /** The train split's edges per bucket of the grid, from the dataset's manifest (no bucket is read). */
-    static Map<Bucket, Long> bucketEdges(ImportedGraph graph) {
+    static Map<Bucket, Long> bucketEdges(ImportedGraph graph) throws IOException {
         Map<Bucket, Long> out = new HashMap<>();
         int lhs = graph.manifest().lhsPartitions();
         int rhs = graph.manifest().rhsPartitions();

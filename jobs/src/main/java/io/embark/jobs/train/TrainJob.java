@@ -48,7 +48,7 @@ public final class TrainJob {
      * Refuses, as a config error (one line), a run that would break a size limit of {@link TrainingLimits}: the
      * trainer would refuse it too, with the same message, but as an internal error.
      */
-    static void refuseOverLimits(JobConfig job, ImportedGraph graph, boolean distributed) {
+    static void refuseOverLimits(JobConfig job, ImportedGraph graph, boolean distributed) throws IOException {
         try {
             TrainingLimits.check(graph, job.model(), job.training(), distributed);
         } catch (IllegalArgumentException e) {
