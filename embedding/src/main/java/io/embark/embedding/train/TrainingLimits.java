@@ -123,7 +123,7 @@ public final class TrainingLimits {
 
     /** A chunk step's largest buffer; in all-negatives mode it grows with the rows of a partition. */
     private static Optional<String> stepBuffers(TrainingSchema schema, TrainingConfig training, long maxRows,
-                                                          TrainingSchema.TypeInfo largest) {
+                                                TrainingSchema.TypeInfo largest) {
         NegativesConfig neg = training.negatives();
         int d = schema.maxDim();
         int chunk = neg.chunkSize();
