@@ -24,7 +24,7 @@ public final class EdgeBlock {
 
     public void add(int rel, int lhsOffset, int rhsOffset, float w) {
         if (size == relation.length) {
-            grow(size + 1);
+            grow();
         }
         relation[size] = rel;
         lhs[size] = lhsOffset;
@@ -39,14 +39,27 @@ public final class EdgeBlock {
         add(rel, lhsOffset, rhsOffset, 1f);
     }
 
-    private void grow(int min) {
-        int cap = Math.max(min, relation.length + (relation.length >> 1));
+    private void grow() {
+        int cap = grownCapacity(relation.length);
         relation = Arrays.copyOf(relation, cap);
         lhs = Arrays.copyOf(lhs, cap);
         rhs = Arrays.copyOf(rhs, cap);
         if (weight != null) {
             weight = Arrays.copyOf(weight, cap);
         }
+    }
+
+    /**
+     * The capacity after {@code capacity}: half as much again, computed in 64 bits and capped at
+     * {@link Limits#MAX_BUCKET_EDGES} (in 32 bits, 1.5 x 1.43 billion wraps negative); a full block of that many edges
+     * is refused by name.
+     */
+    static int grownCapacity(int capacity) {
+        if (capacity >= Limits.MAX_BUCKET_EDGES) {
+            throw new IllegalStateException("a bucket of more than " + Limits.number(Limits.MAX_BUCKET_EDGES)
+                    + " edges, the most one bucket can hold: import with more partitions (graph.entities.TYPE.partitions)");
+        }
+        return (int) Math.min(Limits.MAX_BUCKET_EDGES, Math.max(capacity + 1L, capacity + (long) (capacity >> 1)));
     }
 
     public int size() {

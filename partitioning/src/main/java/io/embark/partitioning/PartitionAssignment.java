@@ -31,8 +31,10 @@ public final class PartitionAssignment {
     /** The offset inside its partition of the entity of rank {@code rank}. */
     public static int offset(long rank, int partitions) {
         long offset = rank / partitions;
-        if (offset > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("partition would hold more than 2^31 entities: use more partitions");
+        if (offset >= Limits.MAX_PARTITION_ROWS) {
+            throw new IllegalArgumentException("rank " + Limits.number(rank) + " over " + partitions + " partitions: offset "
+                    + Limits.number(offset) + " is past the " + Limits.number(Limits.MAX_PARTITION_ROWS)
+                    + " rows a partition can hold (Limits.checkPartitions refuses such a type before its dictionary is built)");
         }
         return (int) offset;
     }

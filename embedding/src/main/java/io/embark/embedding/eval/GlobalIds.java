@@ -42,11 +42,6 @@ final class GlobalIds {
         return types.get(type).partitions();
     }
 
-    /** Entities of {@code type} in partition {@code p}. */
-    int partitionSize(String type, int p) {
-        return (int) types.get(type).partitionCounts()[p];
-    }
-
     /** The global id of the entity at {@code offset} on side {@code side} of an edge of relation r in bucket b. */
     long global(int relation, Side side, Bucket b, int offset) {
         int parts = partitions(type(relation, side));

@@ -84,7 +84,7 @@ public final class Neighbors {
         Located e = locate(knownType, known);
         EmbeddingTable t = model.table(knownType, e.partition());
         float[] q = new float[t.dim()];
-        model.query(r, predictLhs, t.data(), e.offset() * t.dim(), q, 0);
+        model.query(r, predictLhs, t.data(e.offset()), t.dataOffset(e.offset()), q, 0);
         if (model.comparator().normalizes()) {
             Comparator.normalize(q, 0, q.length);
         }
@@ -102,16 +102,17 @@ public final class Neighbors {
         int parts = graph.manifest().entityType(type).partitions();
         for (int p = 0; p < parts; p++) {
             EmbeddingTable t = model.table(type, p);
-            float[] data = t.data();
             int d = t.dim();
             for (int j = 0; j < t.rows(); j++) {
                 if (exclude != null && exclude.partition() == p && exclude.offset() == j) {
                     continue;
                 }
+                float[] data = t.data(j);
+                int off = t.dataOffset(j);
                 float dot = 0f;
                 float cc = 0f;
                 for (int x = 0; x < d; x++) {
-                    float c = data[j * d + x];
+                    float c = data[off + x];
                     dot += q[x] * c;
                     cc += c * c;
                 }

@@ -48,7 +48,7 @@ public final class RankingTask {
         SliceEdges edges = SliceEdges.read(graph, ids, options.split(), slice);
         TrueEdges truths = options.filtered()
                 ? TrueEdges.load(graph, ids, options.filterSplits(), slice.bucket(), edges)
-                : TrueEdges.none(ids.relations());
+                : TrueEdges.none();
         RankingTotals totals = new RankingTotals(ids.relations());
         for (Side predicted : Side.values()) {
             Map<String, List<Integer>> byType = new LinkedHashMap<>();
@@ -74,7 +74,8 @@ public final class RankingTask {
         int parts = ids.partitions(type);
         long id = edges.entity(known, i);
         EmbeddingTable t = model.table(type, PartitionAssignment.partition(id, parts));
-        model.query(r, predicted == Side.LHS, t.data(), PartitionAssignment.offset(id, parts) * t.dim(), out, outOff);
+        int offset = PartitionAssignment.offset(id, parts);
+        model.query(r, predicted == Side.LHS, t.data(offset), t.dataOffset(offset), out, outOff);
     }
 
     private void rankExact(SliceEdges edges, List<Integer> group, String type, Side predicted, TrueEdges truths,
@@ -230,9 +231,9 @@ public final class RankingTask {
     /** The comparator's score of {@code query} against row {@code offset} of {@code t}, in plain Java. */
     private float pairScore(float[] query, EmbeddingTable t, int offset) {
         Comparator cmp = model.comparator();
-        float[] c = t.data();
+        float[] c = t.data(offset);
         int d = t.dim();
-        int base = offset * d;
+        int base = t.dataOffset(offset);
         float dot = 0f;
         float qq = 0f;
         float cc = 0f;

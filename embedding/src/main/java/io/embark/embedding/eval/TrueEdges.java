@@ -21,21 +21,26 @@ import java.util.Set;
  */
 final class TrueEdges {
 
-    private final int relations;
-    private final Map<Long, Set<Long>> trueRhs = new HashMap<>();
-    private final Map<Long, Set<Long>> trueLhs = new HashMap<>();
-
-    private TrueEdges(int relations) {
-        this.relations = relations;
+    /**
+     * A (relation, known entity) pair. A record rather than one packed long: {@code entity * relations + relation}
+     * wraps past 2^63 (a million relations and entity ids past 2^43), and two wrapped keys would share their truths.
+     */
+    private record Key(int relation, long entity) {
     }
 
-    private long key(int relation, long entity) {
-        return entity * relations + relation;
+    private final Map<Key, Set<Long>> trueRhs = new HashMap<>();
+    private final Map<Key, Set<Long>> trueLhs = new HashMap<>();
+
+    private TrueEdges() {
+    }
+
+    private static Key key(int relation, long entity) {
+        return new Key(relation, entity);
     }
 
     /** No filtering: every query answers an empty set. */
-    static TrueEdges none(int relations) {
-        return new TrueEdges(relations);
+    static TrueEdges none() {
+        return new TrueEdges();
     }
 
     /**
@@ -44,10 +49,10 @@ final class TrueEdges {
      */
     static TrueEdges load(ImportedGraph graph, GlobalIds ids, List<String> filterSplits, Bucket slice,
                           SliceEdges edges) throws IOException {
-        TrueEdges t = new TrueEdges(ids.relations());
+        TrueEdges t = new TrueEdges();
         for (int i = 0; i < edges.size(); i++) {
-            t.trueRhs.put(t.key(edges.relation(i), edges.lhs(i)), new HashSet<>());
-            t.trueLhs.put(t.key(edges.relation(i), edges.rhs(i)), new HashSet<>());
+            t.trueRhs.put(key(edges.relation(i), edges.lhs(i)), new HashSet<>());
+            t.trueLhs.put(key(edges.relation(i), edges.rhs(i)), new HashSet<>());
         }
         for (String split : filterSplits) {
             if (!graph.hasSplit(split)) {
@@ -62,11 +67,11 @@ final class TrueEdges {
                     int r = block.relation(i);
                     long l = ids.global(r, Side.LHS, b, block.lhs(i));
                     long rhs = ids.global(r, Side.RHS, b, block.rhs(i));
-                    Set<Long> tails = t.trueRhs.get(t.key(r, l));
+                    Set<Long> tails = t.trueRhs.get(key(r, l));
                     if (tails != null) {
                         tails.add(rhs);
                     }
-                    Set<Long> heads = t.trueLhs.get(t.key(r, rhs));
+                    Set<Long> heads = t.trueLhs.get(key(r, rhs));
                     if (heads != null) {
                         heads.add(l);
                     }

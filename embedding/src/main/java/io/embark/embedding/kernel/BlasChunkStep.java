@@ -7,6 +7,7 @@ import io.embark.embedding.model.Operator;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.optim.Adagrad;
 import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.partitioning.Limits;
 import java.util.Arrays;
 
 /**
@@ -89,6 +90,12 @@ public final class BlasChunkStep implements ChunkStep {
         this.uniformCapacity = uniformCapacity;
         this.maxDim = maxDim;
         this.maxBlocks = settings.sharedNegatives() ? 2 : 1;
+        long largest = largestBuffer(capacity, uniformCapacity, maxDim, settings.sharedNegatives());
+        if (largest > Limits.MAX_ARRAY) {
+            throw new IllegalArgumentException("a chunk step for " + capacity + " edges, " + Limits.number(uniformCapacity)
+                    + " negatives and dimension " + maxDim + " needs a buffer of " + Limits.number(largest) + " floats, more than "
+                    + Limits.number(Limits.MAX_ARRAY) + " (TrainingLimits refuses such a config by its keys)");
+        }
         int maxRows = maxBlocks * capacity;
         this.maxCandidates = maxRows + uniformCapacity;
         bufQ = new Sgemm((long) maxRows * maxDim);
@@ -123,6 +130,20 @@ public final class BlasChunkStep implements ChunkStep {
         poolKey = new int[0];
         predictingLhs = new Side(true);
         predictingRhs = new Side(false);
+    }
+
+    /**
+     * The longest buffer (floats, or ints of the negatives' index) of a step for chunks of {@code capacity} edges with up
+     * to {@code uniformCapacity} negatives per side, of dimension up to {@code maxDim}: the candidates' rows
+     * ({@code (blocks * capacity + uniformCapacity) x maxDim}) or the score matrix ({@code blocks * capacity} x that many
+     * candidates), where blocks = 2 with shared negatives. It must stay within {@link Limits#MAX_ARRAY}: in
+     * all-negatives mode uniformCapacity is a whole partition's rows, so this bounds the partition size.
+     */
+    public static long largestBuffer(int capacity, int uniformCapacity, int maxDim, boolean sharedNegatives) {
+        long rows = (sharedNegatives ? 2L : 1L) * capacity;
+        long candidates = rows + uniformCapacity;
+        long negativeIndex = 4L * Integer.highestOneBit(Math.max(1, uniformCapacity));
+        return Math.max(Math.max(candidates * maxDim, rows * candidates), negativeIndex);
     }
 
     @Override
@@ -177,17 +198,17 @@ public final class BlasChunkStep implements ChunkStep {
         EmbeddingTable lt = chunk.lhsTable;
         EmbeddingTable rt = chunk.rhsTable;
         for (int i = 0; i < chunk.size; i++) {
-            Adagrad.rowUpdate(lt.data(), lt.state(), chunk.lhs[i], d, gradLhs, i * d, lr, maxNorm);
-            Adagrad.rowUpdate(rt.data(), rt.state(), chunk.rhs[i], d, gradRhs, i * d, lr, maxNorm);
+            Adagrad.rowUpdate(lt, chunk.lhs[i], gradLhs, i * d, lr, maxNorm);
+            Adagrad.rowUpdate(rt, chunk.rhs[i], gradRhs, i * d, lr, maxNorm);
         }
         if (settings.predictLhs()) {
             for (int j = 0; j < chunk.lhsNegativeCount; j++) {
-                Adagrad.rowUpdate(lt.data(), lt.state(), chunk.lhsNegatives[j], d, gradLhsNeg, j * d, lr, maxNorm);
+                Adagrad.rowUpdate(lt, chunk.lhsNegatives[j], gradLhsNeg, j * d, lr, maxNorm);
             }
         }
         if (settings.predictRhs() && !chunk.sharedNegatives) {
             for (int j = 0; j < chunk.rhsNegativeCount; j++) {
-                Adagrad.rowUpdate(rt.data(), rt.state(), chunk.rhsNegatives[j], d, gradRhsNeg, j * d, lr, maxNorm);
+                Adagrad.rowUpdate(rt, chunk.rhsNegatives[j], gradRhsNeg, j * d, lr, maxNorm);
             }
         }
         if (settings.relationLearningRate() > 0) {
@@ -236,7 +257,7 @@ public final class BlasChunkStep implements ChunkStep {
         final int[] negIds = firstPredictsLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
         final int u = firstPredictsLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
         final int m = rows + u;
-        final float[] negData = (firstPredictsLhs ? chunk.lhsTable : chunk.rhsTable).data();
+        final EmbeddingTable negTable = firstPredictsLhs ? chunk.lhsTable : chunk.rhsTable;
         final float[] gradNeg = firstPredictsLhs || blocks == 2 ? gradLhsNeg : gradRhsNeg;
         final Comparator cmp = settings.comparator();
 
@@ -245,7 +266,8 @@ public final class BlasChunkStep implements ChunkStep {
             Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
             for (int i = 0; i < n; i++) {
                 int r = chunk.relation[i];
-                relations.operator(r).apply(relations.params(r, side.slot), 0, side.srcData, side.srcIds[i] * d,
+                int id = side.srcIds[i];
+                relations.operator(r).apply(relations.params(r, side.slot), 0, side.src.data(id), side.src.dataOffset(id),
                         q, (b * n + i) * d, d, side.adjoint);
             }
         }
@@ -255,18 +277,20 @@ public final class BlasChunkStep implements ChunkStep {
         for (int b = 0; b < blocks; b++) {
             Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
             for (int j = 0; j < n; j++) {
+                int id = side.candIds[j];
                 if (plain) {
-                    bufC.buffer.put((b * n + j) * d, side.candData, side.candIds[j] * d, d);
+                    bufC.buffer.put((b * n + j) * d, side.cand.data(id), side.cand.dataOffset(id), d);
                 } else {
-                    System.arraycopy(side.candData, side.candIds[j] * d, c, (b * n + j) * d, d);
+                    System.arraycopy(side.cand.data(id), side.cand.dataOffset(id), c, (b * n + j) * d, d);
                 }
             }
         }
         for (int j = 0; j < u; j++) {
+            int id = negIds[j];
             if (plain) {
-                bufC.buffer.put((rows + j) * d, negData, negIds[j] * d, d);
+                bufC.buffer.put((rows + j) * d, negTable.data(id), negTable.dataOffset(id), d);
             } else {
-                System.arraycopy(negData, negIds[j] * d, c, (rows + j) * d, d);
+                System.arraycopy(negTable.data(id), negTable.dataOffset(id), c, (rows + j) * d, d);
             }
         }
         if (cmp.normalizes()) {
@@ -352,7 +376,8 @@ public final class BlasChunkStep implements ChunkStep {
             // through the operators to the source rows and relation parameters
             for (int i = 0; i < n; i++) {
                 int r = chunk.relation[i];
-                relations.operator(r).backward(relations.params(r, side.slot), 0, side.srcData, side.srcIds[i] * d,
+                int id = side.srcIds[i];
+                relations.operator(r).backward(relations.params(r, side.slot), 0, side.src.data(id), side.src.dataOffset(id),
                         gq, (b * n + i) * d, side.gradSrc, i * d, relationGrad(r, side.slot), 0, d, side.adjoint);
             }
             int base = b * n * d;
@@ -365,8 +390,10 @@ public final class BlasChunkStep implements ChunkStep {
                     int r = chunk.relation[i];
                     Operator op = relations.operator(r);
                     float coef = settings.n3() * chunk.weight[i] * relations.weight(r);
-                    reg += n3(side.srcData, side.srcIds[i] * d, d, op.complex(), coef, side.gradSrc, i * d);
-                    reg += n3(side.candData, side.candIds[i] * d, d, op.complex(), coef, side.gradCand, i * d);
+                    int src = side.srcIds[i];
+                    int cand = side.candIds[i];
+                    reg += n3(side.src.data(src), side.src.dataOffset(src), d, op.complex(), coef, side.gradSrc, i * d);
+                    reg += n3(side.cand.data(cand), side.cand.dataOffset(cand), d, op.complex(), coef, side.gradCand, i * d);
                     float[] p = relations.params(r, side.slot);
                     reg += n3(p, 0, p.length, op.complex(), coef, relationGrad(r, side.slot), 0);
                 }
@@ -388,9 +415,9 @@ public final class BlasChunkStep implements ChunkStep {
         final boolean adjoint;
         final float[] gradSrc;
         final float[] gradCand;
-        float[] srcData;
+        EmbeddingTable src;
         int[] srcIds;
-        float[] candData;
+        EmbeddingTable cand;
         int[] candIds;
 
         Side(boolean predictLhs) {
@@ -402,9 +429,9 @@ public final class BlasChunkStep implements ChunkStep {
         }
 
         void bind(Chunk chunk) {
-            srcData = (predictLhs ? chunk.rhsTable : chunk.lhsTable).data();
+            src = predictLhs ? chunk.rhsTable : chunk.lhsTable;
             srcIds = predictLhs ? chunk.rhs : chunk.lhs;
-            candData = (predictLhs ? chunk.lhsTable : chunk.rhsTable).data();
+            cand = predictLhs ? chunk.lhsTable : chunk.rhsTable;
             candIds = predictLhs ? chunk.lhs : chunk.rhs;
         }
     }

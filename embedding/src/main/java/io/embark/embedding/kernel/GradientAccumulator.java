@@ -4,6 +4,7 @@ import io.embark.embedding.math.FloatMath;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.optim.Adagrad;
 import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.partitioning.Limits;
 import java.util.Arrays;
 
 /**
@@ -176,7 +177,11 @@ public final class GradientAccumulator {
                 positions = Arrays.copyOf(positions, positions.length * 2);
             }
             if ((long) used * dim > grad.length) {
-                grad = Arrays.copyOf(grad, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) used * dim, 2L * grad.length)));
+                if ((long) used * dim > Limits.MAX_ARRAY) {
+                    throw new IllegalStateException("one optimizer step touches " + Limits.number(used)
+                            + " rows of dimension " + dim + " in one table: more than one gradient array holds; lower training.batchSize");
+                }
+                grad = Arrays.copyOf(grad, (int) Math.min(Limits.MAX_ARRAY, Math.max((long) used * dim, 2L * grad.length)));
             }
             index[h] = s + 1;
             keys[h] = row;
@@ -211,11 +216,9 @@ public final class GradientAccumulator {
             if (table == null) {
                 return;
             }
-            float[] data = table.data();
-            float[] state = table.state();
             for (int s = 0; s < used; s++) {
                 int base = s * dim;
-                Adagrad.rowUpdate(data, state, rows[s], dim, grad, base, lr, maxNorm);
+                Adagrad.rowUpdate(table, rows[s], grad, base, lr, maxNorm);
                 Arrays.fill(grad, base, base + dim, 0f);
                 index[positions[s]] = 0;
             }

@@ -392,7 +392,7 @@ public final class Nd4jChunkStep implements ChunkStep {
         int d = t.dim();
         float[] flat = new float[Math.max(1, count) * d];
         for (int i = 0; i < count; i++) {
-            System.arraycopy(t.data(), ids[i] * d, flat, i * d, d);
+            System.arraycopy(t.data(ids[i]), t.dataOffset(ids[i]), flat, i * d, d);
         }
         return Nd4j.create(flat, new long[] {Math.max(1, count), d}, DataType.FLOAT);
     }
@@ -409,7 +409,7 @@ public final class Nd4jChunkStep implements ChunkStep {
         int width = elementwise ? d : 1;
         float[] st = new float[count * width];
         for (int i = 0; i < count; i++) {
-            System.arraycopy(t.state(), ids[i] * width, st, i * width, width);
+            System.arraycopy(t.state(ids[i]), t.stateOffset(ids[i]), st, i * width, width);
         }
         INDArray state = Nd4j.create(st, new long[] {count, width}, DataType.FLOAT);
         INDArray updated;
@@ -433,8 +433,8 @@ public final class Nd4jChunkStep implements ChunkStep {
             if (a[i] == 0f) {
                 continue;
             }
-            System.arraycopy(u, i * d, t.data(), ids[i] * d, d);
-            System.arraycopy(s, i * width, t.state(), ids[i] * width, width);
+            System.arraycopy(u, i * d, t.data(ids[i]), t.dataOffset(ids[i]), d);
+            System.arraycopy(s, i * width, t.state(ids[i]), t.stateOffset(ids[i]), width);
         }
     }
 

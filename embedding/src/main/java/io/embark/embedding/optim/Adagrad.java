@@ -1,6 +1,7 @@
 package io.embark.embedding.optim;
 
 import io.embark.embedding.math.FloatMath;
+import io.embark.embedding.storage.EmbeddingTable;
 
 /**
  * The two Adagrad variants of PyTorch-BigGraph.
@@ -21,21 +22,25 @@ public final class Adagrad {
     }
 
     /**
-     * Updates row {@code row} of {@code data} (dim floats at {@code row*dim}) with the gradient {@code g[gOff, gOff+dim)}:
-     * row-wise when {@code state} has one accumulator per row, element-wise when it is as long as {@code data}; when
-     * {@code maxNorm > 0} and the updated row is longer, scales it back to {@code maxNorm}.
+     * Updates row {@code row} of {@code table} with the gradient {@code g[gOff, gOff+dim)}: row-wise or element-wise as
+     * the table keeps its accumulators; when {@code maxNorm > 0} and the updated row is longer, scales it back to
+     * {@code maxNorm}. The row's place (segment array and offset) is resolved once here, not per element.
      */
-    public static void rowUpdate(float[] data, float[] state, int row, int dim, float[] g, int gOff, float lr, float maxNorm) {
-        int off = row * dim;
-        if (state.length == data.length && dim > 1) {
+    public static void rowUpdate(EmbeddingTable table, int row, float[] g, int gOff, float lr, float maxNorm) {
+        int dim = table.dim();
+        float[] data = table.data(row);
+        int off = table.dataOffset(row);
+        float[] state = table.state(row);
+        int stateOff = table.stateOffset(row);
+        if (table.elementwise()) {
             FloatMath.adagrad(data, state, off, g, gOff, dim, lr, EPS);
         } else {
             float ss = sumOfSquares(g, gOff, dim);
             if (ss == 0f) {
                 return;
             }
-            float a = state[row] + ss / dim;
-            state[row] = a;
+            float a = state[stateOff] + ss / dim;
+            state[stateOff] = a;
             float step = lr / ((float) Math.sqrt(a) + EPS);
             FloatMath.axpy(-step, g, gOff, data, off, dim);
         }

@@ -23,6 +23,10 @@ import java.util.Arrays;
  *            or rows*dim*4 float32 element-wise accumulators, row-major ("EMBKEMBE")
  * </pre>
  * Example: 2 entities of dimension 3 take 16 + 24 + 8 = 48 bytes (row-wise), 16 + 24 + 24 = 64 (element-wise).
+ *
+ * <p>The layout does not depend on how the table is segmented in memory ({@link EmbeddingTable}): the segments are
+ * written one after the other, and a file of more than 2^31 floats (a 16M x 200 table is 12.8 GB) is read back into
+ * as many segments as its shape needs. Files are streamed; nothing of the file's size is buffered.
  */
 public final class TableFormat {
 
@@ -38,8 +42,12 @@ public final class TableFormat {
         data.write(t.elementwise() ? MAGIC_ELEMENTWISE : MAGIC);
         ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(t.rows()).putInt(t.dim());
         data.write(header.array());
-        writeFloats(data, t.data());
-        writeFloats(data, t.state());
+        for (int s = 0; s < t.segments(); s++) {
+            writeFloats(data, t.segmentData(s));
+        }
+        for (int s = 0; s < t.segments(); s++) {
+            writeFloats(data, t.segmentState(s));
+        }
         data.flush();
     }
 
@@ -59,15 +67,28 @@ public final class TableFormat {
     }
 
     public static EmbeddingTable read(String type, int partition, InputStream in, String source) throws IOException {
+        return read(type, partition, in, source, 0);
+    }
+
+    /** As {@link #read(String, int, InputStream, String)} into segments of {@code rowsPerSegment} rows (0: the default). */
+    static EmbeddingTable read(String type, int partition, InputStream in, String source, int rowsPerSegment) throws IOException {
         DataInputStream data = new DataInputStream(in);
         int[] shape = readHeader(data, source);
         int rows = shape[0];
         int dim = shape[1];
-        float[] emb = new float[Math.multiplyExact(rows, dim)];
-        float[] state = new float[shape[2] == 1 ? emb.length : rows];
-        readFloats(data, emb, source);
-        readFloats(data, state, source);
-        return new EmbeddingTable(type, partition, rows, dim, emb, state);
+        if (rows < 0 || rows > EmbeddingTable.MAX_ROWS || dim < 1) {
+            throw new IOException(source + ": header says " + rows + " rows of dimension " + dim + ": not an embedding table");
+        }
+        boolean elementwise = shape[2] == 1;
+        EmbeddingTable t = rowsPerSegment == 0 ? EmbeddingTable.zeros(type, partition, rows, dim, elementwise)
+                : EmbeddingTable.zeros(type, partition, rows, dim, elementwise, rowsPerSegment);
+        for (int s = 0; s < t.segments(); s++) {
+            readFloats(data, t.segmentData(s), source);
+        }
+        for (int s = 0; s < t.segments(); s++) {
+            readFloats(data, t.segmentState(s), source);
+        }
+        return t;
     }
 
     /** Magic and {rows, dim, 1 if element-wise else 0}. */

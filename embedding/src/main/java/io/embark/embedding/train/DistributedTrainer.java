@@ -86,6 +86,7 @@ public final class DistributedTrainer {
     /** As {@link #train(ImportedGraph, ModelConfig, TrainingConfig, CheckpointStore, EpochRunner)}, evaluating after each epoch. */
     public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
                                          CheckpointStore checkpoints, EpochRunner runner, EpochEvaluator evaluator) throws IOException {
+        TrainingLimits.check(graph, model, training, true);
         RunStart resume = RunStart.of(graph, model, training, checkpoints);
         List<EpochStats> stats = new ArrayList<>(resume.stats());
         if (resume.finished(training)) {

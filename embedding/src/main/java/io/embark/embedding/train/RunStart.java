@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Where a training run starts, the same for one machine ({@link Trainer}) and for a cluster
- * ({@link DistributedTrainer}): leftovers of dead runs removed, the newest committed checkpoint checked for
+ * ({@link DistributedTrainer}): a run that would break a size limit refused ({@link TrainingLimits}), leftovers of dead runs removed, the newest committed checkpoint checked for
  * compatibility (refused naming the differing keys), its epochs and stats carried over.
  */
 record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, String> compatibility,
@@ -27,6 +27,7 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
 
     static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints)
             throws IOException {
+        TrainingLimits.check(graph, model, training, false);
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         Map<String, String> compatibility = compatibility(graph, model, training);
         Map<String, String> config = new LinkedHashMap<>(model.toMap());

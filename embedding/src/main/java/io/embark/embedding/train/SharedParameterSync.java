@@ -4,6 +4,7 @@ import io.embark.allreduce.Communicator;
 import io.embark.allreduce.ReduceOp;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.partitioning.Limits;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,16 +30,17 @@ public final class SharedParameterSync {
     private long syncs;
     private long nanos;
 
-    private SharedParameterSync(List<float[]> arrays, Communicator comm) {
+    private SharedParameterSync(List<float[]> arrays, Communicator comm, String tables) {
         this.arrays = arrays;
         this.comm = comm;
         long n = 0;
         for (float[] a : arrays) {
             n += a.length;
         }
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("shared parameters: " + n + " floats (at most 2^31 - 9 can be synced; "
-                    + "partition the large entity types instead of keeping them unpartitioned)");
+        if (n > Limits.MAX_ARRAY) {
+            throw new IllegalArgumentException("shared parameters: " + Limits.number(n) + " floats (at most "
+                    + Limits.number(Limits.MAX_ARRAY) + " can be synced; partition the unpartitioned entity types " + tables
+                    + " like the others: graph.entities.TYPE.partitions)");
         }
         base = new float[(int) n];
         buffer = new float[(int) n];
@@ -53,11 +55,15 @@ public final class SharedParameterSync {
                 arrays.add(relations.state(r, s));
             }
         }
+        List<String> names = new ArrayList<>();
         for (EmbeddingTable t : tables) {
-            arrays.add(t.data());
-            arrays.add(t.state());
+            for (int s = 0; s < t.segments(); s++) {
+                arrays.add(t.segmentData(s));
+                arrays.add(t.segmentState(s));
+            }
+            names.add(t.entityType());
         }
-        return new SharedParameterSync(arrays, comm);
+        return new SharedParameterSync(arrays, comm, names.toString());
     }
 
     /** Makes every replica equal to rank 0's (at the start of an epoch) and remembers it as the base. */

@@ -140,9 +140,9 @@ public class ChunkStepJmh {
     @Benchmark
     public float[] adagradRows() {
         for (int i = 0; i < rows.length; i++) {
-            Adagrad.rowUpdate(table.data(), table.state(), rows[i], dim, grads, i * dim, 0.01f, 0f);
+            Adagrad.rowUpdate(table, rows[i], grads, i * dim, 0.01f, 0f);
         }
-        return table.data();
+        return table.segmentData(0);
     }
 
     @Benchmark

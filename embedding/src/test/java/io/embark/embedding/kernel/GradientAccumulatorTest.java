@@ -74,9 +74,9 @@ class GradientAccumulatorTest {
         EmbeddingTable expRhs = shared ? expLhs : copy(rhs);
         RelationParameters expRel = rel.copy();
         for (int row = 0; row < ROWS; row++) {
-            Adagrad.rowUpdate(expLhs.data(), expLhs.state(), row, DIM, gl, row * DIM, settings.learningRate(), 0f);
+            Adagrad.rowUpdate(expLhs, row, gl, row * DIM, settings.learningRate(), 0f);
             if (!shared) {
-                Adagrad.rowUpdate(expRhs.data(), expRhs.state(), row, DIM, gr, row * DIM, settings.learningRate(), 0f);
+                Adagrad.rowUpdate(expRhs, row, gr, row * DIM, settings.learningRate(), 0f);
             }
         }
         for (int k = 0; k < 4; k++) {
@@ -98,10 +98,10 @@ class GradientAccumulatorTest {
         acc.apply(settings);
         assertEquals(0, acc.chunks());
 
-        assertArrayEquals(expLhs.data(), lhs.data(), 1e-6f);
-        assertArrayEquals(expLhs.state(), lhs.state(), 1e-6f);
-        assertArrayEquals(expRhs.data(), rhs.data(), 1e-6f);
-        assertArrayEquals(expRhs.state(), rhs.state(), 1e-6f);
+        assertArrayEquals(expLhs.segmentData(0), lhs.segmentData(0), 1e-6f);
+        assertArrayEquals(expLhs.segmentState(0), lhs.segmentState(0), 1e-6f);
+        assertArrayEquals(expRhs.segmentData(0), rhs.segmentData(0), 1e-6f);
+        assertArrayEquals(expRhs.segmentState(0), rhs.segmentState(0), 1e-6f);
         for (int k = 0; k < 4; k++) {
             assertArrayEquals(expRel.params(k / 2, k % 2), rel.params(k / 2, k % 2), 1e-6f);
             assertArrayEquals(expRel.state(k / 2, k % 2), rel.state(k / 2, k % 2), 1e-6f);
@@ -121,8 +121,8 @@ class GradientAccumulatorTest {
 
     private static EmbeddingTable copy(EmbeddingTable t) {
         EmbeddingTable c = EmbeddingTable.random(t.entityType(), t.partition(), t.rows(), t.dim(), 1.0, new Random(0));
-        System.arraycopy(t.data(), 0, c.data(), 0, t.data().length);
-        System.arraycopy(t.state(), 0, c.state(), 0, t.state().length);
+        System.arraycopy(t.segmentData(0), 0, c.segmentData(0), 0, t.segmentData(0).length);
+        System.arraycopy(t.segmentState(0), 0, c.segmentState(0), 0, t.segmentState(0).length);
         return c;
     }
 }

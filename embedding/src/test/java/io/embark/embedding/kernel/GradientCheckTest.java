@@ -120,11 +120,11 @@ class GradientCheckTest {
             Checker checker = new Checker(step, chunk, op + " " + cmp + " " + loss);
             if (shared) {
                 addDense(step, chunk, DIM, gl, gl);
-                checker.check("table", lhs.data(), gl);
+                checker.check("table", lhs.segmentData(0), gl);
             } else {
                 addDense(step, chunk, DIM, gl, gr);
-                checker.check("lhs", lhs.data(), gl);
-                checker.check("rhs", rhs.data(), gr);
+                checker.check("lhs", lhs.segmentData(0), gl);
+                checker.check("rhs", rhs.segmentData(0), gr);
             }
             for (int k = 0; k < relParams.size(); k++) {
                 checker.check("relation slot " + k, relParams.get(k), relGrads.get(k));

@@ -101,10 +101,10 @@ class Nd4jCrossCheckTest {
                 assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "step " + step + " loss");
             }
         }
-        assertClose("lhs embeddings", lhsA.data(), lhsB.data());
-        assertClose("rhs embeddings", rhsA.data(), rhsB.data());
-        assertClose("lhs accumulators", lhsA.state(), lhsB.state());
-        assertClose("rhs accumulators", rhsA.state(), rhsB.state());
+        assertClose("lhs embeddings", lhsA.segmentData(0), lhsB.segmentData(0));
+        assertClose("rhs embeddings", rhsA.segmentData(0), rhsB.segmentData(0));
+        assertClose("lhs accumulators", lhsA.segmentState(0), lhsB.segmentState(0));
+        assertClose("rhs accumulators", rhsA.segmentState(0), rhsB.segmentState(0));
         for (int r = 0; r < 3; r++) {
             for (int s = 0; s < relA.slots(); s++) {
                 assertClose("relation " + r + " slot " + s, relA.params(r, s), relB.params(r, s));

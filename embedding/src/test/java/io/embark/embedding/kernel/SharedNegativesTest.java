@@ -123,8 +123,8 @@ class SharedNegativesTest {
                 assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "step " + step + " loss");
             }
         }
-        assertClose("embeddings", tableA.data(), tableB.data(), tableA.data().length);
-        assertClose("accumulators", tableA.state(), tableB.state(), tableA.state().length);
+        assertClose("embeddings", tableA.segmentData(0), tableB.segmentData(0), tableA.segmentData(0).length);
+        assertClose("accumulators", tableA.segmentState(0), tableB.segmentState(0), tableA.segmentState(0).length);
         for (int r = 0; r < relA.count(); r++) {
             for (int s = 0; s < relA.slots(); s++) {
                 assertClose("relation " + r + " slot " + s, relA.params(r, s), relB.params(r, s), relA.params(r, s).length);

@@ -78,7 +78,7 @@ class CheckpointResumeTest {
         TrainedModel a = TrainedModel.latest(straight);
         TrainedModel b = TrainedModel.latest(resumed);
         for (int p = 0; p < 2; p++) {
-            assertArrayEquals(a.table("e", p).data(), b.table("e", p).data(), "partition " + p);
+            assertArrayEquals(a.table("e", p).segmentData(0), b.table("e", p).segmentData(0), "partition " + p);
         }
         assertArrayEquals(a.relations().params(1, 1), b.relations().params(1, 1));
         assertEquals(4, Files.readAllLines(tmp.resolve("resumed").resolve("stats.jsonl")).size());
@@ -113,9 +113,9 @@ class CheckpointResumeTest {
         for (int p = 0; p < 2; p++) {
             EmbeddingTable t = b.table("e", p);
             assertTrue(t.elementwise(), "one accumulator per entry");
-            assertEquals(t.data().length, t.state().length);
-            assertArrayEquals(a.table("e", p).data(), t.data(), "partition " + p);
-            assertArrayEquals(a.table("e", p).state(), t.state(), "accumulators of partition " + p);
+            assertEquals(t.segmentData(0).length, t.segmentState(0).length);
+            assertArrayEquals(a.table("e", p).segmentData(0), t.segmentData(0), "partition " + p);
+            assertArrayEquals(a.table("e", p).segmentState(0), t.segmentState(0), "accumulators of partition " + p);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.train(graph, model, training.withEpochs(5), resumed));

@@ -136,6 +136,12 @@ class DistributedTrainerTest {
     }
 
     /** Runs an epoch's workers as threads over the in-process transport; can make one attempt fail once. */
+    /** Rank {@code rank}'s communicator on an in-process fabric, with a 20 s timeout so a test cannot hang. */
+    static Communicator inProcess(InProcessFabric fabric, int rank, int workers) {
+        CommunicatorOptions options = CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(20));
+        return Communicator.builder().rank(rank).worldSize(workers).transport(fabric.transport(rank)).options(options).build();
+    }
+
     private final class ThreadRunner implements DistributedTrainer.EpochRunner {
         final ImportedGraph graph;
         final CheckpointStore store;
@@ -177,9 +183,7 @@ class DistributedTrainerTest {
                 for (int r = 0; r < workers; r++) {
                     int rank = r;
                     futures.add(pool.submit(() -> {
-                        CommunicatorOptions options = CommunicatorOptions.defaults().withTimeout(Duration.ofSeconds(20));
-                        try (Communicator comm = Communicator.builder().rank(rank).worldSize(workers)
-                                .transport(fabric.transport(rank)).options(options).build()) {
+                        try (Communicator comm = inProcess(fabric, rank, workers)) {
                             RelationParameters relations = DistributedTrainer.startingRelations(graph, model, store, previous);
                             try (RankTrainer t = new RankTrainer(graph, model, training, relations, comm)) {
                                 if (fail && rank == 1) {

@@ -52,7 +52,7 @@ public record GenerateConfig(
         double valid = r.doubleValue("generate.validFraction", 0.0, 0, 0.5);
         double test = r.doubleValue("generate.testFraction", 0.0, 0, 0.5);
         long edges = r.longValue("generate.edges", 100_000, 1, Long.MAX_VALUE);
-        long nodes = r.longValue("generate.nodes", 10_000, 2, Integer.MAX_VALUE);
+        long nodes = r.longValue("generate.nodes", 10_000, 2, Long.MAX_VALUE);
         int clusters = r.integer("generate.clusters", 20, 1, Integer.MAX_VALUE);
         if (clusters > nodes) {
             throw new ConfigException("generate.clusters: " + clusters + " (expected <= generate.nodes = " + nodes + ")");

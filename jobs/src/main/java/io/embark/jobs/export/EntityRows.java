@@ -32,8 +32,6 @@ final class EntityRows implements FlatMapFunction<int[], Row> {
     @Override
     public Iterator<Row> call(int[] key) throws Exception {
         PartitionSource.Partition p = source.load(key);
-        int d = p.table().dim();
-        float[] data = p.table().data();
         return new Iterator<>() {
             private int j;
 
@@ -47,9 +45,7 @@ final class EntityRows implements FlatMapFunction<int[], Row> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                float[] v = new float[d];
-                System.arraycopy(data, j * d, v, 0, d);
-                Row r = RowFactory.create(p.type(), p.names().get(j), p.partition(), j, v);
+                Row r = RowFactory.create(p.type(), p.names().get(j), p.partition(), j, p.table().row(j));
                 j++;
                 return r;
             }

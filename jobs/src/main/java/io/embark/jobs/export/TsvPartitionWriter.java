@@ -1,5 +1,6 @@
 package io.embark.jobs.export;
 
+import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.NameCodec;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
@@ -40,14 +41,16 @@ final class TsvPartitionWriter implements FlatMapFunction<Iterator<int[]>, long[
             PartitionSource.Partition p = source.load(keys.next());
             Path out = file(new Path(dir), p.type(), p.partition());
             FileSystem fs = out.getFileSystem(source.hadoopConf());
-            float[] data = p.table().data();
-            int d = p.table().dim();
+            EmbeddingTable t = p.table();
+            int d = t.dim();
             try (Writer w = new BufferedWriter(new OutputStreamWriter(fs.create(out, true), StandardCharsets.UTF_8), 1 << 20)) {
                 for (int j = 0; j < p.names().size(); j++) {
                     w.write(NameCodec.encode(p.names().get(j)));
+                    float[] data = t.data(j);
+                    int off = t.dataOffset(j);
                     for (int k = 0; k < d; k++) {
                         w.write('\t');
-                        w.write(Float.toString(data[j * d + k]));
+                        w.write(Float.toString(data[off + k]));
                     }
                     w.write('\n');
                 }

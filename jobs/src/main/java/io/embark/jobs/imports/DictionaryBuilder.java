@@ -1,5 +1,8 @@
 package io.embark.jobs.imports;
 
+import io.embark.jobs.config.ConfigException;
+import io.embark.partitioning.EntityType;
+import io.embark.partitioning.Limits;
 import io.embark.partitioning.PartitionAssignment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +46,26 @@ public final class DictionaryBuilder {
     private DictionaryBuilder() {
     }
 
+    /**
+     * As {@link #build(SparkSession, Dataset, List, long)} for types known only by index and partition count: a type
+     * too large for its partitions is refused naming it by its index in the schema's declaration order.
+     */
     public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, int[] partitionsPerType, long minCount) {
+        List<EntityType> types = new ArrayList<>();
+        for (int t = 0; t < partitionsPerType.length; t++) {
+            types.add(new EntityType("<entity type " + t + ">", partitionsPerType[t]));
+        }
+        return build(spark, goodEdges, types, minCount);
+    }
+
+    /**
+     * Builds the dictionaries of {@code types} (in the order of the edges' type indices). The names are counted first
+     * (a few numbers per Spark partition reach the driver); a type with more entities than its partitions can hold
+     * ({@link Limits#checkPartitions}) is refused then, naming its {@code graph.entities.TYPE.partitions} key and the
+     * partition count that fits, before any rank is assigned or file written.
+     */
+    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount) {
+        int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
         Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
                 .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
         Dataset<Row> counted = names.groupBy("type", "name").count();
@@ -56,24 +78,32 @@ public final class DictionaryBuilder {
                 .orderBy("type", "key", "name")
                 .select("type", "name")
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
-        int types = partitionsPerType.length;
+        int typeCount = partitionsPerType.length;
         // Per Spark partition, how many names of each type it holds: numPartitions x types numbers.
         List<long[]> perPartition = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> {
-            long[] c = new long[types + 1];
-            c[types] = idx;
+            long[] c = new long[typeCount + 1];
+            c[typeCount] = idx;
             while (it.hasNext()) {
                 c[it.next().getInt(0)]++;
             }
             return List.of(c).iterator();
         }, true).collect();
         Map<Integer, long[]> base = new HashMap<>();
-        long[] running = new long[types];
+        long[] running = new long[typeCount];
         List<long[]> ordered = new ArrayList<>(perPartition);
-        ordered.sort((a, b) -> Long.compare(a[types], b[types]));
+        ordered.sort((a, b) -> Long.compare(a[typeCount], b[typeCount]));
         for (long[] c : ordered) {
-            base.put((int) c[types], running.clone());
-            for (int t = 0; t < types; t++) {
+            base.put((int) c[typeCount], running.clone());
+            for (int t = 0; t < typeCount; t++) {
                 running[t] += c[t];
+            }
+        }
+        for (int t = 0; t < typeCount; t++) {
+            try {
+                Limits.checkPartitions(types.get(t).name(), running[t], partitionsPerType[t]);
+            } catch (IllegalArgumentException e) {
+                sorted.unpersist();
+                throw new ConfigException(e.getMessage());
             }
         }
         int[] parts = partitionsPerType.clone();

@@ -53,6 +53,7 @@ public final class DistributedTrainJob {
         Configuration conf = sc.hadoopConfiguration();
         Path graphDir = new Path(job.graphDir());
         ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
+        TrainJob.refuseOverLimits(job, graph, true);
         Path ckpt = new Path(job.checkpointDir());
         CheckpointStore checkpoints = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
         TrainJob.discardIfStale(job, graph, checkpoints);

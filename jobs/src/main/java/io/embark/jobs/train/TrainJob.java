@@ -3,6 +3,8 @@ package io.embark.jobs.train;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.embedding.train.Trainer;
+import io.embark.embedding.train.TrainingLimits;
+import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.JobConfig;
 import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
@@ -29,6 +31,7 @@ public final class TrainJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path graphDir = new Path(job.graphDir());
         ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
+        refuseOverLimits(job, graph, false);
         Path ckpt = new Path(job.checkpointDir());
         CheckpointStore store = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
         discardIfStale(job, graph, store);
@@ -39,6 +42,18 @@ public final class TrainJob {
                     String.format("%.4f", last.loss()), String.format("%,.0f", last.edgesPerSecond()));
         }
         return stats;
+    }
+
+    /**
+     * Refuses, as a config error (one line), a run that would break a size limit of {@link TrainingLimits}: the
+     * trainer would refuse it too, with the same message, but as an internal error.
+     */
+    static void refuseOverLimits(JobConfig job, ImportedGraph graph, boolean distributed) throws IOException {
+        try {
+            TrainingLimits.check(graph, job.model(), job.training(), distributed);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /**

@@ -64,7 +64,7 @@ class ExportJobTest {
             List<Float> v = r.getList(r.fieldIndex("vector"));
             assertEquals(t.dim(), v.size());
             for (int k = 0; k < t.dim(); k++) {
-                assertEquals(Float.floatToIntBits(t.data()[offset * t.dim() + k]), Float.floatToIntBits(v.get(k)), "row " + offset + " of " + p);
+                assertEquals(Float.floatToIntBits(t.segmentData(0)[offset * t.dim() + k]), Float.floatToIntBits(v.get(k)), "row " + offset + " of " + p);
             }
             names.add(r.getString(r.fieldIndex("name")));
         }
@@ -79,7 +79,7 @@ class ExportJobTest {
                 assertEquals(graph.entityNames("node", p).get(j), NameCodec.decode(f[0]));
                 assertEquals(t.dim() + 1, f.length);
                 for (int k = 0; k < t.dim(); k++) {
-                    assertEquals(Float.floatToIntBits(t.data()[j * t.dim() + k]), Float.floatToIntBits(Float.parseFloat(f[k + 1])));
+                    assertEquals(Float.floatToIntBits(t.segmentData(0)[j * t.dim() + k]), Float.floatToIntBits(Float.parseFloat(f[k + 1])));
                 }
             }
         }
@@ -114,8 +114,8 @@ class ExportJobTest {
         EmbeddingTable t2 = model(2).table("node", 1);
         String first = Files.readAllLines(target.resolve("entities/node/part-00001.tsv")).get(0);
         float v = Float.parseFloat(first.split("\t")[1]);
-        assertEquals(t1.data()[0], v);
-        assertFalse(t1.data()[0] == t2.data()[0], "the two versions differ, so the test tells them apart");
+        assertEquals(t1.segmentData(0)[0], v);
+        assertFalse(t1.segmentData(0)[0] == t2.segmentData(0)[0], "the two versions differ, so the test tells them apart");
         assertFalse(Files.exists(target.resolve("entities.parquet")), "only the formats asked for");
     }
 

@@ -63,8 +63,9 @@ class NeighborsJobTest {
             double dot = 0;
             double qq = 0;
             double cc = 0;
+            float[] row = t.row(j);
             for (int k = 0; k < t.dim(); k++) {
-                float c = t.data()[j * t.dim() + k];
+                float c = row[k];
                 dot += q[k] * c;
                 qq += q[k] * q[k];
                 cc += c * c;
@@ -89,7 +90,7 @@ class NeighborsJobTest {
                 TrainedWorkspace.config("neighbors.entity=" + head, "neighbors.relation=" + relation, "neighbors.k=4"));
         float[] q = new float[8];
         model.query(1, false, model.table("node", 0).row(7), 0, q, 0);
-        List<Scored> expected = bruteForce(graph, model, (t, j) -> (double) model.score(q, 0, t.data(), j * t.dim(), t.dim()));
+        List<Scored> expected = bruteForce(graph, model, (t, j) -> (double) model.score(q, 0, t.data(j), t.dataOffset(j), t.dim()));
         for (int i = 0; i < 4; i++) {
             assertEquals(expected.get(i).name(), got.get(i).name(), "rank " + (i + 1));
         }
