@@ -47,18 +47,6 @@ public final class DictionaryBuilder {
     }
 
     /**
-     * As {@link #build(SparkSession, Dataset, List, long)} for types known only by index and partition count: a type
-     * too large for its partitions is refused naming it by its index in the schema's declaration order.
-     */
-    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, int[] partitionsPerType, long minCount) {
-        List<EntityType> types = new ArrayList<>();
-        for (int t = 0; t < partitionsPerType.length; t++) {
-            types.add(new EntityType("<entity type " + t + ">", partitionsPerType[t]));
-        }
-        return build(spark, goodEdges, types, minCount);
-    }
-
-    /**
      * Builds the dictionaries of {@code types} (in the order of the edges' type indices). The names are counted first
      * (a few numbers per Spark partition reach the driver); a type with more entities than its partitions can hold
      * ({@link Limits#checkPartitions}) is refused then, naming its {@code graph.entities.TYPE.partitions} key and the

@@ -121,7 +121,7 @@ public final class ImportJob {
         }
 
         LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
-        DictionaryBuilder.Dictionary dict = DictionaryBuilder.build(spark, goodTrain, partitions, job.graph().minEntityCount());
+        DictionaryBuilder.Dictionary dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount());
         try {
             if (Arrays.stream(dict.counts()).sum() == 0) {
                 throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
