@@ -35,7 +35,8 @@ import org.apache.spark.util.LongAccumulator;
  *   import: stage 3 (save at ImportJob.java:120) 5/16 tasks, 12.0M input records, 450,000 input records/s, ETA 2m10s for the running stage (from its tasks)
  * </pre>
  * Nothing is logged before the first interval has passed, so short jobs stay quiet. Closing stops the timer (no
- * thread stays behind), removes the listener and restores the thread's previous tag.
+ * thread stays behind), removes the listener and restores the thread's previous tag. They are not meant to nest: while
+ * an inner one is open, the thread's jobs are its own and the outer one sees none of them.
  */
 public final class StageProgress implements AutoCloseable {
 
