@@ -110,7 +110,7 @@ public final class Main {
 
     static void runStage(String stage, SparkSession spark, JobConfig job) throws Exception {
         switch (stage) {
-            case "generate" -> GenerateJob.run(spark, job.generate());
+            case "generate" -> GenerateJob.run(spark, job.generate(), job.progress().log());
             case "import" -> ImportJob.run(spark, job);
             case "train" -> {
                 if (job.distributed().isPresent()) {

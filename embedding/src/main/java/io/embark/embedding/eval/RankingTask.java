@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * Ranks the edges of one {@link EvalSlice}: for each edge (l, r, t), the rank of t among the candidates scored as rhs of
@@ -45,6 +46,14 @@ public final class RankingTask {
 
     /** Ranks both sides of every edge of the slice. */
     public RankingTotals rank(EvalSlice slice) throws IOException {
+        return rank(slice, n -> { });
+    }
+
+    /**
+     * Ranks both sides of every edge of the slice, telling {@code ranked} how many rankings (one per edge and side)
+     * are done after each batch of them, for progress reports.
+     */
+    public RankingTotals rank(EvalSlice slice, LongConsumer ranked) throws IOException {
         SliceEdges edges = SliceEdges.read(graph, ids, options.split(), slice);
         TrueEdges truths = options.filtered()
                 ? TrueEdges.load(graph, ids, options.filterSplits(), slice.bucket(), edges)
@@ -57,9 +66,9 @@ public final class RankingTask {
             }
             for (Map.Entry<String, List<Integer>> group : byType.entrySet()) {
                 if (options.candidates() instanceof Candidates.Sampled sampled) {
-                    rankSampled(edges, group.getValue(), group.getKey(), predicted, truths, sampled, totals);
+                    rankSampled(edges, group.getValue(), group.getKey(), predicted, truths, sampled, totals, ranked);
                 } else {
-                    rankExact(edges, group.getValue(), group.getKey(), predicted, truths, totals);
+                    rankExact(edges, group.getValue(), group.getKey(), predicted, truths, totals, ranked);
                 }
             }
         }
@@ -79,7 +88,7 @@ public final class RankingTask {
     }
 
     private void rankExact(SliceEdges edges, List<Integer> group, String type, Side predicted, TrueEdges truths,
-                           RankingTotals totals) throws IOException {
+                           RankingTotals totals, LongConsumer ranked) throws IOException {
         int parts = ids.partitions(type);
         EmbeddingTable[] tables = new EmbeddingTable[parts];
         long entities = 0;
@@ -110,6 +119,7 @@ public final class RankingTask {
                 for (int q = 0; q < count; q++) {
                     rankOne(edges, group.get(from + q), predicted, truths, new BatchScores(scores, tables, q), entities, totals);
                 }
+                ranked.accept(count);
             }
         } finally {
             for (BatchScorer s : scorers) {
@@ -171,7 +181,7 @@ public final class RankingTask {
     }
 
     private void rankSampled(SliceEdges edges, List<Integer> group, String type, Side predicted, TrueEdges truths,
-                             Candidates.Sampled sampled, RankingTotals totals) throws IOException {
+                             Candidates.Sampled sampled, RankingTotals totals, LongConsumer ranked) throws IOException {
         int parts = ids.partitions(type);
         float[] query = new float[model.table(type, 0).dim()];
         for (int i : group) {
@@ -201,6 +211,7 @@ public final class RankingTask {
                 totals.add(true, predicted, r, RankingMetrics.realisticRank(filtered[0], filtered[1]),
                         filtered[0] + filtered[1] + filtered[2]);
             }
+            ranked.accept(1);
         }
     }
 

@@ -19,12 +19,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Trains one bucket with HOGWILD threads: the bucket's (already shuffled) edges are cut into chunks, grouped so that
  * a chunk's edges share their (lhs type, rhs type), and the threads take chunks from a shared counter and update the
  * shared tables and relation parameters without locks. Each thread owns its {@link ChunkStep}, {@link Chunk} and
- * random source, created once per run.
+ * random source, created once per run. The threads add the edges of each batch they finish to a shared counter
+ * ({@link #edgesTrained}) that a progress reporter reads while a bucket trains.
  */
 final class HogwildTrainer implements AutoCloseable {
 
@@ -38,6 +40,8 @@ final class HogwildTrainer implements AutoCloseable {
     private final ExecutorService pool;
     private final Worker[] workers;
     private final Map<Integer, int[]> identity = new HashMap<>();
+    /** Edges trained since construction: bumped once per batch of chunks, never per edge, so the threads barely touch it. */
+    private final LongAdder trainedEdges = new LongAdder();
 
     HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepSettings settings, NegativesConfig negatives,
                    int threads, long seed) {
@@ -69,6 +73,11 @@ final class HogwildTrainer implements AutoCloseable {
         for (Worker w : workers) {
             w.random = seeds.split();
         }
+    }
+
+    /** Edges trained by every call of {@link #train} so far, including those of a bucket still training. */
+    long edgesTrained() {
+        return trainedEdges.sum();
     }
 
     BucketResult train(Bucket bucket, EdgeBlock edges, Map<String, EmbeddingTable> tables) {
@@ -158,6 +167,7 @@ final class HogwildTrainer implements AutoCloseable {
             // a thread takes a whole batch of consecutive chunks (one chunk when stepping per chunk)
             int per = settings.chunksPerStep();
             for (int b = next.getAndIncrement(); (long) b * per < chunks.size(); b = next.getAndIncrement()) {
+                long before = count;
                 for (int c = b * per; c < Math.min(chunks.size(), (b + 1) * per); c++) {
                     fill(bucket, edges, order, chunks.get(c), tables);
                     if (batch == null) {
@@ -174,6 +184,7 @@ final class HogwildTrainer implements AutoCloseable {
                 if (batch != null && batch.chunks() > 0) {
                     batch.apply(settings);
                 }
+                trainedEdges.add(count - before);
             }
             return new double[] {loss, count};
         }

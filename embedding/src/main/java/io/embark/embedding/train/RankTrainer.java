@@ -5,6 +5,8 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.StepSettings;
 import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.progress.ProgressLog;
+import io.embark.embedding.progress.ProgressTimer;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.SharedEpochStore;
 import io.embark.partitioning.Bucket;
@@ -40,7 +42,8 @@ import org.apache.hadoop.fs.Path;
  * the bucket in S slices with a sync after each, where S is the same on every worker (the round's largest bucket
  * divided by the sync period), so the collective calls match; save the tables the next round does not need here;
  * barrier. While a round trains, the next round's edges and the tables that no worker holds this round load in the
- * background. Knows nothing of Spark: a Spark task, or a test with threads, calls it.
+ * background. While the rounds run, a {@link ProgressTimer} logs this rank's edges done of its share of the epoch,
+ * the rate and the ETA every interval. Knows nothing of Spark: a Spark task, or a test with threads, calls it.
  */
 public final class RankTrainer implements AutoCloseable {
 
@@ -64,9 +67,17 @@ public final class RankTrainer implements AutoCloseable {
     private final Set<String> shared;
     private final HogwildTrainer hogwild;
     private final ExecutorService loader;
+    private final ProgressLog progress;
 
     public RankTrainer(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
                        Communicator comm) {
+        this(graph, model, training, relations, comm, ProgressLog.defaults());
+    }
+
+    /** As above, with the progress lines of each epoch going to {@code progress}. */
+    public RankTrainer(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
+                       Communicator comm, ProgressLog progress) {
+        this.progress = progress;
         this.graph = graph;
         this.model = model;
         this.training = training;
@@ -122,9 +133,25 @@ public final class RankTrainer implements AutoCloseable {
         if (syncEdges < 1) {
             throw new IllegalArgumentException("syncEdges: " + syncEdges + " (expected >= 1)");
         }
-        long start = System.nanoTime();
         int rank = comm.rank();
         RoundSchedule schedule = schedule(graph, model, training, epoch, comm.size());
+        long share = 0;
+        for (int round = 0; round < schedule.rounds(); round++) {
+            Bucket b = schedule.bucket(round, rank);
+            share += b == null ? 0 : graph.bucketEdges(DatasetLayout.TRAIN, b);
+        }
+        EpochProgress epochProgress = new EpochProgress("rank " + rank + " epoch " + (epoch + 1) + "/" + training.epochs(),
+                "this rank's share", share, hogwild::edgesTrained, System::nanoTime);
+        try (ProgressTimer timer = ProgressTimer.start(progress, RankTrainer.class.getName(), "embark-progress-rank-" + rank,
+                epochProgress::line)) {
+            return trainRounds(epoch, store, syncEdges, schedule, epochProgress);
+        }
+    }
+
+    private RankResult trainRounds(int epoch, SharedEpochStore store, long syncEdges, RoundSchedule schedule,
+                                   EpochProgress epochProgress) throws IOException {
+        long start = System.nanoTime();
+        int rank = comm.rank();
         hogwild.startEpoch(training.seed() + 1_000_003L * rank, epoch);
         long l0 = System.nanoTime();
         Map<String, EmbeddingTable> sharedTables = new HashMap<>();
@@ -145,6 +172,7 @@ public final class RankTrainer implements AutoCloseable {
         Future<EdgeBlock> nextEdges = submitEdges(schedule, 0, rank, epoch);
         for (int round = 0; round < schedule.rounds(); round++) {
             Bucket bucket = schedule.bucket(round, rank);
+            epochProgress.at("round " + (round + 1) + "/" + schedule.rounds() + (bucket == null ? " (no bucket)" : " bucket " + bucket));
             long t0 = System.nanoTime();
             Map<String, EmbeddingTable> tables = new HashMap<>(sharedTables);
             if (bucket != null) {

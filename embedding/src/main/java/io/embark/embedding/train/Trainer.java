@@ -5,6 +5,9 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.StepSettings;
 import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.progress.ProgressFormat;
+import io.embark.embedding.progress.ProgressLog;
+import io.embark.embedding.progress.ProgressTimer;
 import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EmbeddingTable;
@@ -35,7 +38,9 @@ import java.util.concurrent.Future;
  * trained) are trained by {@link HogwildTrainer}, and the next bucket's tables and edges start loading. At the end
  * of the epoch every table, the relation parameters and the stats are committed as a new checkpoint version.
  * A run that finds a committed checkpoint continues after its last epoch, provided the model config and the
- * dataset's shape match; otherwise it refuses, naming the differing keys.
+ * dataset's shape match; otherwise it refuses, naming the differing keys. While an epoch runs, a
+ * {@link ProgressTimer} logs the edges done, the rate and the epoch's ETA every interval ({@link EpochProgress}); each
+ * bucket also logs a line when it ends.
  *
  * <p>Knows nothing of Spark: a Spark task, a command-line main or a test calls {@link #train}.
  */
@@ -58,6 +63,13 @@ public final class Trainer {
     /** As {@link #train(ImportedGraph, ModelConfig, TrainingConfig, CheckpointStore)}, evaluating after each epoch. */
     public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
                                          CheckpointStore checkpoints, EpochEvaluator evaluator) throws IOException {
+        return train(graph, model, training, checkpoints, evaluator, ProgressLog.defaults());
+    }
+
+    /** As above, with the progress lines of each epoch going to {@code progress}. */
+    public static List<EpochStats> train(ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                         CheckpointStore checkpoints, EpochEvaluator evaluator, ProgressLog progress)
+            throws IOException {
         RunStart start = RunStart.of(graph, model, training, checkpoints);
         List<EpochStats> stats = new ArrayList<>(start.stats());
         if (start.finished(training)) {
@@ -93,13 +105,18 @@ public final class Trainer {
                 final int ep = epoch;
                 double epochLoss = 0;
                 long epochEdges = 0;
+                EpochProgress epochProgress = new EpochProgress("epoch " + (epoch + 1) + "/" + training.epochs(), "the epoch",
+                        edgesPerEpoch, hogwild::edgesTrained, System::nanoTime);
                 try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, latest,
-                        (type, part) -> initialTable(schema, model, training, type, part))) {
+                        (type, part) -> initialTable(schema, model, training, type, part));
+                     ProgressTimer timer = ProgressTimer.start(progress, Trainer.class.getName(), "embark-progress-train",
+                             epochProgress::line)) {
                     cache.useStore(writer);
                     Future<EdgeBlock> nextEdges = order.isEmpty() ? null
                             : loader.submit(() -> readShuffled(graph, split, order.get(0), training.seed(), ep));
                     for (int k = 0; k < order.size(); k++) {
                         Bucket bucket = order.get(k);
+                        epochProgress.at("bucket " + bucket + " " + (k + 1) + "/" + order.size());
                         long t0 = System.nanoTime();
                         Map<String, EmbeddingTable> tables = cache.acquire(bucket);
                         EdgeBlock edges = Loads.await(nextEdges, null, "reading edges");
@@ -117,8 +134,9 @@ public final class Trainer {
                         long remaining = (training.epochs() - epoch - 1) * edgesPerEpoch + (edgesPerEpoch - epochEdges);
                         LOG.log(Level.INFO, String.format("epoch %d/%d bucket %d/%d %s: %,d edges in %.1f s (%,.0f edges/s), loss %.4f/edge, ETA %s",
                                 epoch + 1, training.epochs(), k + 1, order.size(), bucket, r.edges(), secs, r.edges() / secs,
-                                r.edges() == 0 ? 0 : r.loss() / r.edges(), eta(remaining / Math.max(rate, 1e-9))));
+                                r.edges() == 0 ? 0 : r.loss() / r.edges(), ProgressFormat.duration(remaining / Math.max(rate, 1e-9))));
                     }
+                    epochProgress.at("saving checkpoint v" + (epoch + 1));
                     cache.saveAll();
                     double secs = (System.nanoTime() - epochStart) / 1e9;
                     EpochStats es = new EpochStats(epoch + 1, epochEdges, epochEdges == 0 ? 0 : epochLoss / epochEdges, secs,
@@ -137,7 +155,7 @@ public final class Trainer {
                 LOG.log(Level.INFO, String.format("epoch %d/%d done: %,d edges in %.1f s (%,.0f edges/s), loss %.4f/edge, %scheckpoint %s, ETA %s",
                         es.epoch(), training.epochs(), es.edges(), es.seconds(), es.edgesPerSecond(), es.loss(),
                         es.metrics().isEmpty() ? "" : EpochEvaluator.describe(es.metrics()) + ", ",
-                        checkpoints.versionDir(epoch + 1), eta((training.epochs() - epoch - 1) * es.seconds())));
+                        checkpoints.versionDir(epoch + 1), ProgressFormat.duration((training.epochs() - epoch - 1) * es.seconds())));
             }
         } finally {
             loader.shutdownNow();
@@ -213,10 +231,5 @@ public final class Trainer {
         EdgeBlock block = graph.readBucket(split, bucket);
         block.shuffle(new SplittableRandom(seed * 7_919L + epoch * 104_729L + bucket.lhsPartition() * 31L + bucket.rhsPartition()));
         return block;
-    }
-
-    static String eta(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 }

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The model and training sections rebuilt on an executor from the flat config the driver validated
+ * The model, training and progress sections rebuilt on an executor from the flat config the driver validated
  * ({@link JobConfig#asStrings()}): Spark ships that map with the task, and the executor reads it exactly as the
  * driver did.
  */
@@ -21,6 +21,10 @@ public final class ExecutorConfig {
 
     public static TrainingConfig training(Map<String, String> flat) {
         return TrainingSection.read(reader(flat));
+    }
+
+    public static ProgressConfig progress(Map<String, String> flat) {
+        return ProgressConfig.read(reader(flat));
     }
 
     private static ConfigReader reader(Map<String, String> flat) {

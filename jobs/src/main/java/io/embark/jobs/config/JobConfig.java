@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param distributed training across Spark executors (absent: train on the driver)
  * @param export    embedding export
  * @param neighbors nearest-neighbour queries
+ * @param progress  how often long stages log their progress
  * @param spark     Spark properties given in the config ({@code spark.*} keys)
  * @param asStrings the flat config, stored in manifests and checkpoints
  */
@@ -42,6 +43,7 @@ public record JobConfig(
         Optional<DistributedConfig> distributed,
         ExportConfig export,
         NeighborsConfig neighbors,
+        ProgressConfig progress,
         Map<String, String> spark,
         Map<String, String> asStrings) {
 
@@ -50,7 +52,7 @@ public record JobConfig(
         Optional<DataConfig> data = DataConfig.read(c);
         JobConfig job = new JobConfig(workspace, c.list("pipeline.stages"), data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c),
                 ModelSection.read(c), TrainingSection.read(c), ValidationConfig.read(c), CheckpointsConfig.read(c), EvalConfig.read(c), DistributedConfig.read(c),
-                ExportConfig.read(c, workspace), NeighborsConfig.read(c), c.sparkProperties(), c.asStrings());
+                ExportConfig.read(c, workspace), NeighborsConfig.read(c), ProgressConfig.read(c), c.sparkProperties(), c.asStrings());
         c.finish();
         return job;
     }

@@ -8,10 +8,12 @@ import io.embark.embedding.storage.CheckpointStore;
 import io.embark.jobs.AtomicFile;
 import io.embark.jobs.config.EvalConfig;
 import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.progress.StageProgress;
 import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -66,7 +68,8 @@ public final class EvalJob {
 
     /**
      * Ranks both sides of the first {@code limit} edges of {@code options.split()} with checkpoint {@code version}, one
-     * Spark task per slice (each opens the dataset and the checkpoint itself), and adds up the tasks' sums.
+     * Spark task per slice (each opens the dataset and the checkpoint itself), and adds up the tasks' sums; logs the
+     * rankings done every {@code progress.intervalSeconds} while the tasks run ({@link StageProgress}).
      */
     public static RankingTotals rank(SparkSession spark, JobConfig job, ImportedGraph graph, int version,
                                      RankingOptions options, long limit) throws IOException {
@@ -76,9 +79,14 @@ public final class EvalJob {
         int relations = graph.manifest().relations().size();
         RankingTotals totals = new RankingTotals(relations);
         if (!slices.isEmpty()) {
-            RankSlices task = new RankSlices(TaskInputs.of(spark.sparkContext().hadoopConfiguration(), job, version), options);
-            for (double[] part : jsc.parallelize(slices, slices.size()).mapPartitions(task).collect()) {
-                totals.merge(RankingTotals.of(relations, part));
+            long rankings = 2 * slices.stream().mapToLong(s -> s[3] - s[2]).sum();
+            try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "eval " + options.split(), "rankings",
+                    OptionalLong.of(rankings))) {
+                RankSlices task = new RankSlices(TaskInputs.of(spark.sparkContext().hadoopConfiguration(), job, version), options,
+                        progress.counter());
+                for (double[] part : jsc.parallelize(slices, slices.size()).mapPartitions(task).collect()) {
+                    totals.merge(RankingTotals.of(relations, part));
+                }
             }
         }
         return totals;

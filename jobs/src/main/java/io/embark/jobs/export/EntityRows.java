@@ -7,10 +7,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The Parquet rows of one (entity type, partition): {@code entity_type, name, partition, offset, vector}, produced
- * lazily from the partition's table.
+ * lazily from the partition's table; each row produced is added to a counter for the driver's progress line.
  */
 final class EntityRows implements FlatMapFunction<int[], Row> {
 
@@ -24,9 +25,11 @@ final class EntityRows implements FlatMapFunction<int[], Row> {
             .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false), false);
 
     private final PartitionSource source;
+    private final LongAccumulator rows;
 
-    EntityRows(PartitionSource source) {
+    EntityRows(PartitionSource source, LongAccumulator rows) {
         this.source = source;
+        this.rows = rows;
     }
 
     @Override
@@ -47,6 +50,7 @@ final class EntityRows implements FlatMapFunction<int[], Row> {
                 }
                 Row r = RowFactory.create(p.type(), p.names().get(j), p.partition(), j, p.table().row(j));
                 j++;
+                rows.add(1);
                 return r;
             }
         };

@@ -12,6 +12,7 @@ import io.embark.jobs.config.ExportFormat;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.eval.Checkpoints;
 import io.embark.jobs.eval.TaskInputs;
+import io.embark.jobs.progress.StageProgress;
 import io.embark.partitioning.AtomicDirectory;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.ImportedGraph;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *   OUT/export.json                the checkpoint version, entity types (partitions, count, dimension), formats
  * </pre>
  * {@code side} says which prediction a relation's parameters serve: {@code rhs} and {@code lhs} with reciprocal
- * relations (two parameter sets), {@code both} otherwise (the lhs is predicted with the operator's adjoint).
+ * relations (two parameter sets), {@code both} otherwise (the lhs is predicted with the operator's adjoint). Each
+ * format's entity rows log their progress every {@code progress.intervalSeconds} ({@link StageProgress}).
  */
 public final class ExportJob {
 
@@ -85,6 +88,7 @@ public final class ExportJob {
         Path out = new Path(export.output());
         FileSystem fs = out.getFileSystem(conf);
         AtomicDirectory dir = AtomicDirectory.begin(fs, out, export.overwrite(), "export.overwrite");
+        long entities = graph.manifest().entityTypes().stream().mapToLong(ImportManifest.EntityTypeInfo::count).sum();
         try {
             List<ImportManifest.EntityTypeInfo> types = graph.manifest().entityTypes();
             String[] typeNames = types.stream().map(ImportManifest.EntityTypeInfo::name).toArray(String[]::new);
@@ -97,13 +101,20 @@ public final class ExportJob {
             PartitionSource source = new PartitionSource(TaskInputs.of(conf, job, model.version()), typeNames);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             if (export.formats().contains(ExportFormat.TSV)) {
-                jsc.parallelize(parts, parts.size()).mapPartitions(new TsvPartitionWriter(source, new Path(dir.path(), "entities").toString()))
-                        .collect();
+                try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export tsv", "rows",
+                        OptionalLong.of(entities))) {
+                    jsc.parallelize(parts, parts.size())
+                            .mapPartitions(new TsvPartitionWriter(source, new Path(dir.path(), "entities").toString(), progress.counter()))
+                            .collect();
+                }
                 writeRelationsTsv(fs, new Path(dir.path(), "relations.tsv"), graph.relationNames(), model.relations());
             }
             if (export.formats().contains(ExportFormat.PARQUET)) {
-                spark.createDataFrame(jsc.parallelize(parts, parts.size()).flatMap(new EntityRows(source)), EntityRows.SCHEMA)
-                        .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "entities.parquet").toString());
+                try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export parquet", "rows",
+                        OptionalLong.of(entities))) {
+                    spark.createDataFrame(jsc.parallelize(parts, parts.size()).flatMap(new EntityRows(source, progress.counter())),
+                            EntityRows.SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "entities.parquet").toString());
+                }
                 spark.createDataFrame(relationRows(graph.relationNames(), model.relations()), RELATION_SCHEMA).coalesce(1)
                         .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "relations.parquet").toString());
             }
@@ -112,7 +123,6 @@ public final class ExportJob {
         } finally {
             dir.abort();
         }
-        long entities = graph.manifest().entityTypes().stream().mapToLong(ImportManifest.EntityTypeInfo::count).sum();
         LOG.info("export: checkpoint v{} ({} entities, {} relations) written as {} to {}", String.format("%08d", model.version()),
                 String.format("%,d", entities), model.relations().count(),
                 export.formats().stream().map(ConfigChoice::spelling).sorted().toList(), out);

@@ -12,11 +12,13 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Writes each (entity type, partition) of its Spark partition as {@code DIR/TYPE/part-NNNNN.tsv}: one line per entity,
  * the name ({@link NameCodec}-escaped, so tabs and newlines in names cannot break a line) then the vector's values,
- * tab-separated, each written as the shortest decimal that reads back as the same float. Returns the rows written.
+ * tab-separated, each written as the shortest decimal that reads back as the same float. Returns the rows written, and
+ * adds each row to a counter as it goes, for the driver's progress line.
  */
 final class TsvPartitionWriter implements FlatMapFunction<Iterator<int[]>, long[]> {
 
@@ -24,10 +26,12 @@ final class TsvPartitionWriter implements FlatMapFunction<Iterator<int[]>, long[
 
     private final PartitionSource source;
     private final String dir;
+    private final LongAccumulator rows;
 
-    TsvPartitionWriter(PartitionSource source, String dir) {
+    TsvPartitionWriter(PartitionSource source, String dir, LongAccumulator rows) {
         this.source = source;
         this.dir = dir;
+        this.rows = rows;
     }
 
     static Path file(Path dir, String type, int partition) {
@@ -53,6 +57,7 @@ final class TsvPartitionWriter implements FlatMapFunction<Iterator<int[]>, long[
                         w.write(Float.toString(data[off + k]));
                     }
                     w.write('\n');
+                    rows.add(1);
                 }
             }
             written.add(new long[] {p.names().size()});

@@ -1,8 +1,10 @@
 package io.embark.jobs.generate;
 
+import io.embark.embedding.progress.ProgressLog;
 import io.embark.jobs.config.GenerateConfig;
 import io.embark.jobs.config.InputFormat;
 import io.embark.jobs.imports.HadoopConf;
+import io.embark.jobs.progress.StageProgress;
 import io.embark.partitioning.AtomicDirectory;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,6 +24,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +41,19 @@ public final class GenerateJob {
     private GenerateJob() {
     }
 
-    public static void run(SparkSession spark, GenerateConfig cfg) throws IOException {
+    /** Writes the configured graph; logs the edges written every {@code progress.interval()} while the tasks run. */
+    public static void run(SparkSession spark, GenerateConfig cfg, ProgressLog progress) throws IOException {
         Path target = new Path(cfg.output());
         FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
         AtomicDirectory out = AtomicDirectory.begin(fs, target, cfg.overwrite(), "generate.overwrite");
         try {
             long start = System.nanoTime();
-            if (cfg.format() == InputFormat.PARQUET) {
-                writeParquet(spark, cfg, out.path());
-            } else {
-                writeText(spark, cfg, out.path());
+            try (StageProgress written = StageProgress.counting(spark, progress, "generate", "edges", OptionalLong.of(cfg.edges()))) {
+                if (cfg.format() == InputFormat.PARQUET) {
+                    writeParquet(spark, cfg, out.path(), written.counter());
+                } else {
+                    writeText(spark, cfg, out.path(), written.counter());
+                }
             }
             out.commit();
             LOG.info("generate: {} {} edges over {} nodes and {} relation(s) written to {} in {} s", cfg.edges(), cfg.model(), cfg.nodes(),
@@ -76,7 +83,7 @@ public final class GenerateJob {
         return cfg.edges() / cfg.files() + (slice < cfg.edges() % cfg.files() ? 1 : 0);
     }
 
-    private static void writeText(SparkSession spark, GenerateConfig cfg, Path root) {
+    private static void writeText(SparkSession spark, GenerateConfig cfg, Path root, LongAccumulator written) {
         HadoopConf conf = HadoopConf.of(spark.sparkContext().hadoopConfiguration());
         EdgeGenerator gen = new EdgeGenerator(cfg);
         String rootString = root.toString();
@@ -99,6 +106,7 @@ public final class GenerateJob {
                             line.setLength(0);
                             line.append('n').append(e.lhs()).append("\tr").append(e.relation()).append("\tn").append(e.rhs()).append('\n');
                             writers[split].append(line);
+                            written.add(1);
                         }
                     } finally {
                         for (BufferedWriter w : writers) {
@@ -110,7 +118,7 @@ public final class GenerateJob {
                 });
     }
 
-    private static void writeParquet(SparkSession spark, GenerateConfig cfg, Path root) {
+    private static void writeParquet(SparkSession spark, GenerateConfig cfg, Path root, LongAccumulator written) {
         EdgeGenerator gen = new EdgeGenerator(cfg);
         StructType schema = new StructType()
                 .add("lhs", DataTypes.StringType, false)
@@ -123,7 +131,7 @@ public final class GenerateJob {
             int wanted = split;
             var rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .parallelize(slices(cfg), cfg.files())
-                    .flatMap(slice -> splitRows(gen, gen.random(slice), sliceEdges(cfg, slice), wanted));
+                    .flatMap(slice -> splitRows(gen, gen.random(slice), sliceEdges(cfg, slice), wanted, written));
             spark.createDataFrame(rows, schema).write().parquet(new Path(root, SPLITS[split]).toString());
         }
     }
@@ -133,7 +141,7 @@ public final class GenerateJob {
      * asks: a slice of tens of millions of edges never sits in memory (a list of them did, and ran out of heap at
      * 10M edges per file).
      */
-    private static Iterator<Row> splitRows(EdgeGenerator gen, SplittableRandom rnd, long n, int wanted) {
+    private static Iterator<Row> splitRows(EdgeGenerator gen, SplittableRandom rnd, long n, int wanted, LongAccumulator written) {
         return new Iterator<>() {
             private long drawn;
             private Row next;
@@ -145,6 +153,7 @@ public final class GenerateJob {
                     drawn++;
                     if (gen.split(rnd) == wanted) {
                         next = RowFactory.create("n" + e.lhs(), "r" + e.relation(), "n" + e.rhs());
+                        written.add(1);
                     }
                 }
                 return next != null;

@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -47,13 +48,17 @@ public final class BucketRouteTask implements PairFlatMapFunction<Iterator<Row>,
     private final BucketSlots slots;
     private final boolean weighted;
     private final int sampleSize;
+    private final LongAccumulator routed;
 
-    public BucketRouteTask(HadoopConf conf, Map<String, Integer> relationIds, BucketSlots slots, boolean weighted, int sampleSize) {
+    /** {@code routed} counts the rows the tasks have read, for the driver's progress line. */
+    public BucketRouteTask(HadoopConf conf, Map<String, Integer> relationIds, BucketSlots slots, boolean weighted, int sampleSize,
+                           LongAccumulator routed) {
         this.conf = conf;
         this.relationIds = relationIds;
         this.slots = slots;
         this.weighted = weighted;
         this.sampleSize = sampleSize;
+        this.routed = routed;
     }
 
     /** Block size for a grid of {@code buckets}: the budget shared out, bounded, in whole records. */
@@ -110,6 +115,7 @@ public final class BucketRouteTask implements PairFlatMapFunction<Iterator<Row>,
 
         private void route(Row r) {
             report.lines++;
+            routed.add(1);
             if (!r.isNullAt(6)) {
                 report.bad++;
                 if (report.badSample.size() < sampleSize) {

@@ -3,6 +3,8 @@ package io.embark.jobs.imports;
 import io.embark.jobs.config.BadLinePolicy;
 import io.embark.jobs.config.DataConfig;
 import io.embark.jobs.config.JobConfig;
+import io.embark.embedding.progress.ProgressLog;
+import io.embark.jobs.progress.StageProgress;
 import io.embark.partitioning.AtomicDirectory;
 import io.embark.partitioning.BucketIndex;
 import io.embark.partitioning.DatasetLayout;
@@ -25,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -35,6 +38,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,10 +107,13 @@ public final class ImportJob {
 
         // Relation ids: listed relations in declaration order; dynamic ones sorted by name.
         List<RelationType> relations = new ArrayList<>();
+        ProgressLog progress = job.progress().log();
         if (schema.isDynamic()) {
             RelationType t = schema.dynamicTemplate().orElseThrow();
-            for (Row r : goodTrain.select("rel").distinct().orderBy("rel").collectAsList()) {
-                relations.add(new RelationType(r.getString(0), t.lhsType(), t.rhsType()));
+            try (StageProgress p = StageProgress.readingInput(spark, progress, "import: relation names")) {
+                for (Row r : goodTrain.select("rel").distinct().orderBy("rel").collectAsList()) {
+                    relations.add(new RelationType(r.getString(0), t.lhsType(), t.rhsType()));
+                }
             }
         } else {
             relations.addAll(schema.relations());
@@ -121,7 +128,14 @@ public final class ImportJob {
         }
 
         LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
-        DictionaryBuilder.Dictionary dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount());
+        DictionaryBuilder.Dictionary dict;
+        long trainRecords;
+        try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
+            dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount());
+            // the dictionary pass reads the train input once: its record count is the total the bucket writing
+            // counts towards (an estimate: Spark counts blank and header lines as records too)
+            trainRecords = p.count();
+        }
         try {
             if (Arrays.stream(dict.counts()).sum() == 0) {
                 throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
@@ -138,8 +152,12 @@ public final class ImportJob {
                     continue;
                 }
                 Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
-                List<TaskReport> reports = writeBuckets(mapped(raw, dict.rows()).javaRDD(), root, split, hconf, relationIds,
-                        lhsGrid, rhsGrid, weighted, data.badLineSample());
+                List<TaskReport> reports;
+                try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
+                        split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
+                    reports = writeBuckets(mapped(raw, dict.rows()).javaRDD(), root, split, hconf, relationIds, lhsGrid, rhsGrid,
+                            weighted, data.badLineSample(), p.counter());
+                }
                 ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.get(split), weighted, reports,
                         data.badLineSample());
                 if (split.equals("train")) {
@@ -225,11 +243,12 @@ public final class ImportJob {
      * write side) and writes each slot as one file: at most {@code buckets x slots} files, one stream open per task.
      */
     static List<TaskReport> writeBuckets(JavaRDD<Row> mapped, Path root, String split, HadoopConf hconf,
-                                         Map<String, Integer> relationIds, int lhsGrid, int rhsGrid, boolean weighted, int sample) {
+                                         Map<String, Integer> relationIds, int lhsGrid, int rhsGrid, boolean weighted, int sample,
+                                         LongAccumulator routed) {
         BucketSlots slots = BucketSlots.plan(lhsGrid, rhsGrid, mapped.getNumPartitions());
         LOG.info("import {}: {} x {} buckets in {} slot(s) each, written by {} task(s)", split, lhsGrid, rhsGrid, slots.slots(),
                 slots.writers());
-        return mapped.mapPartitionsToPair(new BucketRouteTask(hconf, relationIds, slots, weighted, sample))
+        return mapped.mapPartitionsToPair(new BucketRouteTask(hconf, relationIds, slots, weighted, sample, routed))
                 .repartitionAndSortWithinPartitions(slots.partitioner())
                 .mapPartitions(new BucketWriteTask(root.toString(), split, hconf, slots, weighted, relationIds.size(), sample))
                 .collect();

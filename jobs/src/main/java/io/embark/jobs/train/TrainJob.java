@@ -35,7 +35,8 @@ public final class TrainJob {
         Path ckpt = new Path(job.checkpointDir());
         CheckpointStore store = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
         discardIfStale(job, graph, store);
-        List<EpochStats> stats = Trainer.train(graph, job.model(), job.training(), store, SparkValidation.of(spark, job, graph));
+        List<EpochStats> stats = Trainer.train(graph, job.model(), job.training(), store, SparkValidation.of(spark, job, graph),
+                job.progress().log());
         if (!stats.isEmpty()) {
             EpochStats last = stats.get(stats.size() - 1);
             LOG.info("train: {} epoch(s) in {}; last epoch: loss {}, {} edges/s", stats.size(), ckpt,

@@ -80,7 +80,7 @@ final class TrainTask implements Serializable {
         Path attemptDir = DistributedTrainer.attemptDir(new Path(versionDir), attempt);
         try (Communicator comm = BarrierRendezvous.connect(ctx, distributed.toConfig(ctx.getTaskInfos().length), secret)) {
             RelationParameters relations = DistributedTrainer.startingRelations(graph, model, checkpoints, prev);
-            try (RankTrainer trainer = new RankTrainer(graph, model, training, relations, comm)) {
+            try (RankTrainer trainer = new RankTrainer(graph, model, training, relations, comm, ExecutorConfig.progress(config).log())) {
                 RankTrainer.RankResult r = trainer.trainEpoch(epoch, DistributedTrainer.store(graph, model, training,
                         checkpoints, attemptDir, prev), syncEdges);
                 return List.of(toArray(r, attempt)).iterator();

@@ -3,6 +3,7 @@ package io.embark.jobs.generate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.embark.embedding.progress.ProgressLog;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.imports.ImportJob;
@@ -42,8 +43,8 @@ class GenerateJobTest {
 
     @Test
     void same_seed_same_files_and_the_split_fractions_hold() throws Exception {
-        GenerateJob.run(ImportJobTestAccess.spark(), conf("generate.output=" + dir.resolve("a")).generate());
-        GenerateJob.run(ImportJobTestAccess.spark(), conf("generate.output=" + dir.resolve("b")).generate());
+        GenerateJob.run(ImportJobTestAccess.spark(), conf("generate.output=" + dir.resolve("a")).generate(), ProgressLog.defaults());
+        GenerateJob.run(ImportJobTestAccess.spark(), conf("generate.output=" + dir.resolve("b")).generate(), ProgressLog.defaults());
         List<String> a = lines(dir.resolve("a"));
         assertEquals(5000, a.size());
         assertEquals(a, lines(dir.resolve("b")));
@@ -55,7 +56,7 @@ class GenerateJobTest {
     @Test
     void clusters_model_plants_the_documented_structure() throws Exception {
         GenerateJob.run(ImportJobTestAccess.spark(), conf("generate.output=" + dir.resolve("c"), "generate.model=clusters",
-                "generate.clusters=10", "generate.noise=0").generate());
+                "generate.clusters=10", "generate.noise=0").generate(), ProgressLog.defaults());
         for (String l : lines(dir.resolve("c"))) {
             String[] f = l.split("\t");
             long lhs = Long.parseLong(f[0].substring(1));
@@ -68,7 +69,7 @@ class GenerateJobTest {
     @Test
     void parquet_output_imports_with_column_names() throws Exception {
         Path out = dir.resolve("p");
-        GenerateJob.run(ImportJobTestAccess.spark(), conf("generate.output=" + out, "generate.format=parquet").generate());
+        GenerateJob.run(ImportJobTestAccess.spark(), conf("generate.output=" + out, "generate.format=parquet").generate(), ProgressLog.defaults());
         JobConfig imp = conf("data.train=" + out.resolve("train"), "data.test=" + out.resolve("test"), "data.format=parquet");
         ImportManifest m = ImportJob.run(ImportJobTestAccess.spark(), imp);
         assertEquals(5000, m.split("train").edges() + m.split("test").edges() + m.split("test").unknownEntityEdges());
