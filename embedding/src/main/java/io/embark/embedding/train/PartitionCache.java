@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The tables in memory: exactly those the current bucket needs, plus the next bucket's, loaded in the background
@@ -32,6 +33,8 @@ final class PartitionCache {
     private PartitionStore store;
     private Bucket prefetchedFor;
     private List<Future<EmbeddingTable>> prefetched = List.of();
+    private final IoTally loads = new IoTally();
+    private final IoTally saves = new IoTally();
 
     PartitionCache(TrainingSchema schema, ExecutorService loader) {
         this.schema = schema;
@@ -61,7 +64,7 @@ final class PartitionCache {
         prefetchedFor = null;
         for (String k : new ArrayList<>(resident.keySet())) {
             if (!needed.contains(k)) {
-                store.save(resident.remove(k));
+                save(resident.remove(k));
             }
         }
         Map<String, EmbeddingTable> out = new HashMap<>();
@@ -94,7 +97,7 @@ final class PartitionCache {
     /** Saves every resident table into the current store, keeping them resident. */
     void saveAll() throws IOException {
         for (EmbeddingTable t : resident.values()) {
-            store.save(t);
+            save(t);
         }
     }
 
@@ -107,7 +110,49 @@ final class PartitionCache {
 
     private EmbeddingTable load(String key) throws IOException {
         int slash = key.lastIndexOf('/');
-        return store.load(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1)));
+        long t0 = System.nanoTime();
+        EmbeddingTable t = store.load(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1)));
+        loads.add(bytes(t), System.nanoTime() - t0);
+        return t;
+    }
+
+    private void save(EmbeddingTable t) throws IOException {
+        long t0 = System.nanoTime();
+        store.save(t);
+        saves.add(bytes(t), System.nanoTime() - t0);
+    }
+
+    /** A table's size as stored: its embeddings and its Adagrad state, 4 bytes each. */
+    private static long bytes(EmbeddingTable t) {
+        return 4L * t.rows() * (t.dim() + (t.elementwise() ? t.dim() : 1));
+    }
+
+    /**
+     * What loading and saving tables cost since the last call, e.g. {@code "tables: 34 loads of 2.3 GB in 5.1 s
+     * (450 MB/s, behind training while prefetched), 33 saves of 2.2 GB in 4.0 s (550 MB/s)"}; then starts over.
+     */
+    String takeIoSummary() {
+        return "tables: " + loads.take("loads") + " (behind training when prefetched), " + saves.take("saves");
+    }
+
+    /** Counts and times table transfers; loads run on the prefetch thread, so the sums are atomic. */
+    private static final class IoTally {
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicLong bytes = new AtomicLong();
+        private final AtomicLong nanos = new AtomicLong();
+
+        void add(long b, long ns) {
+            count.incrementAndGet();
+            bytes.addAndGet(b);
+            nanos.addAndGet(ns);
+        }
+
+        String take(String what) {
+            long n = count.getAndSet(0);
+            long b = bytes.getAndSet(0);
+            double s = nanos.getAndSet(0) / 1e9;
+            return String.format("%,d %s of %.2f GB in %.1f s (%,.0f MB/s)", n, what, b / 1e9, s, s == 0 ? 0 : b / 1e6 / s);
+        }
     }
 
 }

@@ -138,6 +138,7 @@ public final class Trainer {
                     }
                     epochProgress.at("saving checkpoint v" + (epoch + 1));
                     cache.saveAll();
+                    LOG.log(Level.INFO, String.format("epoch %d/%d %s", epoch + 1, training.epochs(), cache.takeIoSummary()));
                     double secs = (System.nanoTime() - epochStart) / 1e9;
                     EpochStats es = new EpochStats(epoch + 1, epochEdges, epochEdges == 0 ? 0 : epochLoss / epochEdges, secs,
                             epochEdges / secs, order.size());
