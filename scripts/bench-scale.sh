@@ -20,7 +20,15 @@
 #
 # It refuses to start when the file system lacks the space the run needs, printing the estimate.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Bash reads a script as it runs: run from a private copy, so that editing or checking out this file during a
+# run of hours does not change the commands the run executes.
+if [[ -z "${BENCH_SCALE_ROOT:-}" ]]; then
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  copy="$(mktemp /tmp/bench-scale.XXXXXX.sh)"
+  cp "${BASH_SOURCE[0]}" "$copy"
+  BENCH_SCALE_ROOT="$root" exec bash "$copy" "$@"
+fi
+root="$BENCH_SCALE_ROOT"
 cd "$root"
 size="${1:?usage: bench-scale.sh SIZE [PARTITIONS] [DIMENSION]}"; parts="${2:-16}"; dim="${3:-100}"
 edges=$(python3 -c "import sys; s='$size'; m={'k':10**3,'M':10**6,'G':10**9}; print(int(float(s[:-1])*m[s[-1]]) if s[-1] in m else int(s))")
@@ -34,9 +42,13 @@ part_mb=$(( (nodes / parts + 1) * (dim + 1) * 4 / 1048576 + 1 ))
 train_heap="${TRAIN_HEAP:-$(( 4 * part_mb + 2048 ))m}"
 test_fraction=$(python3 -c "print(min(0.01, 100000 / $edges))")
 
-# Disk: measured per edge at 10M-100M (docs/BENCHMARKS.md, "scale"): Parquet input ~9 B, buckets 12 B, Spark's shuffle
-# files of the import ~45 B at their peak; per node: checkpoint (embeddings + state) and the Parquet export.
-need=$(( edges * 70 + nodes * (dim + 1) * 4 * 2 + nodes * (dim * 4 + 40) + (2 << 30) ))
+# Disk, from the 100M run (docs/BENCHMARKS.md, "scale"): the Parquet input is 14 B per edge; the import's peak adds
+# 51 B (zstd-compressed shuffle and spill files, and its output of 12 B), all gone but the output when it ends; then
+# the checkpoint (embeddings + row-wise state; a version may be written while the previous one still exists) and the
+# Parquet export. The run needs the larger of the two phases, plus 2 GB.
+import_phase=$(( edges * (14 + 51) ))
+later_phase=$(( edges * (14 + 13) + nodes * (dim + 1) * 4 * 2 + nodes * (dim * 4 + 40) ))
+need=$(( (import_phase > later_phase ? import_phase : later_phase) + (2 << 30) ))
 mkdir -p "$(dirname "$ws")"
 avail=$(df -P -B1 "$(dirname "$ws")" | awk 'NR==2 {print $4}')
 if (( avail < need )); then
