@@ -33,18 +33,25 @@ barrier_s = 0.005                                 # one round's barrier + sync l
 d = 100
 print(f"inputs: {rate2:,.0f} edges/s on 2 cores -> {host_rate:,.0f} per 16-core host; tables {table_mbps:,.0f} MB/s per 2 cores,"
       f" HDFS {hdfs_gbps} GB/s per host -> {host_io / 1e9:.2f} GB/s of tables per host; relation sync {s8} ms (8 hosts), {s64} ms (64)")
+print("assumptions: A1 HOGWILD training scales linearly from this VM's 2 cores to 16; A2 a host moves tables at the"
+      " smaller of 8x this VM's table rate and its HDFS share; A3 a round's barrier costs 5 ms besides the all-reduce;"
+      " A4 one worker per host with 16 threads; A5 P = 2W, rounds = P^2 / W, buckets equal; A6 both of a bucket's"
+      " partitions are swapped every round (worst case; a schedule that keeps one resident halves the bytes);"
+      " A7 one host reads and writes its tables on a local disk of 2 GB/s")
 print()
 print("| graph | hosts | P | rounds | edges per bucket | compute per round | tables per round (load + save) | round | epoch | bound by |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for name, edges, nodes in (("Twitter", 1.46e9, 41.6e6), ("Freebase86m", 338e6, 86.1e6)):
-    for hosts, sync in ((8, s8), (64, s64)):
+    for hosts, sync in ((1, 0.0), (8, s8), (64, s64)):
         w = hosts                                 # one worker per host, 16 HOGWILD threads (A4)
-        p = 2 * w                                 # PBG's rule: P >= 2W keeps W workers on disjoint partitions (A5)
+        p = 2 * w if hosts > 1 else 16            # PBG's rule: P >= 2W keeps W workers on disjoint partitions (A5);
+                                                  # one host: 16 partitions, as PBG's and Marius's runs of these graphs
         rounds = p * p / w                        # every round trains W of the P^2 buckets
         bucket = edges / (p * p)
         compute = bucket / host_rate
         part_bytes = nodes / p * (d + 1) * 4      # embeddings + row-wise Adagrad state
-        io = 4 * part_bytes / host_io             # both partitions change: load 2, save 2 (A6); prefetched behind compute
+        # both partitions change: load 2, save 2 (A6); prefetched behind compute; one host: its local disk (A7)
+        io = 4 * part_bytes / (min(table_mbps * 1e6 * cores / 2, 2e9) if hosts == 1 else host_io)
         rnd = max(compute, io) + sync / 1e3 + barrier_s
         epoch = rounds * rnd
         print(f"| {name} | {hosts} | {p} | {rounds:,.0f} | {bucket:,.0f} | {compute:.2f} s | {io:.2f} s ({4 * part_bytes / 1e9:.2f} GB) |"
