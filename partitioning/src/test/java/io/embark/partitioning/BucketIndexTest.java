@@ -70,4 +70,20 @@ class BucketIndexTest {
         List<BucketIndex.Entry> badSlot = List.of(new BucketIndex.Entry(0, 0, 2, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new BucketIndex(3, 2, 2, badSlot));
     }
+
+    @Test
+    void a_dataset_of_the_layout_before_the_index_is_refused_with_the_way_forward() throws IOException {
+        // what an import before 2026-12 wrote: format 1, every file of every task listed in the manifest
+        FileSystem fs = FileSystem.getLocal(new Configuration()).getRaw();
+        org.apache.hadoop.fs.Path manifest = new org.apache.hadoop.fs.Path(dir.resolve("manifest.json").toString());
+        try (OutputStream out = fs.create(manifest, true)) {
+            out.write(("{\"formatVersion\": 1, \"lhsPartitions\": 1, \"rhsPartitions\": 1, \"splits\": {\"train\": {\"edges\": 1, "
+                    + "\"files\": [{\"lhsPartition\": 0, \"rhsPartition\": 0, \"path\": \"buckets/train/lhs-00000_rhs-00000/part-00000-a0.ebk\", "
+                    + "\"edges\": 1, \"crc32c\": 1, \"bytes\": 44}]}}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        IOException old = assertThrows(IOException.class,
+                () -> ImportedGraph.open(fs, new org.apache.hadoop.fs.Path(dir.toString())));
+        assertTrue(old.getMessage().contains("format version 1") && old.getMessage().contains("embark import")
+                && old.getMessage().contains("import.overwrite=true"), old.getMessage());
+    }
 }
