@@ -49,7 +49,7 @@ test_fraction=$(python3 -c "print(min(0.01, 100000 / $edges))")
 import_phase=$(( edges * (14 + 51) ))
 later_phase=$(( edges * (14 + 13) + nodes * (dim + 1) * 4 * 2 + nodes * (dim * 4 + 40) ))
 need=$(( (import_phase > later_phase ? import_phase : later_phase) + (2 << 30) ))
-mkdir -p "$(dirname "$ws")"
+mkdir -p "$(dirname "$ws")" "$(dirname "$results")"
 avail=$(df -P -B1 "$(dirname "$ws")" | awk 'NR==2 {print $4}')
 if (( avail < need )); then
   echo "bench-scale: $size edges need about $(( need >> 30 )) GiB free under $(dirname "$ws"), only $(( avail >> 30 )) GiB are:" \

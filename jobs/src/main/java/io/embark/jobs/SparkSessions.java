@@ -33,6 +33,10 @@ public final class SparkSessions {
         // files are about half the size (import peak disk 40 instead of 75 bytes per edge at 10M edges, same speed:
         // docs/BENCHMARKS.md, "scale"), which decides the largest graph a given disk can import.
         conf.setIfMissing("spark.io.compression.codec", "zstd");
+        // More input paths than this and Spark lists them with a job of its own, whose tasks ship Hadoop FileStatus
+        // object graphs that Kryo with registrationRequired refuses (an import of 100 Parquet files failed on
+        // org.apache.hadoop.fs.Path[]): the driver lists its inputs itself, as it does below 32 paths.
+        conf.setIfMissing("spark.sql.sources.parallelPartitionDiscovery.threshold", String.valueOf(Integer.MAX_VALUE));
         // No broadcast joins: they collect one side (the entity dictionary) on the driver, whose memory must not
         // grow with the graph.
         conf.setIfMissing("spark.sql.autoBroadcastJoinThreshold", "-1");

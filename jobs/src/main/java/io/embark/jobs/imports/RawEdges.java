@@ -13,10 +13,14 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -136,6 +140,13 @@ public final class RawEdges {
         }
     }
 
+    /**
+     * Parquet (or any columnar table Spark reads) as Spark expressions, never as Java rows: the columns are cast to
+     * names and a weight, each row's problem (a null column, a non-finite weight, an unknown relation) is one
+     * expression, and only the relation's entity types go through a small function. Spark therefore reads only the
+     * columns each pass needs (the relation names' pass reads one) and keeps its own binary rows instead of building a
+     * Java row per edge and converting it back (0.95x the import time at 10M edges from one file, docs/BENCHMARKS.md).
+     */
     private static Dataset<Row> readParquet(SparkSession spark, DataConfig data, RelationResolver relations, List<String> files) {
         Dataset<Row> df = spark.read().parquet(files.toArray(new String[0]));
         List<String> have = List.of(df.columns());
@@ -147,47 +158,63 @@ public final class RawEdges {
                 throw new BadInputException(files + ": no column '" + c + "' (columns: " + have + "; set data.columns.*)");
             }
         }
-        Dataset<Row> sel = df.select(
-                functions.col(data.lhsColumn()).cast("string").as("l"),
-                data.relationColumn().map(c -> functions.col(c).cast("string")).orElse(functions.lit(data.relationName())).as("r"),
-                functions.col(data.rhsColumn()).cast("string").as("h"),
-                data.weightColumn().map(c -> functions.col(c).cast("float")).orElse(functions.lit(1f)).as("w"),
-                functions.input_file_name().as("f"));
-        boolean fail = data.onBadLine() == BadLinePolicy.FAIL;
-        // Plain strings for the closure: DataConfig holds Optionals, which are not serializable.
+        // Plain strings for the closures: DataConfig holds Optionals, which are not serializable.
         String lhsCol = data.lhsColumn();
         String relCol = data.relationColumn().orElse("");
         String rhsCol = data.rhsColumn();
         String weightCol = data.weightColumn().orElse("");
-        JavaRDD<Row> rows = sel.javaRDD().map(r -> {
-            String problem = null;
-            if (r.isNullAt(0)) {
-                problem = "null lhs in column '" + lhsCol + "'";
-            } else if (r.isNullAt(1)) {
-                problem = "null relation in column '" + relCol + "'";
-            } else if (r.isNullAt(2)) {
-                problem = "null rhs in column '" + rhsCol + "'";
-            } else if (r.isNullAt(3) || !Float.isFinite(r.getFloat(3))) {
-                problem = "missing or non-finite weight in column '" + weightCol + "'";
+        Column lhs = functions.col(lhsCol).cast("string");
+        Column rel = data.relationColumn().map(c -> functions.col(c).cast("string")).orElse(functions.lit(data.relationName()));
+        Column rhs = functions.col(rhsCol).cast("string");
+        Column w = data.weightColumn().map(c -> functions.col(c).cast("float")).orElse(functions.lit(1f));
+        // (lhs type << 32 | rhs type) of a relation, null for one the schema does not know
+        UserDefinedFunction sides = functions.udf((UDF1<String, Long>) name -> {
+            try {
+                int[] t = relations.sides(name);
+                return ((long) t[0] << 32) | (t[1] & 0xffffffffL);
+            } catch (EdgeLineParser.LineProblem p) {
+                return null;
             }
-            int[] sides = null;
-            if (problem == null) {
-                try {
-                    sides = relations.sides(r.getString(1));
-                } catch (EdgeLineParser.LineProblem p) {
-                    problem = p.getMessage();
-                }
+        }, DataTypes.LongType);
+        UserDefinedFunction unknownRelation = functions.udf((UDF1<String, String>) name -> {
+            try {
+                relations.sides(name);
+                return null;
+            } catch (EdgeLineParser.LineProblem p) {
+                return p.getMessage();
             }
-            if (problem != null) {
-                if (fail) {
-                    throw new BadInputException(r.getString(4) + ": " + problem + " in row " + r
-                            + " (set data.onBadLine = skip to skip such rows)");
-                }
-                return RowFactory.create(null, null, null, null, null, 1f, problem, r.getString(4), -1L, BadLines.clip(r.toString()));
-            }
-            return RowFactory.create(sides[0], r.getString(0), r.getString(1), sides[1], r.getString(2), r.getFloat(3), null,
-                    r.getString(4), -1L, null);
-        });
-        return spark.createDataFrame(rows, SCHEMA);
+        }, DataTypes.StringType);
+        Dataset<Row> typed = df.select(lhs.as("l"), rel.as("r"), rhs.as("h"), w.as("w"), functions.input_file_name().as("file"))
+                .withColumn("sides", functions.when(functions.col("r").isNotNull(), sides.apply(functions.col("r"))));
+        Column wc = functions.col("w");
+        Column problem = functions.when(functions.col("l").isNull(), functions.lit("null lhs in column '" + lhsCol + "'"))
+                .when(functions.col("r").isNull(), functions.lit("null relation in column '" + relCol + "'"))
+                .when(functions.col("h").isNull(), functions.lit("null rhs in column '" + rhsCol + "'"))
+                .when(wc.isNull().or(functions.isnan(wc)).or(wc.equalTo(Float.POSITIVE_INFINITY)).or(wc.equalTo(Float.NEGATIVE_INFINITY)),
+                        functions.lit("missing or non-finite weight in column '" + weightCol + "'"))
+                .when(functions.col("sides").isNull(), unknownRelation.apply(functions.col("r")));
+        Column text = functions.concat_ws(", ", functions.coalesce(functions.col("l"), functions.lit("null")),
+                functions.coalesce(functions.col("r"), functions.lit("null")), functions.coalesce(functions.col("h"), functions.lit("null")),
+                functions.coalesce(wc.cast("string"), functions.lit("null")));
+        Column bad = problem;
+        if (data.onBadLine() == BadLinePolicy.FAIL) {
+            UserDefinedFunction refuse = functions.udf((UDF3<String, String, String, String>) (why, file, row) -> {
+                throw new BadInputException(file + ": " + why + " in row [" + row + "] (set data.onBadLine = skip to skip such rows)");
+            }, DataTypes.StringType);
+            bad = functions.when(problem.isNotNull(), refuse.apply(problem, functions.col("file"), text));
+        }
+        Dataset<Row> checked = typed.withColumn("bad", bad);
+        Column good = functions.col("bad").isNull();
+        return checked.select(
+                functions.when(good, functions.shiftRight(functions.col("sides"), 32).cast("int")).as("lhsType"),
+                functions.when(good, functions.col("l")).as("lhs"),
+                functions.when(good, functions.col("r")).as("rel"),
+                functions.when(good, functions.col("sides").cast("int")).as("rhsType"),
+                functions.when(good, functions.col("h")).as("rhs"),
+                functions.when(good, wc).otherwise(functions.lit(1f)).as("w"),
+                functions.col("bad"),
+                functions.col("file"),
+                functions.lit(-1L).as("pos"),
+                functions.when(functions.col("bad").isNotNull(), BadLines.clipColumn(text)).as("text"));
     }
 }
