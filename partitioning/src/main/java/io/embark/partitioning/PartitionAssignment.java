@@ -1,12 +1,10 @@
 package io.embark.partitioning;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * How the N entities of one type are spread over its P partitions: exactly balanced and deterministic.
  *
- * <p>Entities are ranked by {@link #orderKey(String)} (a 64-bit hash of the name, ties broken by the name), which is a
- * pseudo-random order that does not depend on the input's order or on how Spark split it. The entity of rank
+ * <p>Entities are ranked by a 64-bit hash of the name (ties broken by the name; the import's dictionary sort computes it),
+ * which is a pseudo-random order that does not depend on the input's order or on how Spark split it. The entity of rank
  * {@code i} goes to partition {@code i mod P} at offset {@code i / P}. Partition sizes therefore differ by at most
  * one: partition p holds {@code N / P + (p < N mod P ? 1 : 0)} entities.
  *
@@ -47,24 +45,5 @@ public final class PartitionAssignment {
     /** The number of entities in partition {@code p} when {@code count} entities are spread over {@code partitions}. */
     public static long partitionSize(long count, int partitions, int p) {
         return count / partitions + (p < count % partitions ? 1 : 0);
-    }
-
-    /**
-     * The 64-bit key that orders a type's entities before assignment: FNV-1a over the UTF-8 bytes, then a
-     * SplitMix64 finalizer so that similar names spread over the whole range.
-     */
-    public static long orderKey(String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        long h = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 30;
-        h *= 0xbf58476d1ce4e5b9L;
-        h ^= h >>> 27;
-        h *= 0x94d049bb133111ebL;
-        h ^= h >>> 31;
-        return h;
     }
 }

@@ -10,12 +10,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -23,8 +22,9 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Builds the entity dictionaries of all entity types with Spark: distinct names per type (with an optional minimum
- * count), ranked by {@link PartitionAssignment#orderKey} in one global sort, then each rank turned into
- * (partition, offset). Only per-Spark-partition counts (a few numbers per task) reach the driver.
+ * count), ranked in one global sort by a 64-bit hash of the name (Spark's {@code xxhash64},
+ * ties broken by the name; the ranks of each type count up in that order), then each rank turned into (partition,
+ * offset). Only per-Spark-partition counts (a few numbers per task) reach the driver.
  */
 public final class DictionaryBuilder {
 
@@ -56,14 +56,20 @@ public final class DictionaryBuilder {
         int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
         Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
                 .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
-        Dataset<Row> counted = names.groupBy("type", "name").count();
+        // The names are shuffled by a 64-bit hash of the name before they are counted. Counting them in each input
+        // task first (Spark's partial aggregation) saves nothing when most names of a task are distinct, as in any graph
+        // with many more nodes than edges per task, and its hash map then spills and sorts names byte by byte: at 40M
+        // edges over 28.6M nodes that made the dictionary 1.56x slower (docs/BENCHMARKS.md, "dictionary"). The key
+        // also leads the global sort below, so its comparisons are decided on an 8-byte prefix, not on names.
+        Column key = functions.xxhash64(functions.col("name")).as("key");
+        Dataset<Row> counted = names.select(key, functions.col("type"), functions.col("name"))
+                .repartition(functions.col("key"))
+                .groupBy("key", "type", "name").count();
         if (minCount > 1) {
             counted = counted.filter(functions.col("count").geq(minCount));
         }
-        UserDefinedFunction orderKey = functions.udf((UDF1<String, Long>) PartitionAssignment::orderKey, DataTypes.LongType);
         // Persisted at the Dataset level (Spark's own binary rows), so both passes below see the same partitions.
-        Dataset<Row> sorted = counted.select(functions.col("type"), functions.col("name"), orderKey.apply(functions.col("name")).as("key"))
-                .orderBy("type", "key", "name")
+        Dataset<Row> sorted = counted.orderBy("key", "type", "name")
                 .select("type", "name")
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         int typeCount = partitionsPerType.length;

@@ -132,9 +132,10 @@ public final class ImportJob {
         long trainRecords;
         try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
             dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount());
-            // the dictionary pass reads the train input once: its record count is the total the bucket writing
-            // counts towards (an estimate: Spark counts blank and header lines as records too)
-            trainRecords = p.count();
+            // the dictionary pass reads the train input twice (the lhs and the rhs names are two scans of it): half its
+            // record count is the total the bucket writing counts towards (an estimate: Spark counts blank and
+            // header lines as records too)
+            trainRecords = p.count() / 2;
         }
         try {
             if (Arrays.stream(dict.counts()).sum() == 0) {

@@ -19,6 +19,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.Success$;
 import org.apache.spark.scheduler.AccumulableInfo;
@@ -86,10 +87,26 @@ class ProgressWiringTest {
         long trainEdges = io.embark.partitioning.ImportedGraph.open(org.apache.hadoop.fs.FileSystem.getLocal(
                 new org.apache.hadoop.conf.Configuration()), new org.apache.hadoop.fs.Path(ws + "/graph")).manifest().split("train").edges();
         assertEquals(trainEdges, eventually(counted, "embark progress: import train", trainEdges), "every train edge routed and counted once");
-        Pattern edges = Pattern.compile("import train: " + STAGES + ", " + COUNT + " of " + COUNT + " edges \\(\\d+%\\), [0-9,]+ edges/s, "
+        Pattern edges = Pattern.compile("import train: " + STAGES + ", " + COUNT + " of (" + COUNT + ") edges \\(\\d+%\\), [0-9,]+ edges/s, "
                 + "ETA (\\d+m\\d\\ds|unknown)");
         assertTrue(lines.stream().anyMatch(l -> edges.matcher(l).matches()), "a line while train's buckets were written: " + lines);
+        // the total counted towards is the train input's records (its edges, give or take blank and bad lines), once
+        for (String l : lines) {
+            Matcher m = edges.matcher(l);
+            if (m.matches()) {
+                double total = parseCount(m.group(2));
+                assertTrue(total >= trainEdges * 0.99 && total < trainEdges * 1.1, "total " + total + " for " + trainEdges + " edges: " + l);
+            }
+        }
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("import: dictionaries: ")), "a line while the dictionaries were built: " + lines);
+    }
+
+    /** A count as ProgressFormat.count writes it: 1,234 or 12.3k / 4.5M / 1.23B. */
+    private static double parseCount(String s) {
+        String digits = s.replace(",", "");
+        char unit = digits.charAt(digits.length() - 1);
+        double scale = unit == 'k' ? 1e3 : unit == 'M' ? 1e6 : unit == 'B' ? 1e9 : 1;
+        return Double.parseDouble(scale == 1 ? digits : digits.substring(0, digits.length() - 1)) * scale;
     }
 
     private interface Run {
