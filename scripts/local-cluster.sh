@@ -48,10 +48,12 @@ case "${1:-}" in
     shift
     [[ -f "$state/master" ]] || { echo "no cluster: scripts/local-cluster.sh start first" >&2; exit 1; }
     cp="$(classpath)"
+    log4j=log4j2.properties
+    for a in "$@"; do [[ "$a" == --verbose ]] && log4j=log4j2-verbose.properties; done
     export OPENBLAS_CORETYPE="${EMBARK_OPENBLAS_CORETYPE:-$("$root/scripts/openblas-coretype")}"
     # shellcheck disable=SC2086
     exec java -Xmx"${EMBARK_DRIVER_MEMORY:-2g}" $opens \
-      -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+      -Dlog4j2.configurationFile="$root/conf/$log4j" \
       -Dspark.master="$(cat "$state/master")" -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
       -Dspark.ui.enabled=false -Dspark.executor.cores=1 -Dspark.cores.max="$(cat "$state/slots")" \
       -Dspark.executor.memory="${EMBARK_EXECUTOR_MEMORY:-1g}" \

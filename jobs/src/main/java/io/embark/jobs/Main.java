@@ -3,6 +3,7 @@ package io.embark.jobs;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.ConfigReader;
+import io.embark.jobs.config.DriverPaths;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.eval.EvalJob;
 import io.embark.jobs.export.ExportJob;
@@ -35,27 +36,65 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        boolean verbose = List.of(args).contains("--verbose");
+        Interruption interruption = Interruption.watch();
         int code;
         try {
             run(args);
             code = 0;
-        } catch (ConfigException | BadInputException e) {
-            System.err.println("embark: " + e.getMessage());
-            code = 2;
         } catch (UsageException e) {
             System.err.println("embark: " + e.getMessage());
             System.err.println(usage());
             code = 64;
         } catch (Exception e) {
-            System.err.println("embark: failed: " + e);
-            e.printStackTrace();
-            code = 1;
+            code = report(e, verbose, interruption);
         }
+        interruption.finished();
         System.exit(code);
     }
 
+    /**
+     * One line on stderr for a run that failed, and the exit code: bad input and config (wherever Spark wrapped them)
+     * give their own message and 2; anything else its innermost message and 1, with the stack trace only under
+     * {@code --verbose}. An interrupted run has said so already (exit 130).
+     */
+    static int report(Throwable e, boolean verbose, Interruption interruption) {
+        if (interruption.happened()) {
+            return 130;
+        }
+        Throwable bad = BadInputException.find(e);
+        for (Throwable t = e; t != null && bad == null; t = t.getCause()) {
+            if (t instanceof ConfigException) {
+                bad = t;
+            }
+        }
+        if (bad != null) {
+            System.err.println("embark: " + bad.getMessage());
+            if (verbose) {
+                e.printStackTrace();
+            }
+            return 2;
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        System.err.println("embark: failed: " + firstLine(e) + (root == e ? "" : " (cause: " + firstLine(root) + ")")
+                + (verbose ? "" : " [--verbose shows the stack trace]"));
+        if (verbose) {
+            e.printStackTrace();
+        }
+        return 1;
+    }
+
+    private static String firstLine(Throwable t) {
+        String s = t.toString();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
     static String usage() {
-        return "usage: embark <" + String.join("|", COMMANDS) + "> --config FILE [--set key=value ...]";
+        return "usage: embark <" + String.join("|", COMMANDS) + "> --config FILE [--set key=value ...] [--verbose]";
     }
 
     /** Thrown for a malformed command line. */
@@ -81,6 +120,9 @@ public final class Main {
             switch (args[i]) {
                 case "--config" -> config = Path.of(value(args, ++i, "--config"));
                 case "--set" -> sets.add(value(args, ++i, "--set"));
+                case "--verbose" -> {
+                    // read by main: stack traces on failure
+                }
                 default -> throw new UsageException("unknown argument '" + args[i] + "'");
             }
         }
@@ -100,8 +142,13 @@ public final class Main {
         }
         SparkSession spark = SparkSessions.start(String.join("+", stages), job);
         try {
+            // the paths, qualified once here with the driver's Hadoop configuration, are the ones every stage and
+            // executor uses: a relative path means the same place in local mode and on a cluster
+            JobConfig qualified = JobConfig.read(ConfigLoader.load(config, sets).qualifyingPaths(new DriverPaths(
+                    spark.sparkContext().hadoopConfiguration(), spark.sparkContext().master(), job.localPathsShared())));
             for (String stage : stages) {
-                runStage(stage, spark, job);
+                Interruption.stage(stage);
+                runStage(stage, spark, qualified);
             }
         } finally {
             spark.stop();

@@ -1,7 +1,11 @@
 package io.embark.partitioning;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -19,6 +23,9 @@ import org.apache.hadoop.fs.Path;
  * without its manifest, and the manifest lists every file with its size and checksum.
  */
 public final class AtomicDirectory {
+
+    /** The directories this JVM began and has neither committed nor aborted: what an interrupted run must remove. */
+    private static final Set<AtomicDirectory> OPEN = ConcurrentHashMap.newKeySet();
 
     private final FileSystem fs;
     private final Path target;
@@ -45,6 +52,7 @@ public final class AtomicDirectory {
         if (!fs.mkdirs(dir.temp)) {
             throw new IOException("cannot create temporary output directory " + dir.temp);
         }
+        OPEN.add(dir);
         return dir;
     }
 
@@ -73,6 +81,7 @@ public final class AtomicDirectory {
             throw new IOException("cannot rename " + temp + " to " + target);
         }
         committed = true;
+        OPEN.remove(this);
         if (old != null) {
             fs.delete(old, true);
         }
@@ -87,5 +96,19 @@ public final class AtomicDirectory {
                 // best effort: an uncommitted ._tmp directory is never read
             }
         }
+        OPEN.remove(this);
+    }
+
+    /**
+     * Aborts every directory this JVM began and did not finish (for a run that is being interrupted), returning the
+     * outputs they were for. The outputs themselves are untouched: a replaced output keeps its previous content.
+     */
+    public static List<Path> abortAllOpen() {
+        List<Path> aborted = new ArrayList<>();
+        for (AtomicDirectory d : List.copyOf(OPEN)) {
+            d.abort();
+            aborted.add(d.target);
+        }
+        return aborted;
     }
 }

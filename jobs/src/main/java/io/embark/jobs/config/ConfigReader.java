@@ -23,10 +23,37 @@ public final class ConfigReader {
     private final Map<String, Object> values;
     private final String source;
     private final Set<String> known = new LinkedHashSet<>();
+    private PathQualifier paths = (key, path) -> path;
+
+    /** Turns a path given for a key into the one the stages use (see {@link DriverPaths}). */
+    @FunctionalInterface
+    public interface PathQualifier {
+        String qualify(String key, String path);
+    }
 
     public ConfigReader(Map<String, Object> values, String source) {
         this.values = new LinkedHashMap<>(values);
         this.source = source;
+    }
+
+    /** Makes {@link #path} and {@link #pathList} pass their values through {@code qualifier} (by default they are as given). */
+    public ConfigReader qualifyingPaths(PathQualifier qualifier) {
+        this.paths = qualifier;
+        return this;
+    }
+
+    /** A file or directory path (any Hadoop URI), qualified by this reader's {@link PathQualifier}. */
+    public String path(String key, String defaultValue) {
+        return paths.qualify(key, string(key, defaultValue));
+    }
+
+    /** A list of paths (or one), each qualified by this reader's {@link PathQualifier}. */
+    public List<String> pathList(String key) {
+        List<String> out = new ArrayList<>();
+        for (String p : list(key)) {
+            out.add(paths.qualify(key, p));
+        }
+        return out;
     }
 
     public String source() {

@@ -39,7 +39,7 @@ public record DataConfig(
 
     /** Reads the section; empty when {@code data.train} is not set (a config that only generates). */
     static Optional<DataConfig> read(ConfigReader c) {
-        List<String> train = c.list("data.train");
+        List<String> train = c.pathList("data.train");
         InputFormat format = c.choice("data.format", InputFormat.class, InputFormat.TSV);
         String delimiter = c.string("data.delimiter", format == InputFormat.CSV ? "," : "\t");
         if (delimiter.isEmpty()) {
@@ -62,7 +62,7 @@ public record DataConfig(
             }
         }
         int columnCount = c.integer("data.columnCount", maxIndex + 1, Math.max(1, maxIndex + 1), 10_000);
-        DataConfig d = new DataConfig(train, c.list("data.valid"), c.list("data.test"), format, delimiter,
+        DataConfig d = new DataConfig(train, c.pathList("data.valid"), c.pathList("data.test"), format, delimiter,
                 c.bool("data.header", false), lhs, rel, rhs, weight, columnCount,
                 c.string("data.relationName", "edge"),
                 c.choice("data.onBadLine", BadLinePolicy.class, BadLinePolicy.FAIL),

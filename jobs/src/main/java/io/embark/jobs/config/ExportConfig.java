@@ -24,7 +24,7 @@ public record ExportConfig(Optional<Integer> version, String output, Set<ExportF
         if (formats.isEmpty()) {
             throw new ConfigException("export.formats: [] (expected at least one of parquet, tsv)");
         }
-        return new ExportConfig(CheckpointVersion.read(c, "export.version"), c.string("export.output", workspace + "/export"),
+        return new ExportConfig(CheckpointVersion.read(c, "export.version"), c.path("export.output", workspace + "/export"),
                 Set.copyOf(formats), c.bool("export.overwrite", false));
     }
 }

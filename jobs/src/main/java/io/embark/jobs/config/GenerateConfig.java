@@ -38,7 +38,7 @@ public record GenerateConfig(
         double noise,
         boolean overwrite) implements java.io.Serializable {
 
-    static GenerateConfig read(ConfigReader r) {
+    static GenerateConfig read(ConfigReader r, String workspace) {
         InputFormat format = r.choice("generate.format", InputFormat.class, InputFormat.TSV);
         if (format == InputFormat.CSV) {
             throw new ConfigException("generate.format: 'csv' (expected tsv or parquet)");
@@ -58,7 +58,7 @@ public record GenerateConfig(
             throw new ConfigException("generate.clusters: " + clusters + " (expected <= generate.nodes = " + nodes + ")");
         }
         return new GenerateConfig(
-                r.string("generate.output", "work/generated/edges"),
+                r.path("generate.output", workspace + "/generated/edges"),
                 r.choice("generate.model", GeneratorModel.class, GeneratorModel.RMAT),
                 nodes, edges,
                 r.integer("generate.relations", 1, 1, 1 << 20),

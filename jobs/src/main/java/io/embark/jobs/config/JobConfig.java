@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param export    embedding export
  * @param neighbors nearest-neighbour queries
  * @param progress  how often long stages log their progress
+ * @param localPathsShared {@code paths.localIsShared}: local ({@code file:}) paths are on a file system every executor
+ *                  mounts at the same place (NFS), so a cluster may use them (see {@link DriverPaths})
  * @param spark     Spark properties given in the config ({@code spark.*} keys)
  * @param asStrings the flat config, stored in manifests and checkpoints
  */
@@ -44,15 +46,17 @@ public record JobConfig(
         ExportConfig export,
         NeighborsConfig neighbors,
         ProgressConfig progress,
+        boolean localPathsShared,
         Map<String, String> spark,
         Map<String, String> asStrings) {
 
     public static JobConfig read(ConfigReader c) {
-        String workspace = c.string("workspace", "work");
+        String workspace = c.path("workspace", "work");
         Optional<DataConfig> data = DataConfig.read(c);
-        JobConfig job = new JobConfig(workspace, c.list("pipeline.stages"), data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c),
+        JobConfig job = new JobConfig(workspace, c.list("pipeline.stages"), data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c, workspace),
                 ModelSection.read(c), TrainingSection.read(c), ValidationConfig.read(c), CheckpointsConfig.read(c), EvalConfig.read(c), DistributedConfig.read(c),
-                ExportConfig.read(c, workspace), NeighborsConfig.read(c), ProgressConfig.read(c), c.sparkProperties(), c.asStrings());
+                ExportConfig.read(c, workspace), NeighborsConfig.read(c), ProgressConfig.read(c), c.bool("paths.localIsShared", false), c.sparkProperties(),
+                c.asStrings());
         c.finish();
         return job;
     }

@@ -1,0 +1,168 @@
+package io.embark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's commands, run exactly as written (taken from the README's text) with bash, in a copy of the checkout's
+ * scripts, configs and built jar: the demo in local mode, and the loopback standalone cluster's start / run pipeline /
+ * stop. Relative paths in {@code conf/demo.conf} must mean the same place on the cluster as in local mode, so the
+ * cluster run's outputs must be under the copy's {@code work/demo} and nothing may land in the workers' directories.
+ *
+ * <p>Runs in the {@code integration-test} phase (after {@code package} built the jar the scripts run).
+ */
+class ReadmeCommandsIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_readme_demo_runs_in_local_mode_and_on_the_loopback_cluster() throws Exception {
+        Path repo = Path.of(System.getProperty("embark.repo.root", "..")).toAbsolutePath().normalize();
+        Path checkout = copyOfCheckout(repo, dir.resolve("checkout"));
+        List<String> readme = Files.readAllLines(repo.resolve("README.md"));
+
+        String demo = firstCommandStartingWith(readme, "scripts/embark pipeline");
+        assertEquals(0, bash(checkout, demo, dir.resolve("demo.log"), 15), "README demo: " + demo + "\n" + tail(dir.resolve("demo.log")));
+        assertTrue(Files.exists(checkout.resolve("work/demo/checkpoints/report.html")), "the demo's report");
+        double local = Workspaces.filteredMrr(checkout.resolve("work/demo"));
+        assertTrue(local > 0.04, "local demo MRR " + local + " (chance 0.004)");
+
+        List<String> cluster = commandsOf(codeBlockWith(readme, "scripts/local-cluster.sh start"));
+        assertEquals(3, cluster.size(), "start, run, stop: " + cluster);
+        Files.walk(checkout.resolve("work/demo")).sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+        try {
+            for (int i = 0; i < cluster.size() - 1; i++) {
+                Path log = dir.resolve("cluster-" + i + ".log");
+                assertEquals(0, bash(checkout, cluster.get(i), log, 20), "README: " + cluster.get(i) + "\n" + tail(log));
+            }
+        } finally {
+            bash(checkout, cluster.get(cluster.size() - 1), dir.resolve("cluster-stop.log"), 2);
+        }
+        String run = Files.readString(dir.resolve("cluster-1.log"));
+        assertTrue(run.contains("done on 2 workers"), "trained on the cluster's 2 workers: " + tail(dir.resolve("cluster-1.log")));
+        assertTrue(Files.exists(checkout.resolve("work/demo/edges/train/_SUCCESS")), "generate wrote where the config says");
+        assertTrue(Files.exists(checkout.resolve("work/demo/checkpoints/report.html")), "the cluster run's report");
+        double clustered = Workspaces.filteredMrr(checkout.resolve("work/demo"));
+        assertTrue(clustered > 0.04, "cluster demo MRR " + clustered + " (chance 0.004)");
+        try (Stream<Path> s = Files.walk(checkout.resolve("work/local-cluster"))) {
+            List<String> stray = s.filter(p -> p.getFileName().toString().equals("demo")).map(Path::toString).toList();
+            assertTrue(stray.isEmpty(), "outputs written under the workers' directories: " + stray);
+        }
+    }
+
+    /** scripts/, conf/, the poms and the built jobs jar with its classpath (timestamps kept, so no script rebuilds). */
+    private static Path copyOfCheckout(Path repo, Path to) throws IOException {
+        copyTree(repo.resolve("scripts"), to.resolve("scripts"));
+        copyTree(repo.resolve("conf"), to.resolve("conf"));
+        Files.copy(repo.resolve("pom.xml"), to.resolve("pom.xml"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path target = to.resolve("jobs/target");
+        Files.createDirectories(target);
+        try (Stream<Path> s = Files.list(repo.resolve("jobs/target"))) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.equals("classpath.txt") || n.matches("embark-jobs-.*[0-9T]\\.jar")) {
+                    Files.copy(p, target.resolve(n), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return to;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static int bash(Path cwd, String command, Path log, int minutes) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", command).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    /** The README line (outside prose) that starts with {@code prefix}, with its continuation lines joined. */
+    private static String firstCommandStartingWith(List<String> readme, String prefix) {
+        for (int i = 0; i < readme.size(); i++) {
+            if (readme.get(i).startsWith(prefix)) {
+                return commandsOf(readme.subList(i, readme.size())).get(0);
+            }
+        }
+        throw new AssertionError("README has no line starting with " + prefix);
+    }
+
+    /** The lines of the fenced code block that contains a line starting with {@code marker}. */
+    private static List<String> codeBlockWith(List<String> readme, String marker) {
+        int start = -1;
+        for (int i = 0; i < readme.size(); i++) {
+            String l = readme.get(i);
+            if (l.startsWith("```")) {
+                if (start < 0) {
+                    start = i + 1;
+                } else {
+                    List<String> block = readme.subList(start, i);
+                    if (block.stream().anyMatch(b -> b.startsWith(marker))) {
+                        return block;
+                    }
+                    start = -1;
+                }
+            }
+        }
+        throw new AssertionError("README has no code block with " + marker);
+    }
+
+    /** Shell commands from lines: a trailing backslash continues a command on the next line; blank lines end none. */
+    private static List<String> commandsOf(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String l : lines) {
+            if (l.startsWith("```")) {
+                break;
+            }
+            if (l.isBlank() && cur.length() == 0) {
+                continue;
+            }
+            if (l.endsWith("\\")) {
+                cur.append(l, 0, l.length() - 1).append(' ');
+                continue;
+            }
+            cur.append(l);
+            out.add(cur.toString().trim());
+            cur.setLength(0);
+        }
+        assertFalse(out.isEmpty(), "no command in " + lines);
+        return out;
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        String s = Files.readString(log);
+        return s.substring(Math.max(0, s.length() - 4000));
+    }
+}
