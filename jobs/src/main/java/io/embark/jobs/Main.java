@@ -1,5 +1,6 @@
 package io.embark.jobs;
 
+import io.embark.embedding.train.NonFiniteLossException;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.ConfigReader;
@@ -42,6 +43,10 @@ public final class Main {
         } catch (ConfigException | BadInputException e) {
             System.err.println("embark: " + e.getMessage());
             code = 2;
+        } catch (NonFiniteLossException e) {
+            // one line naming epoch and bucket; the stack trace would only bury it
+            System.err.println("embark: " + e.getMessage());
+            code = 1;
         } catch (UsageException e) {
             System.err.println("embark: " + e.getMessage());
             System.err.println(usage());
