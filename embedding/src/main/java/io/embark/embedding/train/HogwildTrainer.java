@@ -139,7 +139,7 @@ final class HogwildTrainer implements AutoCloseable {
             }
         }
         if (nonFinite.get() != null) {
-            throw new NonFiniteLossException(String.format("epoch %d, bucket %s: %s after %,d of the bucket's %,d edges; training "
+            throw new NonFiniteLossException(String.format("epoch %d, bucket %s: %s after %,d of %,d edges; training "
                     + "stopped before checkpoint v%d was written (lower training.learningRate, or check the edge weights)",
                     epoch + 1, bucket, nonFinite.get(), trained, size, epoch + 1));
         }
