@@ -1,5 +1,6 @@
 package io.embark.jobs;
 
+import io.embark.embedding.train.NonFiniteLossException;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.ConfigReader;
@@ -17,6 +18,7 @@ import io.embark.jobs.train.TrainJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -62,18 +64,15 @@ public final class Main {
         if (interruption.happened()) {
             return 130;
         }
-        Throwable bad = BadInputException.find(e);
-        for (Throwable t = e; t != null && bad == null; t = t.getCause()) {
-            if (t instanceof ConfigException) {
-                bad = t;
-            }
-        }
-        if (bad != null) {
-            System.err.println("embark: " + bad.getMessage());
+        Optional<String> bad = TaskFailures.message(e, BadInputException.class).or(() -> TaskFailures.message(e, ConfigException.class));
+        // a non-finite loss names its epoch and bucket: one line too, but not bad input
+        Optional<String> ours = bad.or(() -> TaskFailures.message(e, NonFiniteLossException.class));
+        if (ours.isPresent()) {
+            System.err.println("embark: " + ours.get());
             if (verbose) {
                 e.printStackTrace();
             }
-            return 2;
+            return bad.isPresent() ? 2 : 1;
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

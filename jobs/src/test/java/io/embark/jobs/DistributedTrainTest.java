@@ -1,9 +1,11 @@
 package io.embark.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embark.embedding.train.NonFiniteLossException;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.JobConfig;
@@ -74,6 +76,31 @@ class DistributedTrainTest {
         JobConfig job = config(dir.resolve("w"), "distributed.workers=3", "distributed.registrationSeconds=1");
         ConfigException e = assertThrows(ConfigException.class, () -> DistributedTrainJob.run(spark, job));
         assertTrue(e.getMessage().contains("distributed.workers: 3") && e.getMessage().contains("2 task slot"), e.getMessage());
+    }
+
+    /**
+     * A worker whose loss goes non-finite (a learning rate of 1e30: the first updates move rows by about 1e30, the next
+     * scores overflow float) fails the barrier stage; the driver passes on the worker's one line naming epoch and
+     * bucket, and commits no checkpoint.
+     */
+    @Test
+    void aNonFiniteLossInAWorkerStopsTheRunWithoutACheckpoint() throws Exception {
+        Path edges = dir.resolve("tiny.tsv");
+        StringBuilder train = new StringBuilder();
+        for (int u = 0; u < 200; u++) {
+            train.append("u").append(u).append("\tfollows\tu").append((u * 7 + 1) % 200).append('\n');
+        }
+        Files.writeString(edges, train);
+        String conf = String.join("\n", "data { train = " + edges + " }", "graph.entities.entity.partitions = 2",
+                "model { dimension = 8, comparator = dot, initScale = 0.1 }",
+                "training { epochs = 1, threads = 1, learningRate = 1e30, negatives { chunkSize = 20, uniform = 10 } }");
+        JobConfig job = JobConfig.read(ConfigLoader.fromText(conf, "nan.conf", List.of("workspace=" + dir.resolve("nan"),
+                "distributed.workers=2", "distributed.syncEdges=50", "distributed.timeoutSeconds=30")));
+        SparkSession spark = ImportJobTestAccess.spark();
+        Main.runStage("import", spark, job);
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> DistributedTrainJob.run(spark, job));
+        assertTrue(e.getMessage().startsWith("epoch 1, bucket (") && e.getMessage().contains("checkpoint v1 was written"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("nan/checkpoints/v00000001")), "no checkpoint for the epoch");
     }
 
     @Test

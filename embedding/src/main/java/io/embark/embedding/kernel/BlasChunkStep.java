@@ -146,10 +146,17 @@ public final class BlasChunkStep implements ChunkStep {
         return Math.max(Math.max(candidates * maxDim, rows * candidates), negativeIndex);
     }
 
+    /**
+     * Computes the chunk's loss and gradients and applies them, unless the loss is not finite: a NaN or infinite loss
+     * means NaN or infinite gradients, which would poison every row they touch, so the chunk's updates are dropped and
+     * the loss returned for the caller to stop on (one check per chunk).
+     */
     @Override
     public double train(Chunk chunk) {
         double loss = computeGradients(chunk);
-        applyUpdates(chunk);
+        if (Double.isFinite(loss)) {
+            applyUpdates(chunk);
+        }
         return loss;
     }
 

@@ -12,7 +12,9 @@ import io.embark.embedding.storage.EmbeddingTable;
  *       {@code a_k += g_k^2}, {@code p_k -= lr g_k / (sqrt(a_k) + 1e-10)}.</li>
  * </ul>
  * Both are called without locks by HOGWILD threads; a lost update of an accumulator is as harmless as a lost update
- * of a parameter.
+ * of a parameter. A row-wise update that would make the accumulator infinite or NaN is refused with a
+ * {@link NonFiniteGradientException} (the row would never train again); element-wise updates are not checked per
+ * element, the trainer's per-chunk loss check stops those runs.
  */
 public final class Adagrad {
 
@@ -25,6 +27,8 @@ public final class Adagrad {
      * Updates row {@code row} of {@code table} with the gradient {@code g[gOff, gOff+dim)}: row-wise or element-wise as
      * the table keeps its accumulators; when {@code maxNorm > 0} and the updated row is longer, scales it back to
      * {@code maxNorm}. The row's place (segment array and offset) is resolved once here, not per element.
+     *
+     * @throws NonFiniteGradientException row-wise, when the accumulator would become infinite or NaN (nothing changed)
      */
     public static void rowUpdate(EmbeddingTable table, int row, float[] g, int gOff, float lr, float maxNorm) {
         int dim = table.dim();
@@ -40,6 +44,11 @@ public final class Adagrad {
                 return;
             }
             float a = state[stateOff] + ss / dim;
+            if (!(a < Float.POSITIVE_INFINITY)) {
+                // one compare per row, not per element: an infinite accumulator would freeze the row for good
+                throw new NonFiniteGradientException("row " + row + " of table " + table.entityType() + " partition " + table.partition()
+                        + ": gradient sum of squares " + ss + " makes its Adagrad accumulator " + a);
+            }
             state[stateOff] = a;
             float step = lr / ((float) Math.sqrt(a) + EPS);
             FloatMath.axpy(-step, g, gOff, data, off, dim);

@@ -101,13 +101,6 @@ public final class DistributedTrainer {
             try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, previous,
                     (type, part) -> Trainer.initialTable(schema, model, training, type, part))) {
                 EpochRun run = runner.run(epoch, writer.directory(), previous, List.copyOf(stats));
-                int adopted = writer.adopt(run.attemptDir());
-                RelationParameters relations = readRelations(fs, new Path(run.attemptDir(), RankTrainer.RELATIONS));
-                for (FileStatus st : fs.listStatus(writer.directory())) {
-                    if (st.getPath().getName().startsWith(ATTEMPT_PREFIX)) {
-                        fs.delete(st.getPath(), true);
-                    }
-                }
                 long edges = 0;
                 double loss = 0;
                 int buckets = 0;
@@ -115,6 +108,18 @@ public final class DistributedTrainer {
                     edges += r.edges();
                     loss += r.loss();
                     buckets += r.buckets();
+                }
+                // a worker stops on a non-finite chunk loss itself; this catches a sum that overflowed on the way here
+                if (!Double.isFinite(loss)) {
+                    throw new NonFiniteLossException(String.format("epoch %d: the workers' summed loss is %s; checkpoint v%d was "
+                            + "not written (lower training.learningRate, or check the edge weights)", epoch + 1, loss, epoch + 1));
+                }
+                int adopted = writer.adopt(run.attemptDir());
+                RelationParameters relations = readRelations(fs, new Path(run.attemptDir(), RankTrainer.RELATIONS));
+                for (FileStatus st : fs.listStatus(writer.directory())) {
+                    if (st.getPath().getName().startsWith(ATTEMPT_PREFIX)) {
+                        fs.delete(st.getPath(), true);
+                    }
                 }
                 double secs = (System.nanoTime() - start) / 1e9;
                 stats.add(new EpochStats(epoch + 1, edges, edges == 0 ? 0 : loss / edges, secs, edges / secs, buckets));

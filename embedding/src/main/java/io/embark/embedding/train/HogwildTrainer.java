@@ -6,6 +6,7 @@ import io.embark.embedding.kernel.Chunk;
 import io.embark.embedding.kernel.GradientAccumulator;
 import io.embark.embedding.kernel.StepSettings;
 import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.optim.NonFiniteGradientException;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.EdgeBlock;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,6 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  * shared tables and relation parameters without locks. Each thread owns its {@link ChunkStep}, {@link Chunk} and
  * random source, created once per run. The threads add the edges of each batch they finish to a shared counter
  * ({@link #edgesTrained}) that a progress reporter reads while a bucket trains.
+ *
+ * <p>Every chunk's loss is checked (once per chunk, never per element): a NaN or infinite loss, or a gradient that
+ * would make a row's Adagrad accumulator infinite, makes every thread stop at its next batch, and {@link #train}
+ * throws a {@link NonFiniteLossException} naming the epoch and the bucket. The poisoned chunk's updates are not
+ * applied, and the caller has not written the epoch's checkpoint yet, so no NaN reaches a committed version.
  */
 final class HogwildTrainer implements AutoCloseable {
 
@@ -42,6 +49,8 @@ final class HogwildTrainer implements AutoCloseable {
     private final Map<Integer, int[]> identity = new HashMap<>();
     /** Edges trained since construction: bumped once per batch of chunks, never per edge, so the threads barely touch it. */
     private final LongAdder trainedEdges = new LongAdder();
+    /** The epoch (0-based) set by {@link #startEpoch}, for the message of a non-finite loss. */
+    private int epoch;
 
     HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepSettings settings, NegativesConfig negatives,
                    int threads, long seed) {
@@ -69,6 +78,7 @@ final class HogwildTrainer implements AutoCloseable {
      * run resumed from a checkpoint samples what an uninterrupted run would have (exactly so with one thread).
      */
     void startEpoch(long seed, int epoch) {
+        this.epoch = epoch;
         SplittableRandom seeds = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
         for (Worker w : workers) {
             w.random = seeds.split();
@@ -109,9 +119,10 @@ final class HogwildTrainer implements AutoCloseable {
             }
         }
         AtomicInteger next = new AtomicInteger();
+        AtomicReference<String> nonFinite = new AtomicReference<>();
         List<Future<double[]>> results = new ArrayList<>();
         for (Worker w : workers) {
-            results.add(pool.submit(() -> w.run(bucket, edges, order, chunks, next, tables)));
+            results.add(pool.submit(() -> w.run(bucket, edges, order, chunks, next, tables, nonFinite)));
         }
         double loss = 0;
         long trained = 0;
@@ -126,6 +137,11 @@ final class HogwildTrainer implements AutoCloseable {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("training bucket " + bucket + " failed: " + e.getCause(), e.getCause());
             }
+        }
+        if (nonFinite.get() != null) {
+            throw new NonFiniteLossException(String.format("epoch %d, bucket %s: %s after %,d of %,d edges; training "
+                    + "stopped before checkpoint v%d was written (lower training.learningRate, or check the edge weights)",
+                    epoch + 1, bucket, nonFinite.get(), trained, size, epoch + 1));
         }
         return new BucketResult(trained, loss);
     }
@@ -160,29 +176,46 @@ final class HogwildTrainer implements AutoCloseable {
             this.ownRhs = chunk.rhsNegatives;
         }
 
+        /**
+         * Trains batches of chunks until none is left or some thread has put a reason into {@code nonFinite}: a chunk
+         * whose loss is not finite (its updates are not applied) or a refused Adagrad update.
+         */
         double[] run(Bucket bucket, EdgeBlock edges, int[] order, List<int[]> chunks, AtomicInteger next,
-                     Map<String, EmbeddingTable> tables) {
+                     Map<String, EmbeddingTable> tables, AtomicReference<String> nonFinite) {
             double loss = 0;
             long count = 0;
             // a thread takes a whole batch of consecutive chunks (one chunk when stepping per chunk)
             int per = settings.chunksPerStep();
-            for (int b = next.getAndIncrement(); (long) b * per < chunks.size(); b = next.getAndIncrement()) {
+            for (int b = next.getAndIncrement(); (long) b * per < chunks.size() && nonFinite.get() == null; b = next.getAndIncrement()) {
                 long before = count;
-                for (int c = b * per; c < Math.min(chunks.size(), (b + 1) * per); c++) {
-                    fill(bucket, edges, order, chunks.get(c), tables);
-                    if (batch == null) {
-                        loss += step.train(chunk);
-                    } else {
-                        if (batch.tablesDiffer(chunk)) {
-                            batch.apply(settings);
+                try {
+                    for (int c = b * per; c < Math.min(chunks.size(), (b + 1) * per); c++) {
+                        fill(bucket, edges, order, chunks.get(c), tables);
+                        double l;
+                        if (batch == null) {
+                            l = step.train(chunk);
+                        } else {
+                            if (batch.tablesDiffer(chunk)) {
+                                batch.apply(settings);
+                            }
+                            l = step.computeGradients(chunk);
+                            if (Double.isFinite(l)) {
+                                batch.add(step, chunk, settings);
+                            }
                         }
-                        loss += step.computeGradients(chunk);
-                        batch.add(step, chunk, settings);
+                        if (!Double.isFinite(l)) {
+                            nonFinite.compareAndSet(null, "the loss of a chunk of " + chunk.size + " edges is " + l);
+                            return new double[] {loss, count};
+                        }
+                        loss += l;
+                        count += chunk.size;
                     }
-                    count += chunk.size;
-                }
-                if (batch != null && batch.chunks() > 0) {
-                    batch.apply(settings);
+                    if (batch != null && batch.chunks() > 0) {
+                        batch.apply(settings);
+                    }
+                } catch (NonFiniteGradientException e) {
+                    nonFinite.compareAndSet(null, "a non-finite gradient (" + e.getMessage() + ")");
+                    return new double[] {loss, count};
                 }
                 trainedEdges.add(count - before);
             }

@@ -16,18 +16,12 @@ import org.apache.hadoop.fs.Path;
  * <p>A local ({@code file:}) path can only be shared by executors on the driver's machine: with a master whose
  * executors may run elsewhere (YARN, Kubernetes, a standalone master not on loopback) it is refused, naming the key,
  * unless {@code paths.localIsShared = true} says every executor mounts it at the same place (NFS).
+ *
+ * @param hadoop        the driver's Hadoop configuration (Spark's, with the job's {@code spark.hadoop.*} keys)
+ * @param master        the Spark master the executors come from
+ * @param localIsShared {@code paths.localIsShared}
  */
-public final class DriverPaths implements ConfigReader.PathQualifier {
-
-    private final Configuration hadoop;
-    private final String master;
-    private final boolean localIsShared;
-
-    public DriverPaths(Configuration hadoop, String master, boolean localIsShared) {
-        this.hadoop = hadoop;
-        this.master = master;
-        this.localIsShared = localIsShared;
-    }
+public record DriverPaths(Configuration hadoop, String master, boolean localIsShared) implements ConfigReader.PathQualifier {
 
     @Override
     public String qualify(String key, String path) {

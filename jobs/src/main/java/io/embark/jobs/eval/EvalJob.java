@@ -1,11 +1,13 @@
 package io.embark.jobs.eval;
 
+import io.embark.embedding.eval.Candidates;
 import io.embark.embedding.eval.EvalSlice;
 import io.embark.embedding.eval.RankingOptions;
 import io.embark.embedding.eval.RankingTotals;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.jobs.AtomicFile;
+import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.EvalConfig;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.progress.StageProgress;
@@ -51,6 +53,7 @@ public final class EvalJob {
             throw new IOException("eval.split: the dataset in " + graphDir + " has no split '" + eval.split()
                     + "' (it has " + graph.manifest().splits().keySet() + "; set data." + eval.split() + " and re-import)");
         }
+        requireDrawable(eval.candidates(), graph);
         RankingOptions options = new RankingOptions(eval.split(), eval.filter(), eval.candidates());
         long start = System.nanoTime();
         RankingTotals totals = rank(spark, job, graph, model.version(), options, eval.limit());
@@ -64,6 +67,20 @@ public final class EvalJob {
         }
         LOG.info("written to {}", out);
         return metrics.asMap();
+    }
+
+    /**
+     * {@code eval.candidates} against the dataset, for {@code eval} and evaluation during training alike: a sample
+     * larger than the partition it is drawn from is a config error ({@link Candidates.Sampled#requireDrawable}).
+     */
+    public static void requireDrawable(Candidates candidates, ImportedGraph graph) {
+        if (candidates instanceof Candidates.Sampled sampled) {
+            try {
+                sampled.requireDrawable(graph.manifest());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Splits one text line into the fields of an edge and checks them. Returns the fields, or throws
  * {@link LineProblem} with what was wrong ("expected 3 fields separated by TAB, found 2"); the caller adds the
- * file and line number. CSV fields may be double-quoted, with {@code ""} for a quote inside.
+ * file and line number. CSV fields may be double-quoted, with {@code ""} for a quote inside. A weight must follow
+ * {@link EdgeWeight} (finite, > 0, at most 1e6).
  */
 public final class EdgeLineParser implements Serializable {
 
@@ -81,10 +82,11 @@ public final class EdgeLineParser implements Serializable {
             try {
                 w = Float.parseFloat(s);
             } catch (NumberFormatException e) {
-                throw new LineProblem("unparsable weight '" + s + "' in field " + weight + " (expected a finite number)");
+                throw new LineProblem("unparsable weight '" + s + "' in field " + weight + " (" + EdgeWeight.EXPECTED + ")");
             }
-            if (!Float.isFinite(w)) {
-                throw new LineProblem("weight '" + s + "' in field " + weight + " is not finite (expected a finite number)");
+            String problem = EdgeWeight.problem(w);
+            if (problem != null) {
+                throw new LineProblem("weight '" + s + "' in field " + weight + " " + problem + " (" + EdgeWeight.EXPECTED + ")");
             }
         }
         return new Fields(l, rel, r, w);

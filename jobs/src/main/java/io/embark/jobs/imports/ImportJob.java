@@ -74,6 +74,10 @@ public final class ImportJob {
             if (bad != null) {
                 throw new BadInputException(bad.getMessage());
             }
+            BadInputException mixedTypes = ParquetColumns.typeMismatch(e);
+            if (mixedTypes != null) {
+                throw mixedTypes;
+            }
             if (e instanceof IOException io) {
                 throw io;
             }

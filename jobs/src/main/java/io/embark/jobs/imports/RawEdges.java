@@ -141,23 +141,16 @@ public final class RawEdges {
     }
 
     /**
-     * Parquet (or any columnar table Spark reads) as Spark expressions, never as Java rows: the columns are cast to
-     * names and a weight, each row's problem (a null column, a non-finite weight, an unknown relation) is one
-     * expression, and only the relation's entity types go through a small function. Spark therefore reads only the
-     * columns each pass needs (the relation names' pass reads one) and keeps its own binary rows instead of building a
-     * Java row per edge and converting it back (0.95x the import time at 10M edges from one file, docs/BENCHMARKS.md).
+     * Parquet (or any columnar table Spark reads) as Spark expressions, never as Java rows: the columns, whose types
+     * {@link ParquetColumns} checked first, are cast to names and a weight, each row's problem (a null column, a weight
+     * outside {@link EdgeWeight}'s range, an unknown relation) is one expression, and only the relation's entity types
+     * go through a small function. Spark therefore reads only the columns each pass needs (the relation names' pass
+     * reads one) and keeps its own binary rows instead of building a Java row per edge and converting it back (0.95x
+     * the import time at 10M edges from one file, docs/BENCHMARKS.md).
      */
     private static Dataset<Row> readParquet(SparkSession spark, DataConfig data, RelationResolver relations, List<String> files) {
         Dataset<Row> df = spark.read().parquet(files.toArray(new String[0]));
-        List<String> have = List.of(df.columns());
-        List<String> need = new ArrayList<>(List.of(data.lhsColumn(), data.rhsColumn()));
-        data.relationColumn().ifPresent(need::add);
-        data.weightColumn().ifPresent(need::add);
-        for (String c : need) {
-            if (!have.contains(c)) {
-                throw new BadInputException(files + ": no column '" + c + "' (columns: " + have + "; set data.columns.*)");
-            }
-        }
+        ParquetColumns.check(spark, data, files, df.schema());
         // Plain strings for the closures: DataConfig holds Optionals, which are not serializable.
         String lhsCol = data.lhsColumn();
         String relCol = data.relationColumn().orElse("");
@@ -187,11 +180,13 @@ public final class RawEdges {
         Dataset<Row> typed = df.select(lhs.as("l"), rel.as("r"), rhs.as("h"), w.as("w"), functions.input_file_name().as("file"))
                 .withColumn("sides", functions.when(functions.col("r").isNotNull(), sides.apply(functions.col("r"))));
         Column wc = functions.col("w");
+        Column weightProblem = EdgeWeight.problem(wc);
         Column problem = functions.when(functions.col("l").isNull(), functions.lit("null lhs in column '" + lhsCol + "'"))
                 .when(functions.col("r").isNull(), functions.lit("null relation in column '" + relCol + "'"))
                 .when(functions.col("h").isNull(), functions.lit("null rhs in column '" + rhsCol + "'"))
-                .when(wc.isNull().or(functions.isnan(wc)).or(wc.equalTo(Float.POSITIVE_INFINITY)).or(wc.equalTo(Float.NEGATIVE_INFINITY)),
-                        functions.lit("missing or non-finite weight in column '" + weightCol + "'"))
+                .when(wc.isNull(), functions.lit("null weight in column '" + weightCol + "' (" + EdgeWeight.EXPECTED + ")"))
+                .when(weightProblem.isNotNull(), functions.concat(functions.lit("weight "), wc.cast("string"),
+                        functions.lit(" in column '" + weightCol + "' "), weightProblem, functions.lit(" (" + EdgeWeight.EXPECTED + ")")))
                 .when(functions.col("sides").isNull(), unknownRelation.apply(functions.col("r")));
         Column text = functions.concat_ws(", ", functions.coalesce(functions.col("l"), functions.lit("null")),
                 functions.coalesce(functions.col("r"), functions.lit("null")), functions.coalesce(functions.col("h"), functions.lit("null")),

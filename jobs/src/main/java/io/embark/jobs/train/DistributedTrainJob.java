@@ -4,7 +4,9 @@ import io.embark.allreduce.transport.TcpTransportConfig;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.embedding.train.DistributedTrainer;
+import io.embark.embedding.train.NonFiniteLossException;
 import io.embark.embedding.train.RankTrainer;
+import io.embark.jobs.TaskFailures;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.DistributedConfig;
 import io.embark.jobs.config.JobConfig;
@@ -17,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -74,7 +77,17 @@ public final class DistributedTrainJob {
             RDD<double[]> out = ranks.rdd().barrier().mapPartitions(new StageFunction(task), false, tag);
             // the shuffle behind repartition(1) makes the barrier stage a map stage: Spark retries a failed barrier map
             // stage as a whole, while a failed barrier result stage aborts the job
-            List<double[]> results = new ArrayList<>(JavaRDD.fromRDD(out, tag).repartition(1).collect());
+            List<double[]> results;
+            try {
+                results = new ArrayList<>(JavaRDD.fromRDD(out, tag).repartition(1).collect());
+            } catch (Exception e) {
+                // a worker's non-finite loss reaches the driver inside Spark's stage failure: pass on its one line
+                Optional<String> nonFinite = TaskFailures.message(e, NonFiniteLossException.class);
+                if (nonFinite.isPresent()) {
+                    throw new NonFiniteLossException(nonFinite.get());
+                }
+                throw e;
+            }
             results.sort(Comparator.comparingDouble(a -> a[0]));
             int attempt = (int) results.get(0)[11];
             List<RankTrainer.RankResult> rs = new ArrayList<>();

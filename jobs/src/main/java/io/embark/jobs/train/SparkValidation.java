@@ -45,6 +45,8 @@ final class SparkValidation implements EpochEvaluator {
                     + "' (it has " + graph.manifest().splits().keySet() + "; set data." + v.split()
                     + " and re-import, or training.eval.every = 0)");
         }
+        // before the first epoch, not after it: a sample that cannot be drawn would fail the first evaluation
+        EvalJob.requireDrawable(job.eval().candidates(), graph);
         return new SparkValidation(spark, job, graph);
     }
 

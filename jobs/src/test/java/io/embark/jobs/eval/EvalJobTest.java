@@ -12,6 +12,7 @@ import io.embark.embedding.eval.RankingTotals;
 import io.embark.jobs.TrainedWorkspace;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.train.TrainJob;
 import io.embark.partitioning.Side;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,16 @@ class EvalJobTest {
         assertTrue(e.getMessage().startsWith("eval.version: 12 (no committed checkpoint"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> TrainedWorkspace.config("eval.candidates=many"));
         assertEquals("eval.candidates: 'many' (expected all, or a number >= 1 of candidates sampled per edge)", e.getMessage());
+        // 300 nodes in 2 partitions of about 150: 1,000 draws per edge would repeat candidates and worsen every rank
+        e = assertThrows(ConfigException.class,
+                () -> EvalJob.run(TrainedWorkspace.spark(), TrainedWorkspace.config("eval.version=1", "eval.candidates=1000")));
+        assertTrue(e.getMessage().matches("eval\\.candidates: 1000 sampled per edge, but partition [01] of entity type 'node' holds 1\\d\\d "
+                + "entities, .* \\(expected at most 1\\d\\d, or eval.candidates = all to rank against all \\d+ entities of the type\\)"),
+                e.getMessage());
+        // the same rule before training with evaluation starts, not after its first epoch
+        e = assertThrows(ConfigException.class, () -> TrainJob.run(TrainedWorkspace.spark(),
+                TrainedWorkspace.config("training.epochs=3", "training.eval.every=1", "training.eval.split=valid", "eval.candidates=1000")));
+        assertTrue(e.getMessage().startsWith("eval.candidates: 1000 sampled per edge, but partition "), e.getMessage());
         e = assertThrows(ConfigException.class, () -> TrainedWorkspace.config("export.formats=[csv]"));
         assertTrue(e.getMessage().startsWith("export.formats: 'csv' is not valid (expected one of parquet, tsv)"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> TrainedWorkspace.config("export.version=newest"));

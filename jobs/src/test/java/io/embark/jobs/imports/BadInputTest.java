@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(300)
 class BadInputTest {
@@ -48,7 +50,31 @@ class BadInputTest {
     @Test
     void unparsable_weight() throws Exception {
         BadInputException e = failWith(List.of("a\tlikes\tb\t1", "a\tknows\tb\theavy"));
-        assertTrue(e.getMessage().contains("in.tsv:2: unparsable weight 'heavy' in field 3 (expected a finite number)"), e.getMessage());
+        assertTrue(e.getMessage().contains("in.tsv:2: unparsable weight 'heavy' in field 3 (expected a number > 0 and <= 1e6)"), e.getMessage());
+    }
+
+    /** A weight must be finite, > 0 and at most 1e6 (EdgeWeight): each other kind is refused with file and line. */
+    @ParameterizedTest(name = "weight {0}")
+    @CsvSource(delimiter = '|', value = {"-1|is not > 0", "0|is not > 0", "1e30|is above 1e6", "NaN|is not finite", "-Infinity|is not finite"})
+    void absurd_weights_are_refused_with_file_and_line(String weight, String problem) throws Exception {
+        BadInputException e = failWith(List.of("a\tlikes\tb\t1", "b\tknows\tc\t1e6", "c\tlikes\ta\t" + weight));
+        assertTrue(e.getMessage().contains("in.tsv:3: weight '" + weight + "' in field 3 " + problem + " (expected a number > 0 and <= 1e6)"),
+                e.getMessage());
+    }
+
+    @Test
+    void absurd_weights_are_skipped_and_counted() throws Exception {
+        Files.write(dir.resolve("in.tsv"), List.of("a\tlikes\tb\t1", "b\tlikes\tc\t-1", "c\tknows\ta\t0", "a\tknows\tc\t1e30",
+                "c\tlikes\tb\t0.001", "b\tknows\ta\tNaN"));
+        ImportManifest m = ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf("data.onBadLine = skip")));
+        assertEquals(2, m.split("train").edges());
+        assertEquals(4, m.split("train").badLinesSkipped());
+        List<String> sample = m.split("train").badLineSample().stream().map(ImportManifest.BadLine::toString).sorted().toList();
+        assertEquals(4, sample.size(), sample.toString());
+        assertTrue(sample.get(0).contains("in.tsv:2: weight '-1' in field 3 is not > 0"), sample.toString());
+        assertTrue(sample.get(1).contains("in.tsv:3: weight '0' in field 3 is not > 0"), sample.toString());
+        assertTrue(sample.get(2).contains("in.tsv:4: weight '1e30' in field 3 is above 1e6"), sample.toString());
+        assertTrue(sample.get(3).contains("in.tsv:6: weight 'NaN' in field 3 is not finite"), sample.toString());
     }
 
     @Test
@@ -83,7 +109,10 @@ class BadInputTest {
         assertTrue(sample.get(1).contains("in.tsv:3: weight 'NaN' in field 3 is not finite"), sample.toString());
     }
 
-    /** Parquet rows: a null column, a non-finite weight and an unknown relation, each refused by name or skipped. */
+    /**
+     * Parquet rows: a null column, weights that are NaN, -1, 0, 1e30 or null, and an unknown relation, each refused by
+     * file and column or skipped and counted.
+     */
     @Test
     void parquet_rows_with_nulls_bad_weights_or_unknown_relations_are_refused_or_skipped_by_name() throws Exception {
         var spark = SparkTestSupport.spark();
@@ -97,7 +126,11 @@ class BadInputTest {
                 org.apache.spark.sql.RowFactory.create("b", "knows", "c", 2.0),
                 org.apache.spark.sql.RowFactory.create(null, "likes", "c", 1.0),
                 org.apache.spark.sql.RowFactory.create("c", "likes", "a", Double.NaN),
-                org.apache.spark.sql.RowFactory.create("c", "hates", "a", 1.0));
+                org.apache.spark.sql.RowFactory.create("c", "hates", "a", 1.0),
+                org.apache.spark.sql.RowFactory.create("a", "likes", "c", -1.0),
+                org.apache.spark.sql.RowFactory.create("a", "knows", "c", 0.0),
+                org.apache.spark.sql.RowFactory.create("b", "likes", "a", 1e30),
+                org.apache.spark.sql.RowFactory.create("b", "likes", "c", null));
         Path in = dir.resolve("in.parquet");
         spark.createDataFrame(rows, schema).coalesce(1).write().parquet(in.toString());
         String parquet = """
@@ -106,18 +139,61 @@ class BadInputTest {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> ImportJob.run(spark, SparkTestSupport.config(conf(parquet))));
         assertTrue(e.getMessage().contains("in.parquet") && e.getMessage().contains("data.onBadLine = skip")
-                && (e.getMessage().contains("null lhs in column 'src'") || e.getMessage().contains("non-finite weight in column 'wt'")
-                    || e.getMessage().contains("unknown relation 'hates' (expected one of: knows, likes)")), e.getMessage());
+                && e.getMessage().matches("(?s).*(null lhs in column 'src'|weight \\S+ in column 'wt' is|null weight in column 'wt'"
+                    + "|unknown relation 'hates' \\(expected one of: knows, likes\\)).*"), e.getMessage());
 
-        ImportManifest m = ImportJob.run(spark, SparkTestSupport.config(conf(parquet + "data.onBadLine = skip")));
-        assertEquals(5, m.split("train").linesRead());
+        ImportManifest m = ImportJob.run(spark, SparkTestSupport.config(conf(parquet + "data.onBadLine = skip\ndata.badLineSample = 10")));
+        assertEquals(9, m.split("train").linesRead());
         assertEquals(2, m.split("train").edges());
-        assertEquals(3, m.split("train").badLinesSkipped());
+        assertEquals(7, m.split("train").badLinesSkipped());
         List<String> reasons = m.split("train").badLineSample().stream().map(ImportManifest.BadLine::reason).sorted().toList();
-        assertEquals(List.of("missing or non-finite weight in column 'wt'", "null lhs in column 'src'",
-                "unknown relation 'hates' (expected one of: knows, likes)"), reasons);
+        assertEquals(List.of("null lhs in column 'src'", "null weight in column 'wt' (expected a number > 0 and <= 1e6)",
+                "unknown relation 'hates' (expected one of: knows, likes)",
+                "weight -1.0 in column 'wt' is not > 0 (expected a number > 0 and <= 1e6)",
+                "weight 0.0 in column 'wt' is not > 0 (expected a number > 0 and <= 1e6)",
+                "weight 1.0E30 in column 'wt' is above 1e6 (expected a number > 0 and <= 1e6)",
+                "weight NaN in column 'wt' is not finite (expected a number > 0 and <= 1e6)"), reasons);
         assertTrue(m.split("train").badLineSample().stream().allMatch(b -> b.file().contains("in.parquet") && b.text() != null),
                 m.split("train").badLineSample().toString());
+    }
+
+    /**
+     * A Parquet column of the wrong type (weights stored as strings, an entity column of arrays) is refused before any
+     * row is read, naming the file, the column, its key and both types, instead of Spark's CAST_INVALID_INPUT without
+     * either.
+     */
+    @Test
+    void parquet_column_of_the_wrong_type_names_file_and_column() throws Exception {
+        var spark = SparkTestSupport.spark();
+        Path strings = dir.resolve("strings.parquet");
+        spark.sql("SELECT 'a' AS src, 'likes' AS rel, 'b' AS dst, 'heavy' AS wt").coalesce(1).write().parquet(strings.toString());
+        BadInputException e = parquetImportFails(strings);
+        assertTrue(e.getMessage().matches(".*strings\\.parquet/part-[^ ]*\\.parquet: column 'wt' \\(data\\.columns\\.weight\\) is string "
+                + "\\(expected a number: int, long, float, double or decimal\\)"), e.getMessage());
+
+        Path arrays = dir.resolve("arrays.parquet");
+        spark.sql("SELECT array('a') AS src, 'likes' AS rel, 'b' AS dst, 1.0 AS wt").coalesce(1).write().parquet(arrays.toString());
+        e = parquetImportFails(arrays);
+        assertTrue(e.getMessage().matches(".*arrays\\.parquet/part-[^ ]*\\.parquet: column 'src' \\(data\\.columns\\.lhs\\) is array<string> "
+                + "\\(expected a string, binary or integer type\\)"), e.getMessage());
+    }
+
+    /** Two files: Spark takes the schema from the first, and the second's own type differs: one line too. */
+    @Test
+    void parquet_files_of_differing_column_types_name_file_and_column() throws Exception {
+        var spark = SparkTestSupport.spark();
+        Path mixed = dir.resolve("mixed");
+        spark.sql("SELECT 'a' AS src, 'likes' AS rel, 'b' AS dst, 1.0D AS wt").coalesce(1).write().parquet(mixed.resolve("part=0").toString());
+        spark.sql("SELECT 'b' AS src, 'likes' AS rel, 'c' AS dst, 'heavy' AS wt").coalesce(1).write().parquet(mixed.resolve("part=1").toString());
+        BadInputException e = parquetImportFails(mixed);
+        assertTrue(e.getMessage().matches(".*mixed/part=1/part-[^ ]*\\.parquet: column 'wt' is BINARY in this file but double in the file "
+                + "the schema was read from \\(expected the same column types in every input file\\)"), e.getMessage());
+    }
+
+    /** Imports Parquet input {@code in} (columns src, rel, dst, wt) and returns the BadInputException it must end in. */
+    private BadInputException parquetImportFails(Path in) {
+        String parquet = "data { train = \"%s\", format = parquet, columns { lhs = src, relation = rel, rhs = dst, weight = wt } }".formatted(in);
+        return assertThrows(BadInputException.class, () -> ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(parquet))));
     }
 
     /**

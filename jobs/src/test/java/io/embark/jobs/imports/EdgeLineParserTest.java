@@ -29,6 +29,19 @@ class EdgeLineParserTest {
         assertEquals("unterminated quoted field (expected a closing '\"')", e.getMessage());
     }
 
+    /** EdgeWeight's range on the 32-bit float the text parses to: (0, 1e6]; 1e-50 underflows to 0. */
+    @Test
+    void weights_must_be_finite_positive_and_at_most_1e6() throws Exception {
+        EdgeLineParser p = parser("data.columns.weight=3");
+        assertEquals(1e6f, p.parse("a\tr\tb\t1e6").weight());
+        assertEquals(1e-6f, p.parse("a\tr\tb\t0.000001").weight());
+        for (String[] bad : new String[][] {{"1000001", "is above 1e6"}, {"-0", "is not > 0"}, {"1e-50", "is not > 0"},
+                {"-1", "is not > 0"}, {"Infinity", "is not finite"}, {"1e39", "is not finite"}}) {
+            assertEquals("weight '" + bad[0] + "' in field 3 " + bad[1] + " (expected a number > 0 and <= 1e6)",
+                    assertThrows(EdgeLineParser.LineProblem.class, () -> p.parse("a\tr\tb\t" + bad[0])).getMessage());
+        }
+    }
+
     @Test
     void columns_can_be_reordered_and_the_relation_left_out() throws Exception {
         EdgeLineParser p = parser("data.columns.relation=none", "data.columns.lhs=2", "data.columns.rhs=0", "data.columnCount=3");

@@ -46,7 +46,7 @@ class ImportJobTest {
     private List<String> writeTrain() throws IOException {
         List<String> lines = new ArrayList<>();
         for (int u = 0; u < 40; u++) {
-            lines.add("u" + u + "\tbuys\ti" + (u % 7) + "\t" + (u * 0.25f));
+            lines.add("u" + u + "\tbuys\ti" + (u % 7) + "\t" + ((u + 1) * 0.25f));  // weights > 0: 0 is a bad line
             lines.add("u" + u + "\tfollows\tu" + ((u * 3 + 1) % 40) + "\t1.5");
         }
         lines.add("");  // a blank line is skipped
