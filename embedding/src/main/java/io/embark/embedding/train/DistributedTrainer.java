@@ -5,12 +5,12 @@ import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.EpochStats;
+import io.embark.embedding.storage.RelationsFormat;
 import io.embark.embedding.storage.SharedEpochStore;
 import io.embark.partitioning.ImportedGraph;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -88,6 +88,15 @@ public final class DistributedTrainer {
                                          CheckpointStore checkpoints, EpochRunner runner, EpochEvaluator evaluator) throws IOException {
         TrainingLimits.check(graph, model, training, true);
         RunStart resume = RunStart.of(graph, model, training, checkpoints);
+        try {
+            return train(resume, graph, model, training, checkpoints, runner, evaluator);
+        } catch (DamagedCheckpointException e) {
+            throw RunStart.explain(checkpoints, e);
+        }
+    }
+
+    private static List<EpochStats> train(RunStart resume, ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                          CheckpointStore checkpoints, EpochRunner runner, EpochEvaluator evaluator) throws IOException {
         List<EpochStats> stats = new ArrayList<>(resume.stats());
         if (resume.finished(training)) {
             return stats;
@@ -150,9 +159,7 @@ public final class DistributedTrainer {
         if (!fs.exists(p)) {
             throw new IOException(p + ": missing (rank 0 writes the synced relation parameters there at the end of an epoch)");
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(fs.open(p), 1 << 16))) {
-            return RelationParameters.read(in, p.toString());
-        }
+        return RelationsFormat.read(fs, p);
     }
 
     private static void logEpoch(int epoch, int epochs, long edges, double secs, int adopted, List<RankTrainer.RankResult> ranks) {
