@@ -7,6 +7,7 @@ import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.JobConfig;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -28,7 +29,7 @@ public final class Checkpoints {
     /** {@code version} (empty: the newest) of {@code store}; {@code key} is the config key it came from. */
     public static TrainedModel open(CheckpointStore store, Optional<Integer> version, String key) throws IOException {
         try {
-            return explainingDamage(store, key, () -> TrainedModel.open(store, version, key));
+            return explainingDamage(store, key, OptionalInt.empty(), () -> TrainedModel.open(store, version, key));
         } catch (TrainedModel.MissingCheckpointException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -41,17 +42,30 @@ public final class Checkpoints {
     }
 
     /**
-     * Runs {@code work}; when it fails on a checkpoint file that does not verify (thrown here, or by a Spark task and
-     * carried in the job's failure), refuses with that file and the newest older version that verifies, as the value
-     * to give {@code key}.
+     * Runs {@code work}, which reads checkpoint {@code version} (empty: the version is not known yet); when it fails on
+     * a checkpoint file that does not verify, refuses with that file and the newest older version that verifies, as the
+     * value to give {@code key}. A Spark job's failure does not carry its task's exception, only its text, so when
+     * the failure holds none and the version is known, the version is read in full here to tell whether it verifies.
      */
-    public static <T> T explainingDamage(CheckpointStore store, String key, CheckpointWork<T> work) throws IOException {
+    public static <T> T explainingDamage(CheckpointStore store, String key, OptionalInt version, CheckpointWork<T> work)
+            throws IOException {
         try {
             return work.run();
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) { // also SparkException, which Scala throws undeclared
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof DamagedCheckpointException d) {
                     throw store.explain(d, v -> "set " + key + " = " + v + " to use it");
+                }
+            }
+            if (version.isPresent()) {
+                try {
+                    store.verify(version.getAsInt());
+                } catch (DamagedCheckpointException d) {
+                    DamagedCheckpointException explained = store.explain(d, v -> "set " + key + " = " + v + " to use it");
+                    explained.addSuppressed(e);
+                    throw explained;
+                } catch (IOException other) {
+                    e.addSuppressed(other);
                 }
             }
             throw e;

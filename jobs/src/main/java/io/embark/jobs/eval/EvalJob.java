@@ -13,6 +13,7 @@ import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -54,7 +55,7 @@ public final class EvalJob {
         }
         RankingOptions options = new RankingOptions(eval.split(), eval.filter(), eval.candidates());
         long start = System.nanoTime();
-        RankingTotals totals = Checkpoints.explainingDamage(store, "eval.version",
+        RankingTotals totals = Checkpoints.explainingDamage(store, "eval.version", OptionalInt.of(model.version()),
                 () -> rank(spark, job, graph, model.version(), options, eval.limit()));
         double seconds = (System.nanoTime() - start) / 1e9;
         EvalMetrics metrics = new EvalMetrics(graph, eval, model.version(), totals, seconds);
