@@ -260,15 +260,44 @@ public final class CheckpointStore {
 
     /**
      * {@code e} with the newest version older than the one refused that verifies, and what {@code use} says to set to
-     * use it (given its number); or that none verifies. A file of an epoch in progress is returned as it is.
+     * use it (given its number); or that none verifies. A file of an epoch in progress, or a refusal explained
+     * already, is returned as it is.
      */
     public DamagedCheckpointException explain(DamagedCheckpointException e, IntFunction<String> use) throws IOException {
-        if (e.version().isEmpty()) {
+        if (e.version().isEmpty() || e.advised()) {
             return e;
         }
         Optional<Integer> older = newestVerified(e.version().getAsInt() - 1);
         return e.withAdvice(older.map(v -> "the newest older version that verifies is " + versionName(v) + ": " + use.apply(v))
                 .orElse("no older version under " + root + " verifies"));
+    }
+
+    /**
+     * Whether {@code failure}, of work that read version {@code version} (empty: not known), comes from a checkpoint file
+     * that does not verify: then that refusal, explained ({@link #explain}), with {@code failure} suppressed in it.
+     * The refusal is looked for in the failure's causes; a Spark job's failure carries its task's exception only as
+     * text, so when none is there and the version is known, the version is read in full here to tell. Empty when the
+     * failure has another cause.
+     */
+    public Optional<DamagedCheckpointException> damageBehind(Throwable failure, OptionalInt version, IntFunction<String> use)
+            throws IOException {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DamagedCheckpointException d) {
+                return Optional.of(explain(d, use));
+            }
+        }
+        if (version.isPresent()) {
+            try {
+                verify(version.getAsInt());
+            } catch (DamagedCheckpointException d) {
+                DamagedCheckpointException explained = explain(d, use);
+                explained.addSuppressed(failure);
+                return Optional.of(explained);
+            } catch (IOException other) {
+                failure.addSuppressed(other);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

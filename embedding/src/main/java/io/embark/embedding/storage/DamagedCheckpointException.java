@@ -17,6 +17,7 @@ public final class DamagedCheckpointException extends IOException {
     private final OptionalInt version;
     private final String file;
     private final boolean unverifiable;
+    private final boolean advised;
 
     /**
      * {@code version}: the committed version the file belongs to (empty for a file of an epoch in progress);
@@ -28,6 +29,7 @@ public final class DamagedCheckpointException extends IOException {
         this.version = version;
         this.file = file.toString();
         this.unverifiable = unverifiable;
+        this.advised = false;
     }
 
     private DamagedCheckpointException(DamagedCheckpointException e, String advice) {
@@ -35,6 +37,7 @@ public final class DamagedCheckpointException extends IOException {
         this.version = e.version;
         this.file = e.file;
         this.unverifiable = e.unverifiable;
+        this.advised = true;
     }
 
     /** The committed version the file belongs to; empty for a file of an epoch in progress. */
@@ -50,6 +53,11 @@ public final class DamagedCheckpointException extends IOException {
     /** Whether the version predates checksums (it has {@code checkpoint.json} but no manifest) rather than being damaged. */
     public boolean unverifiable() {
         return unverifiable;
+    }
+
+    /** Whether advice was appended already ({@link #withAdvice}). */
+    public boolean advised() {
+        return advised;
     }
 
     /** This refusal with {@code advice} (what the reader can do instead) appended. */

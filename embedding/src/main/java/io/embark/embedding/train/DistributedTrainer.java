@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -109,7 +110,7 @@ public final class DistributedTrainer {
             final Optional<Integer> previous = latest;
             try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, previous,
                     (type, part) -> Trainer.initialTable(schema, model, training, type, part))) {
-                EpochRun run = runner.run(epoch, writer.directory(), previous, List.copyOf(stats));
+                EpochRun run = runEpoch(runner, epoch, writer.directory(), previous, stats, checkpoints);
                 int adopted = writer.adopt(run.attemptDir());
                 RelationParameters relations = readRelations(fs, new Path(run.attemptDir(), RankTrainer.RELATIONS));
                 for (FileStatus st : fs.listStatus(writer.directory())) {
@@ -140,6 +141,24 @@ public final class DistributedTrainer {
             checkpoints.writeStats(stats);
         }
         return stats;
+    }
+
+    /**
+     * Runs one epoch on the workers; when it fails on a file of checkpoint {@code previous} that does not verify (a
+     * worker's refusal reaches here only as text), refuses naming the file and the version to resume instead.
+     */
+    private static EpochRun runEpoch(EpochRunner runner, int epoch, Path versionDir, Optional<Integer> previous, List<EpochStats> stats,
+                                     CheckpointStore checkpoints) throws IOException {
+        try {
+            return runner.run(epoch, versionDir, previous, List.copyOf(stats));
+        } catch (Exception e) { // also SparkException, which Scala throws undeclared
+            Optional<DamagedCheckpointException> damage = checkpoints.damageBehind(e,
+                    previous.map(OptionalInt::of).orElse(OptionalInt.empty()), RunStart.RESUME_OLDER);
+            if (damage.isPresent()) {
+                throw damage.get();
+            }
+            throw e;
+        }
     }
 
     /**

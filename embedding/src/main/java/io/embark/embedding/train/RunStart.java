@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * Where a training run starts, the same for one machine ({@link Trainer}) and for a cluster
@@ -89,9 +90,13 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
         return valid;
     }
 
+    /** What to set to resume from an older version that verifies. */
+    static final IntFunction<String> RESUME_OLDER =
+            v -> "set training.resume = latest_valid to resume from it (the newer versions are then set aside)";
+
     /** {@code e} with the newest older version that verifies and the setting that resumes from it. */
     static DamagedCheckpointException explain(CheckpointStore checkpoints, DamagedCheckpointException e) throws IOException {
-        return checkpoints.explain(e, v -> "set training.resume = latest_valid to resume from it (the newer versions are then set aside)");
+        return checkpoints.explain(e, RESUME_OLDER);
     }
 
     /** The keys a checkpoint of this graph, model and training config records and a resume compares. */

@@ -43,30 +43,17 @@ public final class Checkpoints {
 
     /**
      * Runs {@code work}, which reads checkpoint {@code version} (empty: the version is not known yet); when it fails on
-     * a checkpoint file that does not verify, refuses with that file and the newest older version that verifies, as the
-     * value to give {@code key}. A Spark job's failure does not carry its task's exception, only its text, so when
-     * the failure holds none and the version is known, the version is read in full here to tell whether it verifies.
+     * a checkpoint file that does not verify (on the driver or in a Spark task: {@link CheckpointStore#damageBehind}),
+     * refuses with that file and the newest older version that verifies, as the value to give {@code key}.
      */
     public static <T> T explainingDamage(CheckpointStore store, String key, OptionalInt version, CheckpointWork<T> work)
             throws IOException {
         try {
             return work.run();
         } catch (Exception e) { // also SparkException, which Scala throws undeclared
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof DamagedCheckpointException d) {
-                    throw store.explain(d, v -> "set " + key + " = " + v + " to use it");
-                }
-            }
-            if (version.isPresent()) {
-                try {
-                    store.verify(version.getAsInt());
-                } catch (DamagedCheckpointException d) {
-                    DamagedCheckpointException explained = store.explain(d, v -> "set " + key + " = " + v + " to use it");
-                    explained.addSuppressed(e);
-                    throw explained;
-                } catch (IOException other) {
-                    e.addSuppressed(other);
-                }
+            Optional<DamagedCheckpointException> damage = store.damageBehind(e, version, v -> "set " + key + " = " + v + " to use it");
+            if (damage.isPresent()) {
+                throw damage.get();
             }
             throw e;
         }
