@@ -131,6 +131,25 @@ class CheckpointResumeTest {
         }
     }
 
+    /** A version without a manifest (written before checksums) is refused, and reported as a reason to discard it. */
+    @Test
+    void aCheckpointWrittenBeforeChecksumsIsRefusedAndOverwriteMayDiscardIt() throws Exception {
+        CheckpointStore store = new CheckpointStore(fs, hpath("old"));
+        Trainer.train(graph, model, training.withEpochs(1), store);
+        Path manifest = tmp.resolve("old/v00000001/manifest.crc32c");
+        Files.delete(manifest);
+        Files.deleteIfExists(manifest.resolveSibling(".manifest.crc32c.crc"));
+
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class,
+                () -> Trainer.train(graph, model, training, new CheckpointStore(fs, hpath("old"))));
+        assertTrue(e.unverifiable());
+        assertTrue(e.getMessage().startsWith(manifest + ": missing: the version was written before checkpoints carried checksums"),
+                e.getMessage());
+        List<String> reasons = Trainer.incompatibilities(graph, model, training, new CheckpointStore(fs, hpath("old")));
+        assertEquals(1, reasons.size());
+        assertTrue(reasons.get(0).startsWith("checkpoint format: "), reasons.get(0));
+    }
+
     @Test
     void incompatibleConfigIsRefusedNamingTheKeys() throws Exception {
         CheckpointStore store = new CheckpointStore(fs, hpath("ckpt"));
