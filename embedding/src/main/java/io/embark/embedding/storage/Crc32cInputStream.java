@@ -91,6 +91,11 @@ public final class Crc32cInputStream extends FilterInputStream {
     }
 
     @Override
+    public int available() throws IOException {
+        return (int) Math.min(in.available(), contentBytes - position);
+    }
+
+    @Override
     public boolean markSupported() {
         return false;
     }
