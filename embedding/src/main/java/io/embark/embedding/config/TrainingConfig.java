@@ -23,6 +23,7 @@ import java.util.Map;
  *                            batch_size); 0 or at most the chunk size: one step per chunk
  * @param adagrad             the entity embeddings' Adagrad: row-wise (one accumulator per entity, PyTorch-BigGraph's)
  *                            or element-wise (one per coordinate); must match when a checkpoint is resumed
+ * @param resume              which checkpoint version a run resumes from: the newest, or the newest that verifies
  */
 public record TrainingConfig(
         int epochs,
@@ -36,7 +37,8 @@ public record TrainingConfig(
         long seed,
         int keepCheckpoints,
         int batchSize,
-        AdagradMode adagrad) {
+        AdagradMode adagrad,
+        ResumeFrom resume) {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -63,6 +65,9 @@ public record TrainingConfig(
         if (adagrad == null) {
             throw new IllegalArgumentException("training.adagrad is required");
         }
+        if (resume == null) {
+            throw new IllegalArgumentException("training.resume is required");
+        }
         if (batchSize < 0) {
             throw new IllegalArgumentException("training.batchSize: " + batchSize + " (expected >= 0)");
         }
@@ -72,7 +77,7 @@ public record TrainingConfig(
     public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
                           double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
         this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0,
-                AdagradMode.ROWWISE);
+                AdagradMode.ROWWISE, ResumeFrom.LATEST);
     }
 
     /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
@@ -87,27 +92,31 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume);
+    }
+
+    public TrainingConfig withResume(ResumeFrom from) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from);
     }
 
     public TrainingConfig withAdagrad(AdagradMode mode) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume);
     }
 
     /** The keys a resumed checkpoint must match: the optimizer state's shape (absent for row-wise, as older checkpoints). */
@@ -116,15 +125,15 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withBatchSize(int edges) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume);
     }
 
     public TrainingConfig withNegatives(NegativesConfig n) {
-        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad);
+        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume);
     }
 
     public Map<String, String> toMap() {
@@ -147,6 +156,7 @@ public record TrainingConfig(
         m.put("training.keepCheckpoints", Integer.toString(keepCheckpoints));
         m.put("training.batchSize", Integer.toString(batchSize));
         m.put("training.adagrad", ConfigChoice.spelling(adagrad));
+        m.put("training.resume", ConfigChoice.spelling(resume));
         return m;
     }
 }

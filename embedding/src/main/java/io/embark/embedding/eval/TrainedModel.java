@@ -7,18 +7,15 @@ import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EmbeddingTable;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.Path;
 
 /**
  * A committed checkpoint opened for scoring: entity embeddings per (type, partition), loaded on first use, and the
- * model's relation operators and comparator.
+ * model's relation operators and comparator. Every file is checked against the version's manifest as it is read
+ * ({@link CheckpointStore}): a file that does not verify is refused by name, never scored.
  *
  * <p>Scoring an edge (l, r, t) for rhs prediction: {@code q = query(r, false, emb(l))}, then {@code score(q, emb(t))};
  * for lhs prediction {@code q = query(r, true, emb(t))}, then {@code score(q, emb(l))}. That is exactly what training
@@ -68,27 +65,12 @@ public final class TrainedModel {
         if (version.isEmpty()) {
             return latest(store);
         }
-        if (!store.fileSystem().exists(new Path(store.versionDir(version.get()), CheckpointStore.INFO))) {
+        List<Integer> versions = store.versions();
+        if (!versions.contains(version.get())) {
             throw new MissingCheckpointException(key + ": " + version.get() + " (no committed checkpoint " + store.versionDir(version.get())
-                    + "; expected latest or one of " + committedVersions(store) + ")");
+                    + "; expected latest or one of " + versions + ")");
         }
         return new TrainedModel(store, version.get());
-    }
-
-    /** The committed versions under the store's root, oldest first. */
-    public static List<Integer> committedVersions(CheckpointStore store) throws IOException {
-        List<Integer> out = new ArrayList<>();
-        if (!store.fileSystem().exists(store.root())) {
-            return out;
-        }
-        for (FileStatus st : store.fileSystem().listStatus(store.root())) {
-            String name = st.getPath().getName();
-            if (st.isDirectory() && name.matches("v\\d{8}") && store.fileSystem().exists(new Path(st.getPath(), CheckpointStore.INFO))) {
-                out.add(Integer.parseInt(name.substring(1)));
-            }
-        }
-        Collections.sort(out);
-        return out;
     }
 
     public CheckpointInfo info() {

@@ -125,11 +125,18 @@ public final class RelationParameters {
         }
     }
 
-    public static RelationParameters read(DataInput in, String source) throws IOException {
+    /**
+     * Reads what {@link #write} wrote; {@code bytes} (the length of what {@code in} holds) bounds every count read, so
+     * that a damaged count is refused before anything is allocated.
+     */
+    public static RelationParameters read(DataInput in, String source, long bytes) throws IOException {
         if (in.readInt() != 0x524C5031) {
             throw new IOException(source + ": not a relation parameter file (bad magic)");
         }
         int count = in.readInt();
+        if (count < 0 || count > bytes) {
+            throw new IOException(source + ": says " + count + " relations, more than its " + bytes + " bytes hold");
+        }
         boolean reciprocal = in.readBoolean();
         Operator[] ops = new Operator[count];
         float[] weights = new float[count];
@@ -141,8 +148,8 @@ public final class RelationParameters {
             weights[r] = in.readFloat();
             dims[r] = in.readInt();
             for (int slot = 0; slot < p[r].length; slot++) {
-                p[r][slot] = readFloats(in);
-                st[r][slot] = readFloats(in);
+                p[r][slot] = readFloats(in, source, bytes);
+                st[r][slot] = readFloats(in, source, bytes);
             }
         }
         RelationParameters rp = new RelationParameters(ops, weights, dims, reciprocal);
@@ -174,8 +181,12 @@ public final class RelationParameters {
         }
     }
 
-    private static float[] readFloats(DataInput in) throws IOException {
-        float[] v = new float[in.readInt()];
+    private static float[] readFloats(DataInput in, String source, long bytes) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > bytes / 4) {
+            throw new IOException(source + ": says " + n + " floats, more than its " + bytes + " bytes hold");
+        }
+        float[] v = new float[n];
         for (int i = 0; i < v.length; i++) {
             v[i] = in.readFloat();
         }

@@ -20,7 +20,11 @@ public record CheckpointInfo(
         List<TablePartition> partitions,
         List<EpochStats> stats) {
 
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * 2: every file of the version is listed with its length and CRC32C in {@code manifest.crc32c}, and {@code .emb}
+     * and {@code relations.bin} end with a CRC32C trailer; 1: neither (refused: it cannot be verified).
+     */
+    public static final int FORMAT_VERSION = 2;
 
     /** One (entity type, partition) whose table file is in the checkpoint. */
     @JsonIgnoreProperties(ignoreUnknown = true)

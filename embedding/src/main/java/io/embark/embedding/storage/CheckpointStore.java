@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.partitioning.AtomicDirectory;
-import java.io.BufferedInputStream;
+import io.embark.partitioning.AtomicFile;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,17 +16,23 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.IntFunction;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * Versioned checkpoints under one directory, on any Hadoop file system. Each epoch writes a new version under a
@@ -35,14 +40,22 @@ import org.apache.hadoop.fs.Path;
  * complete version intact and at most a {@code ._tmp-*} directory, which the next run deletes.
  *
  * <pre>
+ *   ROOT/v00000003/manifest.crc32c                 {@link VersionManifest}: every file below with its length and CRC32C
  *   ROOT/v00000003/checkpoint.json                 {@link CheckpointInfo}: epochs done, config, stats
- *   ROOT/v00000003/relations.bin                   {@link RelationParameters#write}
+ *   ROOT/v00000003/relations.bin                   {@link RelationsFormat}
  *   ROOT/v00000003/entities/TYPE/part-00000.emb    {@link TableFormat}
  *   ROOT/v00000004._tmp-1c9e...                    epoch 4 in progress
- *   ROOT/stats.jsonl                               one {@link EpochStats} line per epoch (rewritten after each commit)
+ *   ROOT/v00000005._damaged-1733140000000          set aside by a run that resumed from an older version
+ *   ROOT/stats.jsonl                               one {@link EpochStats} line per epoch (replaced atomically after each commit)
  * </pre>
  * Partitions evicted during an epoch are written straight into that epoch's temporary directory, so a committed
  * version never needs a copy pass: every partition is written once per epoch.
+ *
+ * <p>Every read of a committed version checks the file against the version's manifest (length and CRC32C, computed
+ * while the file is read) and, for {@code .emb} and {@code relations.bin}, against the file's own trailer; a file that
+ * does not verify is refused with a {@link DamagedCheckpointException} naming it. A version without a manifest
+ * (written before checkpoints carried checksums, or copied incompletely) is refused too. {@link #verify} reads a whole
+ * version; {@link #newestVerified} finds the newest version that verifies, which {@link #prune} never deletes.
  */
 public final class CheckpointStore {
 
@@ -50,6 +63,8 @@ public final class CheckpointStore {
     public static final String RELATIONS = "relations.bin";
     public static final String STATS = "stats.jsonl";
     private static final String PREFIX = "v";
+    private static final String DAMAGED = "._damaged-";
+    private static final System.Logger LOG = System.getLogger(CheckpointStore.class.getName());
 
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -57,6 +72,10 @@ public final class CheckpointStore {
 
     private final FileSystem fs;
     private final Path root;
+    /** Manifests read (or written) by this store, by version: read once, checked once. */
+    private final Map<Integer, VersionManifest> manifests = new ConcurrentHashMap<>();
+    /** Versions this store committed, or read in full and verified: {@link #newestVerified} does not read them again. */
+    private final Set<Integer> verified = ConcurrentHashMap.newKeySet();
 
     public CheckpointStore(FileSystem fs, Path root) {
         this.fs = fs;
@@ -74,47 +93,229 @@ public final class CheckpointStore {
     }
 
     public Path versionDir(int version) {
-        return new Path(root, String.format("%s%08d", PREFIX, version));
+        return new Path(root, versionName(version));
+    }
+
+    /** A version's directory name: {@code v00000003}. */
+    public static String versionName(int version) {
+        return String.format("%s%08d", PREFIX, version);
+    }
+
+    /** A table's path inside a version directory: {@code entities/TYPE/part-00003.emb}. */
+    static String tableName(String type, int partition) {
+        return "entities/" + type + "/" + String.format("part-%05d.emb", partition);
     }
 
     static Path tableFile(Path dir, String type, int partition) {
-        return new Path(new Path(new Path(dir, "entities"), type), String.format("part-%05d.emb", partition));
+        return new Path(dir, tableName(type, partition));
     }
 
-    /** The newest committed version, if any (a directory counts only with its checkpoint.json). */
-    public Optional<Integer> latestVersion() throws IOException {
+    /**
+     * The committed versions, oldest first: every directory named {@code vNNNNNNNN} (the rename is the commit), whether
+     * it verifies or not, so that a damaged or incomplete newest version is refused by name rather than passed over.
+     */
+    public List<Integer> versions() throws IOException {
+        List<Integer> out = new ArrayList<>();
         if (!fs.exists(root)) {
-            return Optional.empty();
+            return out;
         }
-        int best = -1;
         for (FileStatus st : fs.listStatus(root)) {
             String name = st.getPath().getName();
-            if (st.isDirectory() && name.matches(PREFIX + "\\d{8}") && fs.exists(new Path(st.getPath(), INFO))) {
-                best = Math.max(best, Integer.parseInt(name.substring(PREFIX.length())));
+            if (st.isDirectory() && name.matches(PREFIX + "\\d{8}")) {
+                out.add(Integer.parseInt(name.substring(PREFIX.length())));
             }
         }
-        return best < 0 ? Optional.empty() : Optional.of(best);
+        Collections.sort(out);
+        return out;
+    }
+
+    /** The newest committed version, if any (see {@link #versions}). */
+    public Optional<Integer> latestVersion() throws IOException {
+        List<Integer> all = versions();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** The version's manifest, read and checked once per store. */
+    public VersionManifest manifest(int version) throws IOException {
+        VersionManifest m = manifests.get(version);
+        if (m != null) {
+            return m;
+        }
+        Path dir = versionDir(version);
+        Path p = new Path(dir, VersionManifest.FILE);
+        byte[] bytes;
+        try (InputStream in = fs.open(p)) {
+            bytes = in.readAllBytes();
+        } catch (FileNotFoundException e) {
+            if (fs.exists(new Path(dir, INFO))) {
+                throw new DamagedCheckpointException(OptionalInt.of(version), p, "missing: the version was written before checkpoints "
+                        + "carried checksums, so a damaged table could not be told from a good one, and it is not read (train again: "
+                        + "training.overwrite = true discards it, or move " + root + " aside)", true, e);
+            }
+            throw refusal(version).refuse(p, "missing: the version is incomplete (the manifest is its last file)", e);
+        } catch (ChecksumException e) {
+            throw refusal(version).refuse(p, "Hadoop's checksum (.crc) does not match: " + e.getMessage(), e);
+        }
+        m = VersionManifest.parse(bytes, problem -> refusal(version).refuse(p, problem, null));
+        manifests.put(version, m);
+        return m;
+    }
+
+    private CheckedFiles.Refusal refusal(int version) {
+        return (file, problem, cause) -> new DamagedCheckpointException(OptionalInt.of(version), file, problem, false, cause);
+    }
+
+    /** What the manifest records for {@code path}; refused when it lists no such file. */
+    private FileCrc expected(int version, String path) throws IOException {
+        return manifest(version).file(path).orElseThrow(() -> refusal(version).refuse(new Path(versionDir(version), path),
+                "not listed in " + VersionManifest.FILE + " (the version is incomplete or not this checkpoint's)", null));
     }
 
     public CheckpointInfo info(int version) throws IOException {
         Path p = new Path(versionDir(version), INFO);
-        try (InputStream in = fs.open(p)) {
-            return JSON.readValue(in, CheckpointInfo.class);
-        }
+        byte[] bytes = CheckedFiles.readAll(fs, p, expected(version, INFO), refusal(version));
+        return JSON.readValue(bytes, CheckpointInfo.class);
     }
 
     public RelationParameters relations(int version) throws IOException {
         Path p = new Path(versionDir(version), RELATIONS);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(fs.open(p), 1 << 16))) {
-            return RelationParameters.read(in, p.toString());
-        }
+        return CheckedFiles.read(fs, p, expected(version, RELATIONS), RelationsFormat::read, refusal(version));
     }
 
     public EmbeddingTable table(int version, String type, int partition) throws IOException {
-        Path p = tableFile(versionDir(version), type, partition);
-        try (InputStream in = new BufferedInputStream(fs.open(p), 1 << 20)) {
-            return TableFormat.read(type, partition, in, p.toString());
+        String name = tableName(type, partition);
+        return CheckedFiles.read(fs, new Path(versionDir(version), name), expected(version, name),
+                in -> TableFormat.read(type, partition, in), refusal(version));
+    }
+
+    /**
+     * Checks, without reading the tables, that a version is complete: its manifest verifies, lists its info, its
+     * relation parameters and every table its info names, and every file it lists is there with the recorded length
+     * (one listing). Returns the version's info.
+     */
+    public CheckpointInfo checkComplete(int version) throws IOException {
+        VersionManifest m = manifest(version);
+        CheckpointInfo info = info(version);
+        expected(version, RELATIONS);
+        for (CheckpointInfo.TablePartition tp : info.partitions()) {
+            expected(version, tableName(tp.entityType(), tp.partition()));
         }
+        Path dir = versionDir(version);
+        Map<String, Long> lengths = new TreeMap<>();
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+        String prefix = fs.makeQualified(dir).toUri().getPath() + "/";
+        while (it.hasNext()) {
+            LocatedFileStatus st = it.next();
+            String path = st.getPath().toUri().getPath();
+            if (path.startsWith(prefix)) {
+                lengths.put(path.substring(prefix.length()), st.getLen());
+            }
+        }
+        for (Map.Entry<String, FileCrc> e : m.files().entrySet()) {
+            Long len = lengths.get(e.getKey());
+            if (len == null || len != e.getValue().bytes()) {
+                throw refusal(version).refuse(new Path(dir, e.getKey()), (len == null ? "missing" : len + " bytes") + ", expected "
+                        + e.getValue().bytes() + " (" + VersionManifest.FILE + ")", null);
+            }
+        }
+        return info;
+    }
+
+    /**
+     * Reads every file of a version in full and checks it against the manifest and its trailer; refuses with the first
+     * file that does not verify.
+     */
+    public void verify(int version) throws IOException {
+        checkComplete(version);
+        Path dir = versionDir(version);
+        for (Map.Entry<String, FileCrc> e : manifest(version).files().entrySet()) {
+            CheckedFiles.verify(fs, new Path(dir, e.getKey()), e.getValue(), VersionManifest.hasTrailer(e.getKey()), refusal(version));
+        }
+        verified.add(version);
+    }
+
+    /**
+     * The newest version up to {@code atMost} that verifies ({@link #verify}: read in full, newest first, unless this
+     * store committed or verified it already); empty when none does. Versions that do not verify are logged.
+     */
+    public Optional<Integer> newestVerified(int atMost) throws IOException {
+        List<Integer> all = versions();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            int v = all.get(i);
+            if (v > atMost) {
+                continue;
+            }
+            if (verified.contains(v)) {
+                return Optional.of(v);
+            }
+            try {
+                verify(v);
+                return Optional.of(v);
+            } catch (DamagedCheckpointException e) {
+                LOG.log(System.Logger.Level.WARNING, "checkpoint version {0} does not verify: {1}", versionName(v), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code e} with the newest version older than the one refused that verifies, and what {@code use} says to set to
+     * use it (given its number); or that none verifies. A file of an epoch in progress, or a refusal explained
+     * already, is returned as it is.
+     */
+    public DamagedCheckpointException explain(DamagedCheckpointException e, IntFunction<String> use) throws IOException {
+        if (e.version().isEmpty() || e.advised()) {
+            return e;
+        }
+        Optional<Integer> older = newestVerified(e.version().getAsInt() - 1);
+        return e.withAdvice(older.map(v -> "the newest older version that verifies is " + versionName(v) + ": " + use.apply(v))
+                .orElse("no older version under " + root + " verifies"));
+    }
+
+    /**
+     * Whether {@code failure}, of work that read version {@code version} (empty: not known), comes from a checkpoint file
+     * that does not verify: then that refusal, explained ({@link #explain}), with {@code failure} suppressed in it.
+     * The refusal is looked for in the failure's causes; a Spark job's failure carries its task's exception only as
+     * text, so when none is there and the version is known, the version is read in full here to tell. Empty when the
+     * failure has another cause.
+     */
+    public Optional<DamagedCheckpointException> damageBehind(Throwable failure, OptionalInt version, IntFunction<String> use)
+            throws IOException {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DamagedCheckpointException d) {
+                return Optional.of(explain(d, use));
+            }
+        }
+        if (version.isPresent()) {
+            try {
+                verify(version.getAsInt());
+            } catch (DamagedCheckpointException d) {
+                DamagedCheckpointException explained = explain(d, use);
+                explained.addSuppressed(failure);
+                return Optional.of(explained);
+            } catch (IOException other) {
+                failure.addSuppressed(other);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Moves a version that does not verify aside ({@code vNNNNNNNN._damaged-TIME}, kept for inspection, never read), so
+     * that the newest committed version is one that verifies.
+     */
+    public Path setAside(int version) throws IOException {
+        Path aside = new Path(root, versionName(version) + DAMAGED + System.currentTimeMillis());
+        if (!fs.rename(versionDir(version), aside)) {
+            throw new IOException("could not move " + versionDir(version) + " aside to " + aside);
+        }
+        forget(version);
+        return aside;
+    }
+
+    private void forget(int version) {
+        manifests.remove(version);
+        verified.remove(version);
     }
 
     /**
@@ -132,12 +333,9 @@ public final class CheckpointStore {
         if (!fs.exists(root)) {
             return 0;
         }
-        int versions = 0;
-        for (FileStatus st : fs.listStatus(root)) {
-            if (st.isDirectory() && st.getPath().getName().matches(PREFIX + "\\d{8}")) {
-                versions++;
-            }
-        }
+        int versions = versions().size();
+        manifests.clear();
+        verified.clear();
         Path aside = new Path(root.getParent(), root.getName() + "._discarded-" + System.currentTimeMillis());
         if (!fs.rename(root, aside)) {
             throw new IOException("could not move " + root + " aside to " + aside + " to discard its checkpoints");
@@ -159,31 +357,37 @@ public final class CheckpointStore {
         }
     }
 
-    /** Keeps the newest {@code keep} committed versions and deletes the rest. */
+    /**
+     * Keeps the newest {@code keep} committed versions and the newest version that verifies ({@link #newestVerified}:
+     * the version this store just committed, normally, so nothing is read), and deletes the rest. When the newest
+     * versions are damaged, the last good one is kept however old it is.
+     */
     public void prune(int keep) throws IOException {
-        List<Integer> versions = new ArrayList<>();
-        for (FileStatus st : fs.listStatus(root)) {
-            String name = st.getPath().getName();
-            if (st.isDirectory() && name.matches(PREFIX + "\\d{8}")) {
-                versions.add(Integer.parseInt(name.substring(PREFIX.length())));
+        List<Integer> versions = versions();
+        Optional<Integer> good = newestVerified(Integer.MAX_VALUE);
+        for (int i = 0; i < versions.size() - keep; i++) {
+            int v = versions.get(i);
+            if (good.isPresent() && good.get() == v) {
+                LOG.log(System.Logger.Level.WARNING, "keeping checkpoint version {0} beyond training.keepCheckpoints: it is the newest "
+                        + "version that verifies", versionName(v));
+                continue;
             }
-        }
-        versions.sort(Comparator.reverseOrder());
-        for (int i = keep; i < versions.size(); i++) {
-            fs.delete(versionDir(versions.get(i)), true);
+            fs.delete(versionDir(v), true);
+            forget(v);
         }
     }
 
-    /** Rewrites ROOT/stats.jsonl from the given stats (one compact JSON object per line). */
+    /**
+     * Replaces ROOT/stats.jsonl with the given stats (one compact JSON object per line), atomically ({@link AtomicFile}):
+     * a reader, or a run killed meanwhile, sees the previous file or the new one, never a truncated one.
+     */
     public void writeStats(List<EpochStats> stats) throws IOException {
         ObjectMapper compact = new ObjectMapper();
         StringBuilder sb = new StringBuilder();
         for (EpochStats s : stats) {
             sb.append(compact.writeValueAsString(s)).append('\n');
         }
-        try (OutputStream out = fs.create(new Path(root, STATS), true)) {
-            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        AtomicFile.write(fs, new Path(root, STATS), sb.toString());
     }
 
     /**
@@ -246,6 +450,8 @@ public final class CheckpointStore {
         private final Optional<Integer> previous;
         private final BiFunction<String, Integer, EmbeddingTable> initializer;
         private final Map<String, CheckpointInfo.TablePartition> written = new ConcurrentHashMap<>();
+        /** Every file written (or adopted) so far, by path in the version: what the manifest will record. */
+        private final Map<String, FileCrc> files = new ConcurrentHashMap<>();
 
         private EpochWriter(AtomicDirectory dir, int version, Optional<Integer> previous,
                             BiFunction<String, Integer, EmbeddingTable> initializer) {
@@ -262,10 +468,10 @@ public final class CheckpointStore {
         @Override
         public EmbeddingTable load(String type, int partition) throws IOException {
             if (written.containsKey(key(type, partition))) {
-                Path p = tableFile(dir.path(), type, partition);
-                try (InputStream in = new BufferedInputStream(fs.open(p), 1 << 20)) {
-                    return TableFormat.read(type, partition, in, p.toString());
-                }
+                String name = tableName(type, partition);
+                return CheckedFiles.read(fs, new Path(dir.path(), name), files.get(name), in -> TableFormat.read(type, partition, in),
+                        (file, problem, cause) -> new DamagedCheckpointException(OptionalInt.empty(), file, problem + " (written earlier "
+                                + "this epoch)", false, cause));
             }
             if (previous.isPresent()) {
                 return table(previous.get(), type, partition);
@@ -275,16 +481,19 @@ public final class CheckpointStore {
 
         @Override
         public void save(EmbeddingTable t) throws IOException {
-            Path p = tableFile(dir.path(), t.entityType(), t.partition());
-            try (OutputStream out = new BufferedOutputStream(fs.create(p, true), 1 << 20)) {
-                TableFormat.write(t, out);
+            String name = tableName(t.entityType(), t.partition());
+            FileCrc crc;
+            try (OutputStream out = new BufferedOutputStream(fs.create(new Path(dir.path(), name), true), 1 << 20)) {
+                crc = TableFormat.write(t, out);
             }
+            files.put(name, crc);
             written.put(key(t.entityType(), t.partition()), new CheckpointInfo.TablePartition(t.entityType(), t.partition(), t.rows(), t.dim()));
         }
 
         /**
          * Completes the version: saves every table in {@code expected} not yet written (carried over from the previous
-         * version, or initialized), the relation parameters and the info, then commits by rename.
+         * version, or initialized), the relation parameters, the info and, last, the manifest of them all, then commits
+         * by rename.
          */
         public CheckpointInfo commit(Set<String> expectedKeys, RelationParameters relations, int epochs,
                                      Map<String, String> config, Map<String, String> compatibility, List<EpochStats> stats) throws IOException {
@@ -294,16 +503,22 @@ public final class CheckpointStore {
                     save(load(k.substring(0, slash), Integer.parseInt(k.substring(slash + 1))));
                 }
             }
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs.create(new Path(dir.path(), RELATIONS), true), 1 << 16))) {
-                relations.write(out);
+            try (OutputStream out = fs.create(new Path(dir.path(), RELATIONS), true)) {
+                files.put(RELATIONS, RelationsFormat.write(relations, out));
             }
             List<CheckpointInfo.TablePartition> parts = new ArrayList<>(new TreeMap<>(written).values());
             CheckpointInfo info = new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, version, epochs, Instant.now().toString(),
                     config, compatibility, parts, stats);
+            byte[] json = JSON.writeValueAsBytes(info);
             try (OutputStream out = fs.create(new Path(dir.path(), INFO), true)) {
-                JSON.writeValue(out, info);
+                out.write(json);
             }
+            files.put(INFO, new FileCrc(json.length, VersionManifest.crc32c(json, json.length)));
+            VersionManifest manifest = new VersionManifest(files);
+            manifest.write(fs, dir.path());
             dir.commit();
+            manifests.put(version, manifest);
+            verified.add(version);
             return info;
         }
 
@@ -330,9 +545,13 @@ public final class CheckpointStore {
                         continue;
                     }
                     int partition = Integer.parseInt(name.substring(5, name.length() - 4));
+                    // the header and the trailer only: the manifest records the CRC32C the worker computed as it wrote
                     int[] shape;
-                    try (InputStream in = fs.open(f.getPath())) {
+                    long trailer;
+                    try (FSDataInputStream in = fs.open(f.getPath())) {
                         shape = TableFormat.readShape(in, f.getLen(), f.getPath().toString());
+                        in.seek(f.getLen() - Crc32cOutputStream.TRAILER_BYTES);
+                        trailer = Long.reverseBytes(in.readLong());
                     }
                     Path target = tableFile(dir.path(), type, partition);
                     fs.mkdirs(target.getParent());
@@ -343,6 +562,7 @@ public final class CheckpointStore {
                         throw new IOException("cannot move " + f.getPath() + " to " + target);
                     }
                     written.put(key(type, partition), new CheckpointInfo.TablePartition(type, partition, shape[0], shape[1]));
+                    files.put(tableName(type, partition), new FileCrc(f.getLen(), trailer));
                     n++;
                 }
             }

@@ -1,12 +1,10 @@
 package io.embark.embedding.storage;
 
-import java.io.BufferedInputStream;
+import io.embark.partitioning.AtomicFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.OptionalInt;
 import java.util.function.BiFunction;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -17,7 +15,8 @@ import org.apache.hadoop.fs.Path;
  * read from the attempt directory when some worker saved it this attempt, else from the previous checkpoint, else
  * initialized (deterministically, so every worker would initialize it alike).
  *
- * <p>A save writes a hidden temporary file and renames it over the table's file, so a reader never sees half a table;
+ * <p>A save writes a hidden temporary file and renames it over the table's file ({@link AtomicFile}), so a reader never
+ * sees half a table, and a load checks the table's CRC32C trailer ({@link TableFormat}) as it reads;
  * the round barrier between the saving worker and the next holder makes sure the reader looks after the rename. A
  * retried attempt uses a fresh directory: nothing a failed attempt saved is ever read.
  */
@@ -47,9 +46,9 @@ public final class SharedEpochStore implements PartitionStore {
     public EmbeddingTable load(String type, int partition) throws IOException {
         Path p = CheckpointStore.tableFile(attemptDir, type, partition);
         if (fs.exists(p)) {
-            try (InputStream in = new BufferedInputStream(fs.open(p), 1 << 20)) {
-                return TableFormat.read(type, partition, in, p.toString());
-            }
+            return CheckedFiles.read(fs, p, null, in -> TableFormat.read(type, partition, in),
+                    (file, problem, cause) -> new DamagedCheckpointException(OptionalInt.empty(), file, problem
+                            + " (saved by a worker this epoch attempt)", false, cause));
         }
         if (previous.isPresent()) {
             return checkpoints.table(previous.get(), type, partition);
@@ -59,18 +58,12 @@ public final class SharedEpochStore implements PartitionStore {
 
     @Override
     public void save(EmbeddingTable t) throws IOException {
-        Path p = CheckpointStore.tableFile(attemptDir, t.entityType(), t.partition());
-        Path tmp = new Path(p.getParent(), "._tmp-" + p.getName() + "-" + UUID.randomUUID());
-        try (OutputStream out = new BufferedOutputStream(fs.create(tmp, false), 1 << 20)) {
-            TableFormat.write(t, out);
-        }
-        // HDFS and S3A renames do not replace an existing file: remove the older save first (only this worker holds
-        // the table now, and a crash in between loses nothing: the attempt is retried from the last checkpoint)
-        if (fs.exists(p) && !fs.delete(p, false)) {
-            throw new IOException("cannot replace " + p);
-        }
-        if (!fs.rename(tmp, p)) {
-            throw new IOException("cannot rename " + tmp + " to " + p);
-        }
+        // AtomicFile removes the older save just before its rename (HDFS and S3A renames do not replace): only this
+        // worker holds the table now, and a crash in between loses nothing, as the attempt is retried from the last checkpoint
+        AtomicFile.write(fs, CheckpointStore.tableFile(attemptDir, t.entityType(), t.partition()), out -> {
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20);
+            TableFormat.write(t, buffered);
+            buffered.flush();
+        });
     }
 }

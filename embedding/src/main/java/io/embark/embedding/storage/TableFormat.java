@@ -21,8 +21,13 @@ import java.util.Arrays;
  *     16     rows*dim*4 float32 embeddings, row-major
  *      .     rows*4     float32 row-wise Adagrad accumulators ("EMBKEMB1")
  *            or rows*dim*4 float32 element-wise accumulators, row-major ("EMBKEMBE")
+ *      .     8          int64 CRC32C of every byte before it (the trailer, {@link Crc32cOutputStream})
  * </pre>
- * Example: 2 entities of dimension 3 take 16 + 24 + 8 = 48 bytes (row-wise), 16 + 24 + 24 = 64 (element-wise).
+ * Example: 2 entities of dimension 3 take 16 + 24 + 8 + 8 = 56 bytes (row-wise), 16 + 24 + 24 + 8 = 72 (element-wise).
+ *
+ * <p>The trailer is computed while the file is written and checked while it is read ({@link Crc32cInputStream}): a
+ * flipped byte is refused on any file system, with or without Hadoop's {@code .crc} sidecar files. In a committed
+ * checkpoint the version's {@link VersionManifest} records the same CRC32C.
  *
  * <p>The layout does not depend on how the table is segmented in memory ({@link EmbeddingTable}): the segments are
  * written one after the other, and a file of more than 2^31 floats (a 16M x 200 table is 12.8 GB) is read back into
@@ -37,8 +42,10 @@ public final class TableFormat {
     private TableFormat() {
     }
 
-    public static void write(EmbeddingTable t, OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(out);
+    /** Writes the table and its trailer; returns the file's length and CRC32C (for the version's manifest). */
+    public static FileCrc write(EmbeddingTable t, OutputStream out) throws IOException {
+        Crc32cOutputStream checked = new Crc32cOutputStream(out);
+        DataOutputStream data = new DataOutputStream(checked);
         data.write(t.elementwise() ? MAGIC_ELEMENTWISE : MAGIC);
         ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(t.rows()).putInt(t.dim());
         data.write(header.array());
@@ -49,36 +56,48 @@ public final class TableFormat {
             writeFloats(data, t.segmentState(s));
         }
         data.flush();
+        return checked.writeTrailer();
     }
 
     /**
-     * Reads only the header: {rows, dim}; checks that the file is {@code fileLength} bytes long, as a complete table of
-     * that shape is (16 header bytes, rows x dim embedding floats, rows or rows x dim optimizer-state floats).
+     * Reads only the header: {rows, dim, 1 if element-wise else 0}; checks that the file is {@code fileLength} bytes
+     * long, as a complete table of that shape is (16 header bytes, rows x dim embedding floats, rows or rows x dim
+     * optimizer-state floats, the 8-byte trailer).
      */
     public static int[] readShape(InputStream in, long fileLength, String source) throws IOException {
         int[] shape = readHeader(new DataInputStream(in), source);
-        long entries = (long) shape[0] * shape[1];
-        long expected = 16L + 4L * (entries + (shape[2] == 1 ? entries : shape[0]));
-        if (fileLength != expected) {
-            throw new IOException(source + ": " + fileLength + " bytes, expected " + expected + " for " + shape[0]
-                    + " rows of dimension " + shape[1]);
-        }
+        checkLength(shape, fileLength - Crc32cOutputStream.TRAILER_BYTES, source);
         return shape;
     }
 
-    public static EmbeddingTable read(String type, int partition, InputStream in, String source) throws IOException {
-        return read(type, partition, in, source, 0);
-    }
-
-    /** As {@link #read(String, int, InputStream, String)} into segments of {@code rowsPerSegment} rows (0: the default). */
-    static EmbeddingTable read(String type, int partition, InputStream in, String source, int rowsPerSegment) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        int[] shape = readHeader(data, source);
+    /** Checks that the header's shape needs exactly {@code contentBytes} (the file less its trailer), before anything is allocated. */
+    private static void checkLength(int[] shape, long contentBytes, String source) throws IOException {
         int rows = shape[0];
         int dim = shape[1];
         if (rows < 0 || rows > EmbeddingTable.MAX_ROWS || dim < 1) {
             throw new IOException(source + ": header says " + rows + " rows of dimension " + dim + ": not an embedding table");
         }
+        long entries = (long) rows * dim;
+        long expected = 16L + 4L * (entries + (shape[2] == 1 ? entries : rows));
+        if (contentBytes != expected) {
+            throw new IOException(source + ": " + (contentBytes + Crc32cOutputStream.TRAILER_BYTES) + " bytes, expected "
+                    + (expected + Crc32cOutputStream.TRAILER_BYTES) + " for " + rows + " rows of dimension " + dim);
+        }
+    }
+
+    /** Reads a table and checks its trailer; {@code in} knows the file's length, so a damaged header allocates nothing. */
+    public static EmbeddingTable read(String type, int partition, Crc32cInputStream in) throws IOException {
+        return read(type, partition, in, 0);
+    }
+
+    /** As {@link #read(String, int, Crc32cInputStream)} into segments of {@code rowsPerSegment} rows (0: the default). */
+    static EmbeddingTable read(String type, int partition, Crc32cInputStream in, int rowsPerSegment) throws IOException {
+        String source = in.source();
+        DataInputStream data = new DataInputStream(in);
+        int[] shape = readHeader(data, source);
+        checkLength(shape, in.contentBytes(), source);
+        int rows = shape[0];
+        int dim = shape[1];
         boolean elementwise = shape[2] == 1;
         EmbeddingTable t = rowsPerSegment == 0 ? EmbeddingTable.zeros(type, partition, rows, dim, elementwise)
                 : EmbeddingTable.zeros(type, partition, rows, dim, elementwise, rowsPerSegment);
@@ -88,6 +107,7 @@ public final class TableFormat {
         for (int s = 0; s < t.segments(); s++) {
             readFloats(data, t.segmentState(s), source);
         }
+        in.checkTrailer();
         return t;
     }
 

@@ -5,12 +5,12 @@ import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.EpochStats;
+import io.embark.embedding.storage.RelationsFormat;
 import io.embark.embedding.storage.SharedEpochStore;
 import io.embark.partitioning.ImportedGraph;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -88,6 +89,15 @@ public final class DistributedTrainer {
                                          CheckpointStore checkpoints, EpochRunner runner, EpochEvaluator evaluator) throws IOException {
         TrainingLimits.check(graph, model, training, true);
         RunStart resume = RunStart.of(graph, model, training, checkpoints);
+        try {
+            return train(resume, graph, model, training, checkpoints, runner, evaluator);
+        } catch (DamagedCheckpointException e) {
+            throw RunStart.explain(checkpoints, e);
+        }
+    }
+
+    private static List<EpochStats> train(RunStart resume, ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                          CheckpointStore checkpoints, EpochRunner runner, EpochEvaluator evaluator) throws IOException {
         List<EpochStats> stats = new ArrayList<>(resume.stats());
         if (resume.finished(training)) {
             return stats;
@@ -100,7 +110,7 @@ public final class DistributedTrainer {
             final Optional<Integer> previous = latest;
             try (CheckpointStore.EpochWriter writer = checkpoints.begin(epoch + 1, previous,
                     (type, part) -> Trainer.initialTable(schema, model, training, type, part))) {
-                EpochRun run = runner.run(epoch, writer.directory(), previous, List.copyOf(stats));
+                EpochRun run = runEpoch(runner, epoch, writer.directory(), previous, stats, checkpoints);
                 long edges = 0;
                 double loss = 0;
                 int buckets = 0;
@@ -139,6 +149,24 @@ public final class DistributedTrainer {
     }
 
     /**
+     * Runs one epoch on the workers; when it fails on a file of checkpoint {@code previous} that does not verify (a
+     * worker's refusal reaches here only as text), refuses naming the file and the version to resume instead.
+     */
+    private static EpochRun runEpoch(EpochRunner runner, int epoch, Path versionDir, Optional<Integer> previous, List<EpochStats> stats,
+                                     CheckpointStore checkpoints) throws IOException {
+        try {
+            return runner.run(epoch, versionDir, previous, List.copyOf(stats));
+        } catch (Exception e) { // also SparkException, which Scala throws undeclared
+            Optional<DamagedCheckpointException> damage = checkpoints.damageBehind(e,
+                    previous.map(OptionalInt::of).orElse(OptionalInt.empty()), RunStart.RESUME_OLDER);
+            if (damage.isPresent()) {
+                throw damage.get();
+            }
+            throw e;
+        }
+    }
+
+    /**
      * The AdaComm-style sync period for the next epoch: {@code base * sqrt(loss(last) / loss(first))}, at least
      * {@code min}; {@code base} for the first epoch. Workers sync rarely while the loss is high and the model moves
      * fast, more often as it settles (Wang and Joshi, "Adaptive Communication Strategies", MLSys 2019).
@@ -155,9 +183,7 @@ public final class DistributedTrainer {
         if (!fs.exists(p)) {
             throw new IOException(p + ": missing (rank 0 writes the synced relation parameters there at the end of an epoch)");
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(fs.open(p), 1 << 16))) {
-            return RelationParameters.read(in, p.toString());
-        }
+        return RelationsFormat.read(fs, p);
     }
 
     private static void logEpoch(int epoch, int epochs, long edges, double secs, int adopted, List<RankTrainer.RankResult> ranks) {

@@ -8,14 +8,13 @@ import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.progress.ProgressTimer;
 import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.embedding.storage.RelationsFormat;
 import io.embark.embedding.storage.SharedEpochStore;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.EdgeBlock;
 import io.embark.partitioning.ImportedGraph;
 import io.embark.partitioning.RoundSchedule;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -291,18 +289,7 @@ public final class RankTrainer implements AutoCloseable {
     }
 
     private void writeRelations(Path dir) throws IOException {
-        FileSystem fs = dir.getFileSystem(graph.fileSystem().getConf());
-        Path target = new Path(dir, RELATIONS);
-        Path tmp = new Path(dir, "._tmp-" + RELATIONS);
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs.create(tmp, true), 1 << 16))) {
-            relations.write(out);
-        }
-        if (fs.exists(target)) {
-            fs.delete(target, false);
-        }
-        if (!fs.rename(tmp, target)) {
-            throw new IOException("cannot rename " + tmp + " to " + target);
-        }
+        RelationsFormat.write(dir.getFileSystem(graph.fileSystem().getConf()), new Path(dir, RELATIONS), relations);
     }
 
     static EdgeBlock slice(EdgeBlock block, int from, int to) {

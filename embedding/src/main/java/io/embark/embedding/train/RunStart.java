@@ -1,10 +1,12 @@
 package io.embark.embedding.train;
 
 import io.embark.embedding.config.ModelConfig;
+import io.embark.embedding.config.ResumeFrom;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
@@ -14,11 +16,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * Where a training run starts, the same for one machine ({@link Trainer}) and for a cluster
- * ({@link DistributedTrainer}): a run that would break a size limit refused ({@link TrainingLimits}), leftovers of dead runs removed, the newest committed checkpoint checked for
- * compatibility (refused naming the differing keys), its epochs and stats carried over.
+ * ({@link DistributedTrainer}): a run that would break a size limit refused ({@link TrainingLimits}), leftovers of dead runs removed, the
+ * version to resume chosen ({@code training.resume}: the newest, checked complete, or the newest that verifies in
+ * full), checked for compatibility (refused naming the differing keys), its epochs and stats carried over. A
+ * checkpoint file that does not verify, here or later in the run, is refused naming the file and the newest older
+ * version that verifies ({@link #explain}).
  */
 record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, String> compatibility,
                 Optional<Integer> latest, List<EpochStats> stats, int startEpoch) {
@@ -33,11 +39,16 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
         Map<String, String> config = new LinkedHashMap<>(model.toMap());
         config.putAll(training.toMap());
         checkpoints.removeIncomplete();
-        Optional<Integer> latest = checkpoints.latestVersion();
+        Optional<Integer> latest = resumeVersion(training.resume(), checkpoints);
         List<EpochStats> stats = new ArrayList<>();
         int startEpoch = 0;
         if (latest.isPresent()) {
-            CheckpointInfo info = checkpoints.info(latest.get());
+            CheckpointInfo info;
+            try {
+                info = checkpoints.checkComplete(latest.get());
+            } catch (DamagedCheckpointException e) {
+                throw explain(checkpoints, e);
+            }
             Trainer.refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
             stats.addAll(checkpoints.stats(latest.get()));
             startEpoch = info.epochs();
@@ -49,6 +60,43 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
                     startEpoch, training.epochs());
         }
         return start;
+    }
+
+    /**
+     * The version to resume: the newest ({@link ResumeFrom#LATEST}); or the newest that verifies in full
+     * ({@link ResumeFrom#LATEST_VALID}), setting aside the newer ones that do not (refused when none verifies).
+     */
+    static Optional<Integer> resumeVersion(ResumeFrom from, CheckpointStore checkpoints) throws IOException {
+        Optional<Integer> latest = checkpoints.latestVersion();
+        if (from == ResumeFrom.LATEST || latest.isEmpty()) {
+            return latest;
+        }
+        Optional<Integer> valid = checkpoints.newestVerified(latest.get());
+        if (valid.isEmpty()) {
+            throw new IOException("training.resume = latest_valid: no checkpoint version under " + checkpoints.root()
+                    + " verifies (the log names the file that fails in each); move the directory aside, or set training.overwrite = true "
+                    + "when they were written before checkpoints carried checksums, to train from scratch");
+        }
+        for (int v : checkpoints.versions()) {
+            if (v > valid.get()) {
+                LOG.log(Level.WARNING, "training.resume = latest_valid: checkpoint version {0} does not verify; set aside as {1}",
+                        CheckpointStore.versionName(v), checkpoints.setAside(v));
+            }
+        }
+        if (valid.get() < latest.get()) {
+            LOG.log(Level.WARNING, "training.resume = latest_valid: resuming from {0}, the newest version that verifies",
+                    checkpoints.versionDir(valid.get()));
+        }
+        return valid;
+    }
+
+    /** What to set to resume from an older version that verifies. */
+    static final IntFunction<String> RESUME_OLDER =
+            v -> "set training.resume = latest_valid to resume from it (the newer versions are then set aside)";
+
+    /** {@code e} with the newest older version that verifies and the setting that resumes from it. */
+    static DamagedCheckpointException explain(CheckpointStore checkpoints, DamagedCheckpointException e) throws IOException {
+        return checkpoints.explain(e, RESUME_OLDER);
     }
 
     /** The keys a checkpoint of this graph, model and training config records and a resume compares. */

@@ -10,6 +10,7 @@ import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.progress.ProgressTimer;
 import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.partitioning.Bucket;
@@ -71,6 +72,16 @@ public final class Trainer {
                                          CheckpointStore checkpoints, EpochEvaluator evaluator, ProgressLog progress)
             throws IOException {
         RunStart start = RunStart.of(graph, model, training, checkpoints);
+        try {
+            return train(start, graph, model, training, checkpoints, evaluator, progress);
+        } catch (DamagedCheckpointException e) {
+            throw RunStart.explain(checkpoints, e);
+        }
+    }
+
+    private static List<EpochStats> train(RunStart start, ImportedGraph graph, ModelConfig model, TrainingConfig training,
+                                          CheckpointStore checkpoints, EpochEvaluator evaluator, ProgressLog progress)
+            throws IOException {
         List<EpochStats> stats = new ArrayList<>(start.stats());
         if (start.finished(training)) {
             return stats;
@@ -183,7 +194,9 @@ public final class Trainer {
 
     /**
      * What keeps the newest checkpoint in {@code checkpoints} from being resumed with this graph and config: one
-     * {@code "key: checkpoint A, now B"} per differing compatibility key; empty when there is no checkpoint or it fits.
+     * {@code "key: checkpoint A, now B"} per differing compatibility key, or one line saying that it was written before
+     * checkpoints carried checksums; empty when there is no checkpoint, it fits, or its info does not verify (the
+     * trainer then refuses it by name, or resumes an older one with {@code training.resume = latest_valid}).
      */
     public static List<String> incompatibilities(ImportedGraph graph, ModelConfig model, TrainingConfig training,
                                                  CheckpointStore checkpoints) throws IOException {
@@ -191,7 +204,13 @@ public final class Trainer {
         if (latest.isEmpty()) {
             return List.of();
         }
-        return differences(checkpoints.info(latest.get()), RunStart.compatibility(graph, model, training));
+        CheckpointInfo info;
+        try {
+            info = checkpoints.info(latest.get());
+        } catch (DamagedCheckpointException e) {
+            return e.unverifiable() ? List.of("checkpoint format: " + e.getMessage()) : List.of();
+        }
+        return differences(info, RunStart.compatibility(graph, model, training));
     }
 
     private static List<String> differences(CheckpointInfo info, Map<String, String> now) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -128,10 +129,10 @@ class SegmentedTableTest {
         byte[] a = bytes(one);
         byte[] b = bytes(seg);
         assertArrayEquals(a, b, "the same bytes");
-        assertEquals(16 + 4L * (ROWS * DIM + ROWS * (elementwise ? DIM : 1)), a.length);
+        assertEquals(16 + 4L * (ROWS * DIM + ROWS * (elementwise ? DIM : 1)) + 8, a.length, "header, floats, CRC32C trailer");
         assertArrayEquals(new int[] {ROWS, DIM, elementwise ? 1 : 0}, TableFormat.readShape(new ByteArrayInputStream(b), b.length, "t"));
-        EmbeddingTable backOne = TableFormat.read("e", 0, new ByteArrayInputStream(b), "t");
-        EmbeddingTable backSeg = TableFormat.read("e", 0, new ByteArrayInputStream(a), "t", 8);
+        EmbeddingTable backOne = TableFormat.read("e", 0, in(b));
+        EmbeddingTable backSeg = TableFormat.read("e", 0, in(a), 8);
         assertEquals(1, backOne.segments());
         assertEquals(5, backSeg.segments()); // ceil(37 / 8)
         assertEquals(elementwise, backSeg.elementwise());
@@ -139,21 +140,30 @@ class SegmentedTableTest {
         assertArrayEquals(SegmentedTables.flatten(one), SegmentedTables.flatten(backSeg));
         // a file cut short in the last segment's accumulators is refused, not read as zeros
         byte[] cut = java.util.Arrays.copyOf(a, a.length - 4);
-        assertThrows(IOException.class, () -> TableFormat.read("e", 0, new ByteArrayInputStream(cut), "t", 8));
+        assertThrows(IOException.class, () -> TableFormat.read("e", 0, in(cut), 8));
+        // a flipped byte in the floats is refused by the trailer
+        byte[] flipped = a.clone();
+        flipped[40] ^= 0x10;
+        IOException e = assertThrows(IOException.class, () -> TableFormat.read("e", 0, in(flipped), 8));
+        assertTrue(e.getMessage().contains("its trailer says"), e.getMessage());
     }
 
     @Test
     void anEmptyTableWritesAndReads() throws IOException {
         EmbeddingTable empty = EmbeddingTable.zeros("e", 3, 0, 4, false);
         byte[] b = bytes(empty);
-        assertEquals(16, b.length);
-        EmbeddingTable back = TableFormat.read("e", 3, new ByteArrayInputStream(b), "t");
+        assertEquals(16 + 8, b.length);
+        EmbeddingTable back = TableFormat.read("e", 3, in(b));
         assertEquals(0, back.rows());
         assertEquals(4, back.dim());
     }
 
     private static EmbeddingTable random(boolean elementwise, long seed) {
         return EmbeddingTable.random("e", 0, ROWS, DIM, 0.5, new SplittableRandom(seed), elementwise);
+    }
+
+    private static Crc32cInputStream in(byte[] file) throws IOException {
+        return new Crc32cInputStream(new ByteArrayInputStream(file), file.length, "t");
     }
 
     private static byte[] bytes(EmbeddingTable t) throws IOException {

@@ -13,9 +13,11 @@ import io.embark.embedding.config.ComparatorType;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
+import io.embark.embedding.config.ResumeFrom;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.partitioning.ImportedGraph;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Checkpoints: resume after a crash equals an uninterrupted run, and an incompatible config is refused by key. */
+/**
+ * Checkpoints: resume after a crash equals an uninterrupted run, a damaged newest version is refused by name (or, with
+ * training.resume = latest_valid, passed over for the version before), and an incompatible config is refused by key.
+ */
 class CheckpointResumeTest {
 
     @TempDir
@@ -86,6 +91,63 @@ class CheckpointResumeTest {
         // asking for no more epochs than the checkpoint holds trains nothing
         assertEquals(4, Trainer.train(graph, model, training, resumed).size());
         assertEquals(4, resumed.latestVersion().orElseThrow());
+    }
+
+    /**
+     * A flipped byte in a table of the newest version, with no {@code .crc} sidecar to catch it (S3A, a copied
+     * checkpoint): the run stops when it loads that table, naming the file and the version to fall back to; with
+     * {@code training.resume = latest_valid} it resumes from that version, and ends bit-identical to an uninterrupted run.
+     */
+    @Test
+    void aDamagedTableStopsTrainingByNameAndLatestValidResumesTheVersionBefore() throws Exception {
+        List<EpochStats> all = Trainer.train(graph, model, training, new CheckpointStore(fs, hpath("straight")));
+        CheckpointStore store = new CheckpointStore(fs, hpath("damaged"));
+        Trainer.train(graph, model, training.withEpochs(2), store);
+        Path table = tmp.resolve("damaged/v00000002/entities/e/part-00001.emb");
+        byte[] b = Files.readAllBytes(table);
+        b[40] ^= 0x01;
+        Files.write(table, b);
+        assertTrue(Files.deleteIfExists(table.resolveSibling(".part-00001.emb.crc")));
+
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class, () -> Trainer.train(graph, model, training, store));
+        assertTrue(e.getMessage().startsWith(table + ": CRC32C "), "names the file: " + e.getMessage());
+        assertTrue(e.getMessage().endsWith("the newest older version that verifies is v00000001: set training.resume = latest_valid "
+                + "to resume from it (the newer versions are then set aside)"), e.getMessage());
+        assertEquals(2, store.latestVersion().orElseThrow(), "nothing committed from the damaged version");
+
+        List<EpochStats> after = Trainer.train(graph, model, training.withResume(ResumeFrom.LATEST_VALID), new CheckpointStore(fs, hpath("damaged")));
+        assertEquals(4, after.size());
+        for (int ep = 0; ep < 4; ep++) {
+            assertEquals(all.get(ep).loss(), after.get(ep).loss(), 1e-9, "epoch " + (ep + 1) + " loss: resumed after epoch 1");
+        }
+        assertEquals(List.of(3, 4), store.versions());
+        try (var s = Files.list(tmp.resolve("damaged"))) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("v00000002._damaged-")), "the damaged version is set aside");
+        }
+        TrainedModel a = TrainedModel.latest(new CheckpointStore(fs, hpath("straight")));
+        TrainedModel c = TrainedModel.latest(store);
+        for (int p = 0; p < 2; p++) {
+            assertArrayEquals(a.table("e", p).segmentData(0), c.table("e", p).segmentData(0), "partition " + p);
+        }
+    }
+
+    /** A version without a manifest (written before checksums) is refused, and reported as a reason to discard it. */
+    @Test
+    void aCheckpointWrittenBeforeChecksumsIsRefusedAndOverwriteMayDiscardIt() throws Exception {
+        CheckpointStore store = new CheckpointStore(fs, hpath("old"));
+        Trainer.train(graph, model, training.withEpochs(1), store);
+        Path manifest = tmp.resolve("old/v00000001/manifest.crc32c");
+        Files.delete(manifest);
+        Files.deleteIfExists(manifest.resolveSibling(".manifest.crc32c.crc"));
+
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class,
+                () -> Trainer.train(graph, model, training, new CheckpointStore(fs, hpath("old"))));
+        assertTrue(e.unverifiable());
+        assertTrue(e.getMessage().startsWith(manifest + ": missing: the version was written before checkpoints carried checksums"),
+                e.getMessage());
+        List<String> reasons = Trainer.incompatibilities(graph, model, training, new CheckpointStore(fs, hpath("old")));
+        assertEquals(1, reasons.size());
+        assertTrue(reasons.get(0).startsWith("checkpoint format: "), reasons.get(0));
     }
 
     @Test

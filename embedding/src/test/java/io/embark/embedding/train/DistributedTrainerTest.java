@@ -19,6 +19,7 @@ import io.embark.embedding.eval.RankingMetrics;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.partitioning.BucketOrder;
 import io.embark.partitioning.ImportedGraph;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Distributed training with W workers as threads of one JVM (the in-process transport), on the planted-cluster graph
  * of {@link LearningTest} split into 4 x 4 buckets: it learns as well as one machine, every edge is trained once per
- * epoch, and a failed attempt leaves nothing behind that the retry would read.
+ * epoch, a failed attempt leaves nothing behind that the retry would read, and a damaged checkpoint is refused by name.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DistributedTrainerTest {
@@ -106,6 +107,25 @@ class DistributedTrainerTest {
         for (var st : fs.listStatus(dist.versionDir(3))) {
             assertTrue(!st.getPath().getName().startsWith(DistributedTrainer.ATTEMPT_PREFIX), "attempt dirs removed: " + st.getPath());
         }
+    }
+
+    @Test
+    void aDamagedTableOfThePreviousCheckpointStopsTheEpochNamingTheFile() throws Exception {
+        ImportedGraph graph = graph();
+        CheckpointStore dist = new CheckpointStore(fs, new Path(tmp.resolve("damaged").toString()));
+        DistributedTrainer.train(graph, model, training.withEpochs(1), dist, new ThreadRunner(graph, dist, 2, -1));
+        java.nio.file.Path table = tmp.resolve("damaged/v00000001/entities/e/part-00002.emb");
+        byte[] b = java.nio.file.Files.readAllBytes(table);
+        b[40] ^= 0x01;
+        java.nio.file.Files.write(table, b);
+        assertTrue(java.nio.file.Files.deleteIfExists(table.resolveSibling(".part-00002.emb.crc")));
+
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class, () -> DistributedTrainer.train(graph, model,
+                training.withEpochs(2), dist, new ThreadRunner(graph, dist, 2, -1)));
+        assertTrue(e.getMessage().startsWith(table + ": CRC32C "), "names the file: " + e.getMessage());
+        assertTrue(e.getMessage().endsWith("(checkpoint version v00000001 is damaged or incomplete); no older version under "
+                + dist.root() + " verifies"), e.getMessage());
+        assertEquals(List.of(1), dist.versions(), "nothing committed");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.embark.jobs.config;
 import io.embark.embedding.config.AdagradMode;
 import io.embark.embedding.config.LossType;
 import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.ResumeFrom;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.partitioning.BucketOrder;
 
@@ -35,7 +36,8 @@ final class TrainingSection {
                     c.longValue("training.seed", 0, Long.MIN_VALUE, Long.MAX_VALUE),
                     c.integer("training.keepCheckpoints", 2, 1, 1000),
                     c.integer("training.batchSize", 0, 0, 1 << 24),
-                    c.choice("training.adagrad", AdagradMode.class, AdagradMode.ROWWISE));
+                    c.choice("training.adagrad", AdagradMode.class, AdagradMode.ROWWISE),
+                    c.choice("training.resume", ResumeFrom.class, ResumeFrom.LATEST));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

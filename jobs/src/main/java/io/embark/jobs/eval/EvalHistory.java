@@ -1,7 +1,7 @@
 package io.embark.jobs.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.embark.jobs.AtomicFile;
+import io.embark.partitioning.AtomicFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -6,15 +6,16 @@ import io.embark.embedding.eval.RankingOptions;
 import io.embark.embedding.eval.RankingTotals;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
-import io.embark.jobs.AtomicFile;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.EvalConfig;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.progress.StageProgress;
+import io.embark.partitioning.AtomicFile;
 import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * slice; each task opens the dataset and the checkpoint itself and ranks both sides of its edges, raw and filtered by
  * the true edges of {@code eval.filter}; the driver adds up the tasks' sums. It prints a table and writes
  * {@code metrics.json} ({@link EvalMetrics}) into the evaluated checkpoint's directory, atomically, and appends its
- * summary to {@link EvalHistory}.
+ * summary to {@link EvalHistory}. A checkpoint file that does not verify (read by the driver or a task) stops the job
+ * with a message naming it and the newest older version that verifies, to set as {@code eval.version}.
  */
 public final class EvalJob {
 
@@ -56,7 +58,8 @@ public final class EvalJob {
         requireDrawable(eval.candidates(), graph);
         RankingOptions options = new RankingOptions(eval.split(), eval.filter(), eval.candidates());
         long start = System.nanoTime();
-        RankingTotals totals = rank(spark, job, graph, model.version(), options, eval.limit());
+        RankingTotals totals = Checkpoints.explainingDamage(store, "eval.version", OptionalInt.of(model.version()),
+                () -> rank(spark, job, graph, model.version(), options, eval.limit()));
         double seconds = (System.nanoTime() - start) / 1e9;
         EvalMetrics metrics = new EvalMetrics(graph, eval, model.version(), totals, seconds);
         Path out = new Path(store.versionDir(model.version()), METRICS);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * {@code side} says which prediction a relation's parameters serve: {@code rhs} and {@code lhs} with reciprocal
  * relations (two parameter sets), {@code both} otherwise (the lhs is predicted with the operator's adjoint). Each
- * format's entity rows log their progress every {@code progress.intervalSeconds} ({@link StageProgress}).
+ * format's entity rows log their progress every {@code progress.intervalSeconds} ({@link StageProgress}). A checkpoint
+ * file that does not verify stops the export naming it and the newest older version that verifies.
  */
 public final class ExportJob {
 
@@ -90,36 +92,39 @@ public final class ExportJob {
         AtomicDirectory dir = AtomicDirectory.begin(fs, out, export.overwrite(), "export.overwrite");
         long entities = graph.manifest().entityTypes().stream().mapToLong(ImportManifest.EntityTypeInfo::count).sum();
         try {
-            List<ImportManifest.EntityTypeInfo> types = graph.manifest().entityTypes();
-            String[] typeNames = types.stream().map(ImportManifest.EntityTypeInfo::name).toArray(String[]::new);
-            List<int[]> parts = new ArrayList<>();
-            for (int t = 0; t < typeNames.length; t++) {
-                for (int p = 0; p < types.get(t).partitions(); p++) {
-                    parts.add(new int[] {t, p});
+            Checkpoints.explainingDamage(store, "export.version", OptionalInt.of(model.version()), () -> {
+                List<ImportManifest.EntityTypeInfo> types = graph.manifest().entityTypes();
+                String[] typeNames = types.stream().map(ImportManifest.EntityTypeInfo::name).toArray(String[]::new);
+                List<int[]> parts = new ArrayList<>();
+                for (int t = 0; t < typeNames.length; t++) {
+                    for (int p = 0; p < types.get(t).partitions(); p++) {
+                        parts.add(new int[] {t, p});
+                    }
                 }
-            }
-            PartitionSource source = new PartitionSource(TaskInputs.of(conf, job, model.version()), typeNames);
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            if (export.formats().contains(ExportFormat.TSV)) {
-                try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export tsv", "rows",
-                        OptionalLong.of(entities))) {
-                    jsc.parallelize(parts, parts.size())
-                            .mapPartitions(new TsvPartitionWriter(source, new Path(dir.path(), "entities").toString(), progress.counter()))
-                            .collect();
+                PartitionSource source = new PartitionSource(TaskInputs.of(conf, job, model.version()), typeNames);
+                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                if (export.formats().contains(ExportFormat.TSV)) {
+                    try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export tsv", "rows",
+                            OptionalLong.of(entities))) {
+                        jsc.parallelize(parts, parts.size())
+                                .mapPartitions(new TsvPartitionWriter(source, new Path(dir.path(), "entities").toString(), progress.counter()))
+                                .collect();
+                    }
+                    writeRelationsTsv(fs, new Path(dir.path(), "relations.tsv"), graph.relationNames(), model.relations());
                 }
-                writeRelationsTsv(fs, new Path(dir.path(), "relations.tsv"), graph.relationNames(), model.relations());
-            }
-            if (export.formats().contains(ExportFormat.PARQUET)) {
-                try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export parquet", "rows",
-                        OptionalLong.of(entities))) {
-                    spark.createDataFrame(jsc.parallelize(parts, parts.size()).flatMap(new EntityRows(source, progress.counter())),
-                            EntityRows.SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "entities.parquet").toString());
+                if (export.formats().contains(ExportFormat.PARQUET)) {
+                    try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export parquet", "rows",
+                            OptionalLong.of(entities))) {
+                        spark.createDataFrame(jsc.parallelize(parts, parts.size()).flatMap(new EntityRows(source, progress.counter())),
+                                EntityRows.SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "entities.parquet").toString());
+                    }
+                    spark.createDataFrame(relationRows(graph.relationNames(), model.relations()), RELATION_SCHEMA).coalesce(1)
+                            .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "relations.parquet").toString());
                 }
-                spark.createDataFrame(relationRows(graph.relationNames(), model.relations()), RELATION_SCHEMA).coalesce(1)
-                        .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "relations.parquet").toString());
-            }
-            writeSummary(fs, new Path(dir.path(), "export.json"), model, types, export);
-            dir.commit();
+                writeSummary(fs, new Path(dir.path(), "export.json"), model, types, export);
+                dir.commit();
+                return null;
+            });
         } finally {
             dir.abort();
         }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code train} command: trains the configured model over {@code WORKSPACE/graph}, bucket by bucket, committing
- * a checkpoint per epoch under {@code WORKSPACE/checkpoints}; a rerun resumes from the newest complete checkpoint.
+ * a checkpoint per epoch under {@code WORKSPACE/checkpoints}; a rerun resumes from the newest checkpoint, or with
+ * {@code training.resume = latest_valid} from the newest that verifies.
  * With {@code training.eval.every} set, the epochs due are evaluated as they finish ({@link SparkValidation}).
  */
 public final class TrainJob {

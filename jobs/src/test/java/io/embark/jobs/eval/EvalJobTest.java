@@ -9,6 +9,7 @@ import io.embark.embedding.eval.LinkPrediction;
 import io.embark.embedding.eval.RankingMetrics;
 import io.embark.embedding.eval.RankingOptions;
 import io.embark.embedding.eval.RankingTotals;
+import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.jobs.TrainedWorkspace;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.JobConfig;
@@ -22,7 +23,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The eval stage's Spark tasks add up to what one process ranking every edge gets, and metrics.json says so. */
+/**
+ * The eval stage's Spark tasks add up to what one process ranking every edge gets, and metrics.json says so; a damaged
+ * checkpoint is refused by name.
+ */
 @Timeout(600)
 class EvalJobTest {
 
@@ -62,6 +66,42 @@ class EvalJobTest {
         try (var s = Files.list(metrics.getParent())) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("._tmp")), "no temporary file left");
         }
+    }
+
+    /**
+     * A flipped byte in a table of the newest version, in a copy of the workspace without Hadoop's {@code .crc}
+     * sidecar for it (as a synced or S3 checkpoint): the Spark tasks refuse it, and the job names the file and the
+     * version eval.version can name instead, which then evaluates.
+     */
+    @Test
+    void a_damaged_table_is_refused_naming_the_file_and_the_version_to_use_instead() throws Exception {
+        Path source = TrainedWorkspace.dir();
+        Path copy = Files.createTempDirectory("embark-damaged-");
+        for (String d : List.of("graph", "checkpoints")) {
+            try (var files = Files.walk(source.resolve(d))) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Path to = copy.resolve(source.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to);
+                    }
+                }
+            }
+        }
+        Path table = copy.resolve("checkpoints/v00000002/entities/node/part-00001.emb");
+        byte[] b = Files.readAllBytes(table);
+        b[40] ^= 0x01;
+        Files.write(table, b);
+        assertTrue(Files.deleteIfExists(table.resolveSibling(".part-00001.emb.crc")));
+
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class,
+                () -> EvalJob.run(TrainedWorkspace.spark(), TrainedWorkspace.config("workspace=" + copy)));
+        assertTrue(e.getMessage().startsWith(table + ": CRC32C "), "names the file: " + e.getMessage());
+        assertTrue(e.getMessage().endsWith("the newest older version that verifies is v00000001: set eval.version = 1 to use it"),
+                e.getMessage());
+        Map<String, Object> m = EvalJob.run(TrainedWorkspace.spark(), TrainedWorkspace.config("workspace=" + copy, "eval.version=1"));
+        assertTrue(((Number) m.get("count")).longValue() > 0);
     }
 
     @Test
