@@ -63,6 +63,45 @@ class ReadmeCommandsIT {
         }
     }
 
+    @Test
+    void ctrl_c_removes_the_unfinished_output_and_says_so() throws Exception {
+        Path repo = Path.of(System.getProperty("embark.repo.root", "..")).toAbsolutePath().normalize();
+        Path checkout = copyOfCheckout(repo, dir.resolve("checkout"));
+        Path before = checkout.resolve("work/demo/edges/kept.txt");
+        Files.createDirectories(before.getParent());
+        Files.writeString(before, "an output written before this run");
+        Path err = dir.resolve("interrupted.log");
+        Process p = new ProcessBuilder("scripts/embark", "generate", "--config", "conf/demo.conf", "--set", "generate.edges=200M",
+                "--set", "generate.nodes=1M", "--set", "generate.files=8").directory(checkout.toFile()).redirectErrorStream(true)
+                .redirectOutput(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (temporaries(checkout.resolve("work/demo")).isEmpty()) {
+            assertTrue(p.isAlive(), "generate ended before writing: " + tail(err));
+            assertTrue(System.nanoTime() < deadline, "no temporary output after 5 minutes: " + tail(err));
+            Thread.sleep(100);
+        }
+        Thread.sleep(2000); // let tasks write into it
+        // scripts/embark execs the JVM, so this is the JVM's pid: what Ctrl-C in a terminal signals
+        assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "exited after SIGINT");
+        String log = Files.readString(err);
+        assertEquals(130, p.exitValue(), log);
+        assertTrue(log.contains("embark: interrupted during generate; removed the unfinished output of file:"
+                + checkout.resolve("work/demo/edges")), tail(err));
+        assertFalse(log.contains("embark: failed"), "no failure line besides the interruption: " + tail(err));
+        assertEquals(List.of(), temporaries(checkout.resolve("work/demo")), "temporary output removed");
+        assertEquals("an output written before this run", Files.readString(before), "the previous output is untouched");
+    }
+
+    private static List<Path> temporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(x -> x.getFileName().toString().contains("._tmp-")).toList();
+        }
+    }
+
     /** scripts/, conf/, the poms and the built jobs jar with its classpath (timestamps kept, so no script rebuilds). */
     private static Path copyOfCheckout(Path repo, Path to) throws IOException {
         copyTree(repo.resolve("scripts"), to.resolve("scripts"));

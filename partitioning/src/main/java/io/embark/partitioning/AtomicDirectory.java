@@ -99,16 +99,8 @@ public final class AtomicDirectory {
         OPEN.remove(this);
     }
 
-    /**
-     * Aborts every directory this JVM began and did not finish (for a run that is being interrupted), returning the
-     * outputs they were for. The outputs themselves are untouched: a replaced output keeps its previous content.
-     */
-    public static List<Path> abortAllOpen() {
-        List<Path> aborted = new ArrayList<>();
-        for (AtomicDirectory d : List.copyOf(OPEN)) {
-            d.abort();
-            aborted.add(d.target);
-        }
-        return aborted;
+    /** The directories this JVM began and has neither committed nor aborted (what an interrupted run must remove). */
+    public static List<AtomicDirectory> unfinished() {
+        return new ArrayList<>(OPEN);
     }
 }
