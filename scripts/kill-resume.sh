@@ -38,9 +38,9 @@ embark() { # embark COMMAND WORKSPACE LOG
   mapfile -t opts < <(args "$2")
   scripts/embark "$1" "${opts[@]}" >>"$3" 2>&1
 }
-mrr() { # mrr WORKSPACE: the metrics.json of its newest checkpoint
+mrr() { # mrr WORKSPACE: the test metrics (all entities ranked) of its newest checkpoint
   local m
-  m="$(ls -d "$1"/checkpoints/v*/metrics.json | sort | tail -1)"
+  m="$(ls -d "$1"/checkpoints/v*/metrics-test-all.json | sort | tail -1)"
   python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print("%.4f %.4f %.4f %s" % (m["mrr"], m["hits_at_1"], m["hits_at_10"], m["checkpoint_version"]))' "$m"
 }
 

@@ -93,7 +93,7 @@ public final class Main {
     }
 
     static String usage() {
-        return "usage: embark <" + String.join("|", COMMANDS) + "> --config FILE [--set key=value ...] [--verbose]";
+        return "usage: embark <" + String.join("|", COMMANDS) + "> --config FILE [--set key=value ...] [--verbose] [--json]";
     }
 
     /** Thrown for a malformed command line. */
@@ -115,6 +115,7 @@ public final class Main {
         }
         Path config = null;
         List<String> sets = new ArrayList<>();
+        boolean json = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(value(args, ++i, "--config"));
@@ -122,6 +123,7 @@ public final class Main {
                 case "--verbose" -> {
                     // read by main: stack traces on failure
                 }
+                case "--json" -> json = true;
                 default -> throw new UsageException("unknown argument '" + args[i] + "'");
             }
         }
@@ -147,14 +149,19 @@ public final class Main {
                     spark.sparkContext().hadoopConfiguration(), spark.sparkContext().master(), job.localPathsShared())));
             for (String stage : stages) {
                 Interruption.stage(stage);
-                runStage(stage, spark, qualified);
+                Optional<StageOutput> out = runStage(stage, spark, qualified);
+                if (out.isPresent()) {
+                    System.out.println(out.get().text(json));
+                    System.out.flush();
+                }
             }
         } finally {
             spark.stop();
         }
     }
 
-    static void runStage(String stage, SparkSession spark, JobConfig job) throws Exception {
+    /** Runs one stage; what it answers on the command line ({@code eval}, {@code neighbors}), if anything. */
+    static Optional<StageOutput> runStage(String stage, SparkSession spark, JobConfig job) throws Exception {
         switch (stage) {
             case "generate" -> GenerateJob.run(spark, job.generate(), job.progress().log());
             case "import" -> ImportJob.run(spark, job);
@@ -165,12 +172,17 @@ public final class Main {
                     TrainJob.run(spark, job);
                 }
             }
-            case "eval" -> EvalJob.run(spark, job);
+            case "eval" -> {
+                return Optional.of(EvalJob.evaluate(spark, job).output());
+            }
             case "export" -> ExportJob.run(spark, job);
-            case "neighbors" -> NeighborsJob.run(spark.sparkContext().hadoopConfiguration(), job);
+            case "neighbors" -> {
+                return Optional.of(NeighborsJob.ask(spark.sparkContext().hadoopConfiguration(), job).output());
+            }
             case "report" -> ReportJob.run(spark.sparkContext().hadoopConfiguration(), job);
             default -> throw new IllegalStateException(stage);
         }
+        return Optional.empty();
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -40,7 +40,7 @@ class PipelineTest {
         }
         Path metrics;
         try (var s = Files.list(dir.resolve("checkpoints"))) {
-            metrics = s.filter(p -> Files.exists(p.resolve("metrics.json"))).findFirst().orElseThrow().resolve("metrics.json");
+            metrics = s.filter(p -> Files.exists(p.resolve("metrics-test-all.json"))).findFirst().orElseThrow().resolve("metrics-test-all.json");
         }
         Map<?, ?> m = new ObjectMapper().readValue(metrics.toFile(), Map.class);
         double mrr = ((Number) m.get("mrr")).doubleValue();

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,21 @@ class ReadmeCommandsIT {
         assertTrue(Files.exists(checkout.resolve("work/demo/checkpoints/report.html")), "the demo's report");
         double local = Workspaces.filteredMrr(checkout.resolve("work/demo"));
         assertTrue(local > 0.04, "local demo MRR " + local + " (chance 0.004)");
+
+        // eval and neighbors answer on stdout (a table, or JSON with --json); the log stays on stderr
+        Path evalOut = dir.resolve("eval.json");
+        assertEquals(0, bash(checkout, "scripts/embark eval --config conf/demo.conf --json", evalOut, dir.resolve("eval.log"), 10),
+                tail(dir.resolve("eval.log")));
+        Map<?, ?> metrics = new ObjectMapper().readValue(evalOut.toFile(), Map.class);
+        assertEquals("test", metrics.get("split"));
+        assertEquals(local, ((Number) metrics.get("mrr")).doubleValue(), 0.02, "the same checkpoint evaluated again");
+        String neighbors = firstCommandStartingWith(readme, "scripts/embark neighbors");
+        Path neighborsOut = dir.resolve("neighbors.txt");
+        assertEquals(0, bash(checkout, neighbors, neighborsOut, dir.resolve("neighbors.log"), 10), tail(dir.resolve("neighbors.log")));
+        List<String> answer = Files.readAllLines(neighborsOut);
+        assertTrue(answer.get(0).startsWith("likeliest tails of (n42, r1, ?)"), "stdout: " + answer);
+        assertEquals(2 + 5, answer.size(), "a heading, the column names and neighbors.k = 5 rows: " + answer);
+        assertFalse(Files.readString(dir.resolve("neighbors.log")).contains("likeliest tails"), "the answer is not in the log");
 
         List<String> cluster = commandsOf(codeBlockWith(readme, "scripts/local-cluster.sh start"));
         assertEquals(3, cluster.size(), "start, run, stop: " + cluster);
@@ -134,8 +151,18 @@ class ReadmeCommandsIT {
     }
 
     private static int bash(Path cwd, String command, Path log, int minutes) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", command).directory(cwd.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        return bash(cwd, command, log, log, minutes);
+    }
+
+    /** Runs {@code command} with bash in {@code cwd}, stdout to {@code out}, stderr to {@code err} (may be the same file). */
+    private static int bash(Path cwd, String command, Path out, Path err, int minutes) throws Exception {
+        ProcessBuilder b = new ProcessBuilder("bash", "-c", command).directory(cwd.toFile());
+        if (out.equals(err)) {
+            b.redirectErrorStream(true).redirectOutput(out.toFile());
+        } else {
+            b.redirectOutput(out.toFile()).redirectError(err.toFile());
+        }
+        Process p = b.start();
         if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

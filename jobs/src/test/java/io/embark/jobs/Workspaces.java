@@ -11,11 +11,11 @@ final class Workspaces {
     private Workspaces() {
     }
 
-    /** The {@code mrr} of the first {@code metrics.json} under {@code WORKSPACE/checkpoints}; asserts it is filtered. */
+    /** The {@code mrr} of the first {@code metrics-test-all.json} under {@code WORKSPACE/checkpoints}; asserts it is filtered. */
     static double filteredMrr(Path workspace) throws Exception {
         Path metrics;
         try (var s = Files.list(workspace.resolve("checkpoints"))) {
-            metrics = s.filter(p -> Files.exists(p.resolve("metrics.json"))).findFirst().orElseThrow().resolve("metrics.json");
+            metrics = s.filter(p -> Files.exists(p.resolve("metrics-test-all.json"))).findFirst().orElseThrow().resolve("metrics-test-all.json");
         }
         Map<?, ?> m = new ObjectMapper().readValue(metrics.toFile(), Map.class);
         if (!Boolean.TRUE.equals(m.get("filtered"))) {

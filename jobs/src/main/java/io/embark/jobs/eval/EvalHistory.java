@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.Path;
 /**
  * {@code CHECKPOINTS/evals.jsonl}: one JSON line per eval run (checkpoint version, its epochs, what was ranked, the
  * top-level metrics), kept next to the checkpoints so that the MRR curve survives the pruning of old versions (and
- * their metrics.json). The report draws its MRR curve from it. Rewritten whole, atomically, on each append.
+ * their metrics files). The report draws its MRR curve from it. Rewritten whole, atomically, on each append.
  */
 public final class EvalHistory {
 
@@ -26,7 +26,7 @@ public final class EvalHistory {
     private EvalHistory() {
     }
 
-    /** The summary line of one run: everything of metrics.json but the breakdown. */
+    /** The summary line of one run: everything of the metrics file but the breakdown. */
     static Map<String, Object> entry(Map<String, Object> metrics, int epochs) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("epochs", epochs);

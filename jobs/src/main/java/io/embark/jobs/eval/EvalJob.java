@@ -6,6 +6,7 @@ import io.embark.embedding.eval.RankingOptions;
 import io.embark.embedding.eval.RankingTotals;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.jobs.StageOutput;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.EvalConfig;
 import io.embark.jobs.config.JobConfig;
@@ -30,19 +31,33 @@ import org.slf4j.LoggerFactory;
  * {@code eval.split}, as a Spark job. The split's edges are cut into slices ({@link EvalSlice}), one Spark task per
  * slice; each task opens the dataset and the checkpoint itself and ranks both sides of its edges, raw and filtered by
  * the true edges of {@code eval.filter}; the driver adds up the tasks' sums. It prints a table and writes
- * {@code metrics.json} ({@link EvalMetrics}) into the evaluated checkpoint's directory, atomically, and appends its
+ * {@code metrics-SPLIT-CANDIDATES.json} ({@link EvalMetrics}, e.g. {@code metrics-test-all.json}) into the evaluated
+ * checkpoint's directory, atomically, and appends its
  * summary to {@link EvalHistory}. A checkpoint file that does not verify (read by the driver or a task) stops the job
  * with a message naming it and the newest older version that verifies, to set as {@code eval.version}.
  */
 public final class EvalJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvalJob.class);
-    public static final String METRICS = "metrics.json";
+    /** The metrics of ranking {@code split} against {@code candidates}: one file per setting, so no run overwrites another's. */
+    public static String metricsFile(String split, Candidates candidates) {
+        return "metrics-" + split + "-" + (candidates instanceof Candidates.Sampled s ? String.valueOf(s.perEdge()) : "all") + ".json";
+    }
 
     private EvalJob() {
     }
 
+    /** Evaluates as configured: the metrics as a map (what the metrics file holds). */
     public static Map<String, Object> run(SparkSession spark, JobConfig job) throws IOException {
+        return evaluate(spark, job).metrics();
+    }
+
+    /** The metrics of one evaluation, and what the command line prints of them. */
+    public record Result(Map<String, Object> metrics, StageOutput output) {
+    }
+
+    /** Evaluates as configured, writes the metrics file and the history line, and returns both forms of the metrics. */
+    public static Result evaluate(SparkSession spark, JobConfig job) throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path graphDir = new Path(job.graphDir());
         ImportedGraph graph = ImportedGraph.open(graphDir.getFileSystem(conf), graphDir);
@@ -62,14 +77,12 @@ public final class EvalJob {
                 () -> rank(spark, job, graph, model.version(), options, eval.limit()));
         double seconds = (System.nanoTime() - start) / 1e9;
         EvalMetrics metrics = new EvalMetrics(graph, eval, model.version(), totals, seconds);
-        Path out = new Path(store.versionDir(model.version()), METRICS);
+        Path out = new Path(store.versionDir(model.version()), metricsFile(eval.split(), eval.candidates()));
         AtomicFile.write(fs, out, metrics.json());
         EvalHistory.append(fs, store.root(), EvalHistory.entry(metrics.asMap(), model.info().epochs()));
-        for (String line : metrics.table().split("\n")) {
-            LOG.info(line);
-        }
-        LOG.info("written to {}", out);
-        return metrics.asMap();
+        LOG.info("eval: MRR {} ({}, {}, {} candidates), written to {}", String.format("%.4f", ((Number) metrics.asMap().get("mrr")).doubleValue()),
+                eval.split(), metrics.asMap().get("filtered").equals(Boolean.TRUE) ? "filtered" : "raw", eval.candidates(), out);
+        return new Result(metrics.asMap(), new StageOutput(metrics.table(), metrics.json()));
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The results of one evaluation as {@code metrics.json} and as a table. The top-level keys ({@code mrr},
+ * The results of one evaluation as JSON ({@code metrics-SPLIT-CANDIDATES.json}) and as a table. The top-level keys ({@code mrr},
  * {@code mean_rank}, {@code hits_at_1/3/10/50}, {@code auc}, {@code count}) are the filtered metrics over both sides
  * when {@code filtered} is true, else the raw ones; {@code breakdown} holds raw and filtered metrics by side
  * ({@code lhs}: the lhs hidden and ranked) and by relation. Test edges whose entity or relation is unknown to train
@@ -107,7 +107,7 @@ final class EvalMetrics {
                         side, m.mrr(), m.hitsAt1(), m.hitsAt3(), m.hitsAt10(), m.hitsAt50(), m.meanRank(), m.auc(), m.count()));
             }
         }
-        sb.append("  per relation: breakdown.*.relations in metrics.json");
+        sb.append("  per relation: breakdown.*.relations in the metrics file");
         return sb.toString();
     }
 }

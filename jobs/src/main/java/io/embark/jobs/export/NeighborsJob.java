@@ -1,8 +1,12 @@
 package io.embark.jobs.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.embark.embedding.eval.Neighbors;
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.jobs.StageOutput;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.config.NeighborsConfig;
@@ -10,26 +14,63 @@ import io.embark.jobs.eval.Checkpoints;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code neighbors} command: with {@code neighbors.relation}, the {@code neighbors.k} likeliest tails of
  * ({@code neighbors.entity}, relation, ?) under the model's operator and comparator; without, the k entities of the
  * same type most cosine-similar to it. One query, answered on the driver by {@link Neighbors} (a pass over the
- * candidate type's embeddings); the answer is printed as a table.
+ * candidate type's embeddings); the command line prints the answer as a table on stdout (JSON with {@code --json}).
  */
 public final class NeighborsJob {
-
-    private static final Logger LOG = LoggerFactory.getLogger(NeighborsJob.class);
 
     private NeighborsJob() {
     }
 
+    /** Answers the configured question: the neighbours, best first. */
     public static List<Neighbors.Neighbor> run(Configuration conf, JobConfig job) throws IOException {
+        return ask(conf, job).neighbors();
+    }
+
+    /** A question, the checkpoint version that answered it, and the answer, best first. */
+    public record Answer(String question, int version, List<Neighbors.Neighbor> neighbors) {
+
+        /** A table for people, and JSON ({@code question, checkpoint_version, neighbors: [{rank, score, entity_type, name}]}). */
+        public StageOutput output() {
+            StringBuilder t = new StringBuilder(String.format("%s, checkpoint v%08d:%n", question, version));
+            t.append(String.format("  %4s  %10s  %s%n", "rank", "score", "entity"));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < neighbors.size(); i++) {
+                Neighbors.Neighbor n = neighbors.get(i);
+                t.append(String.format("  %4d  %10.4f  %s%n", i + 1, n.score(), n.name()));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("rank", i + 1);
+                row.put("score", n.score());
+                row.put("entity_type", n.entityType());
+                row.put("name", n.name());
+                rows.add(row);
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("question", question);
+            json.put("checkpoint_version", version);
+            json.put("neighbors", rows);
+            try {
+                return new StageOutput(t.toString().stripTrailing(),
+                        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Answers the configured question ({@code neighbors.*}) from a checkpoint. */
+    public static Answer ask(Configuration conf, JobConfig job) throws IOException {
         NeighborsConfig n = job.neighbors();
         String entity = n.requireEntity();
         Path graphDir = new Path(job.graphDir());
@@ -51,12 +92,7 @@ public final class NeighborsJob {
         } catch (Neighbors.UnknownName e) {
             throw new ConfigException("neighbors." + e.field() + ": " + e.getMessage());
         }
-        LOG.info("{}, checkpoint v{}:", question, String.format("%08d", model.version()));
-        LOG.info(String.format("  %4s  %10s  %s", "rank", "score", "entity"));
-        for (int i = 0; i < answer.size(); i++) {
-            LOG.info(String.format("  %4d  %10.4f  %s", i + 1, answer.get(i).score(), answer.get(i).name()));
-        }
-        return answer;
+        return new Answer(question, model.version(), answer);
     }
 
     private static String onlyType(ImportedGraph graph) {

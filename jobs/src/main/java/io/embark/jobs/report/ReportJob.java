@@ -47,6 +47,26 @@ public final class ReportJob {
         return out;
     }
 
+    /**
+     * The eval run the report leads with: the newest that ranked the test split against all entities (the figure
+     * papers report), else the newest run, which {@link #label} then names for what it is.
+     */
+    static Map<String, Object> headline(List<Map<String, Object>> history) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            Map<String, Object> e = history.get(i);
+            if ("test".equals(e.get("split")) && "all".equals(e.get("candidates"))) {
+                return e;
+            }
+        }
+        return history.get(history.size() - 1);
+    }
+
+    /** What an eval run measured, e.g. {@code test split, filtered, ranked against all entities}. */
+    static String label(Map<String, Object> e) {
+        return e.get("split") + " split, " + (Boolean.TRUE.equals(e.get("filtered")) ? "filtered" : "raw") + ", ranked against "
+                + ("all".equals(e.get("candidates")) ? "all entities" : e.get("candidates") + " candidates");
+    }
+
     /** Runs whose MRR can share a curve: same split, filtering and candidates. */
     private static boolean comparable(Map<String, Object> a, Map<String, Object> b) {
         return Objects.equals(a.get("split"), b.get("split")) && Objects.equals(a.get("filtered"), b.get("filtered"))
@@ -101,7 +121,7 @@ public final class ReportJob {
             }
         }
         if (!history.isEmpty()) {
-            Map<String, Object> last = history.get(history.size() - 1);
+            Map<String, Object> last = headline(history);
             List<Map<String, Object>> same = history.stream().filter(e -> comparable(e, last)).toList();
             double[] x = new double[same.size()];
             double[] mrr = new double[same.size()];
@@ -112,7 +132,7 @@ public final class ReportJob {
             String kind = Boolean.TRUE.equals(last.get("filtered")) ? "filtered" : "raw";
             sb.append(SvgChart.line("MRR (" + kind + ", " + last.get("split") + ", " + last.get("candidates") + " candidates) per eval run",
                     "epoch", "MRR", x, mrr));
-            sb.append("<h2>Newest metrics</h2>\n<table><tr>");
+            sb.append("<h2>Newest metrics: ").append(Html.escape(label(last))).append("</h2>\n<table><tr>");
             List<String> keys = List.of("mrr", "mean_rank", "hits_at_1", "hits_at_3", "hits_at_10", "hits_at_50", "auc", "count");
             sb.append("<th>checkpoint</th>");
             for (String k : keys) {

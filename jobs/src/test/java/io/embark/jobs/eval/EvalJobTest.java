@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The eval stage's Spark tasks add up to what one process ranking every edge gets, and metrics.json says so; a damaged
+ * The eval stage's Spark tasks add up to what one process ranking every edge gets, and the metrics file says so; a damaged
  * checkpoint is refused by name.
  */
 @Timeout(600)
@@ -59,9 +59,12 @@ class EvalJobTest {
             assertEquals(expected.side(false, Side.LHS).mrr(), number(m, "breakdown", "raw", "lhs", "mrr"), 1e-12);
             assertEquals(expected.relation(true, 2).meanRank(), number(m, "breakdown", "filtered", "relations", "r2", "mean_rank"), 1e-12);
         }
-        Path metrics = TrainedWorkspace.dir().resolve("checkpoints/v00000001/metrics.json");
+        // one file per split and candidate setting: the sampled run did not overwrite the exact one
+        Path exact = TrainedWorkspace.dir().resolve("checkpoints/v00000001/metrics-test-all.json");
+        assertEquals("all", new ObjectMapper().readValue(exact.toFile(), Map.class).get("candidates"), "the exact run's file");
+        Path metrics = TrainedWorkspace.dir().resolve("checkpoints/v00000001/metrics-test-20.json");
         Map<?, ?> written = new ObjectMapper().readValue(metrics.toFile(), Map.class);
-        assertEquals("20 sampled", written.get("candidates"), "the file holds the last run");
+        assertEquals("20 sampled", written.get("candidates"), "the sampled run's file");
         assertEquals(100, ((Number) written.get("ranked_edges")).intValue());
         try (var s = Files.list(metrics.getParent())) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("._tmp")), "no temporary file left");
