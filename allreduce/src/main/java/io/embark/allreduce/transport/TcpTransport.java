@@ -169,7 +169,7 @@ public final class TcpTransport implements Transport {
             deadline.checkCancelled("rank " + peer + " at " + addr + " to accept a connection");
             SocketChannel ch = SocketChannel.open();
             try {
-                open(ch, addr, deadline, "rank " + peer + " at " + addr + " to accept a connection");
+                open(ch, addr, deadline, "rank " + peer + " at " + addr);
                 configure(ch);
                 Handshake.connect(ch, config.secret(), rank, peer, size, handshakeDeadline(deadline));
                 register(peer, ch);
@@ -199,8 +199,13 @@ public final class TcpTransport implements Transport {
      * Connects {@code ch} to {@code addr}, waiting in slices of {@link io.embark.allreduce.Cancellation#POLL} (a host
      * that is down answers nothing, and a blocking connect would sit out the whole timeout); leaves it blocking.
      */
-    private static void open(SocketChannel ch, InetSocketAddress addr, Deadline deadline, String waitingFor)
+    private static void open(SocketChannel ch, InetSocketAddress addr, Deadline deadline, String peer)
             throws IOException {
+        String waitingFor = peer + " to accept a connection";
+        if (addr.isUnresolved()) {
+            // the name was looked up once, when the address was made: waiting will not help
+            throw new CollectiveException("cannot resolve the host of " + peer);
+        }
         ch.configureBlocking(false);
         if (!ch.connect(addr)) {
             try (Selector s = Selector.open()) {
