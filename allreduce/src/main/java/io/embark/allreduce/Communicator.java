@@ -54,9 +54,11 @@ import java.util.function.Function;
  * with MPI or NCCL). Operations with explicit tags (in {@code [0, 2^62)}) may be issued in any order
  * and from several threads; the same tag must not be in flight twice at once.
  *
- * <p><b>Failures.</b> Every operation is bounded by {@link CommunicatorOptions#timeout()}. The first
- * failure (timeout, dead peer, protocol error) aborts the communicator: pending operations fail,
- * peers are told, and every later call fails at once with the original cause.
+ * <p><b>Failures.</b> Every operation is bounded by {@link CommunicatorOptions#timeout()}, and its
+ * waits end early when the {@link Cancellation} given to the builder says the caller has given up
+ * (a {@link CollectiveCancelledException}, within about {@link Cancellation#POLL}). The first
+ * failure (timeout, cancellation, dead peer, protocol error) aborts the communicator: pending operations
+ * fail, peers are told, and every later call fails at once with the original cause.
  */
 public final class Communicator implements AutoCloseable {
     private static final long AUTO_TAG_BASE = 1L << 62;
@@ -66,6 +68,7 @@ public final class Communicator implements AutoCloseable {
     private final Topology topology;
     private final Transport transport;
     private final CommunicatorOptions options;
+    private final Cancellation cancellation;
     private final LevelPlanner planner;
     private final CostModel costModel;
     private final AtomicLong autoTags = new AtomicLong();
@@ -74,8 +77,10 @@ public final class Communicator implements AutoCloseable {
     private volatile CollectiveException aborted;
     private volatile boolean closed;
 
-    private Communicator(int rank, int size, Topology topology, Transport transport, CommunicatorOptions options) {
+    private Communicator(int rank, int size, Topology topology, Transport transport, CommunicatorOptions options,
+                         Cancellation cancellation) {
         this.rank = rank;
+        this.cancellation = cancellation;
         this.size = size;
         this.topology = topology;
         this.transport = transport;
@@ -100,6 +105,7 @@ public final class Communicator implements AutoCloseable {
         private Topology topology;
         private Transport transport;
         private CommunicatorOptions options = CommunicatorOptions.defaults();
+        private Cancellation cancellation = Cancellation.NEVER;
 
         public Builder rank(int r) {
             this.rank = r;
@@ -127,6 +133,15 @@ public final class Communicator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Optional: asked by every wait of every operation (and by {@link #close()}); never cancelled when not given.
+         * Unlike the options it is this rank's own, not the job's.
+         */
+        public Builder cancellation(Cancellation c) {
+            this.cancellation = Objects.requireNonNull(c, "cancellation");
+            return this;
+        }
+
         public Communicator build() {
             Objects.requireNonNull(transport, "transport (expected a Transport)");
             int n = worldSize != null ? worldSize : transport.size();
@@ -145,7 +160,7 @@ public final class Communicator implements AutoCloseable {
             if (t.size() != n) {
                 throw new IllegalArgumentException("topology has " + t.size() + " ranks, worldSize is " + n);
             }
-            return new Communicator(r, n, t, transport, options);
+            return new Communicator(r, n, t, transport, options, cancellation);
         }
     }
 
@@ -163,6 +178,11 @@ public final class Communicator implements AutoCloseable {
 
     public CommunicatorOptions options() {
         return options;
+    }
+
+    /** Whether this rank's caller has given up; what every wait of this communicator asks. */
+    public Cancellation cancellation() {
+        return cancellation;
     }
 
     /** The cost model the planner uses (configured, or as measured at start-up). */
@@ -484,7 +504,7 @@ public final class Communicator implements AutoCloseable {
             throw new IllegalStateException("rank " + rank + ": communicator is closed");
         }
         String desc = "rank " + rank + ": " + what + " " + tagLabel(tag) + " (" + n + " x " + type + ")";
-        Deadline deadline = Deadline.after(options.timeout(), desc);
+        Deadline deadline = Deadline.after(options.timeout(), desc, cancellation);
         int segBytes = options.segmentBytes().orElse(transport.preferredSegmentBytes());
         OpContext ctx = new OpContext(transport, tag, deadline, Math.max(1, segBytes / type.bytes()),
                 options.pipelineDepth());
@@ -529,7 +549,10 @@ public final class Communicator implements AutoCloseable {
         return CompletableFuture.supplyAsync(op, pool);
     }
 
-    /** Waits for asynchronous operations already started (up to the timeout), then leaves the job. */
+    /**
+     * Waits for asynchronous operations already started (up to the timeout, or until the caller gives up), then
+     * leaves the job.
+     */
     @Override
     public void close() {
         ExecutorService pool;
@@ -542,9 +565,13 @@ public final class Communicator implements AutoCloseable {
         }
         if (pool != null) {
             pool.shutdown();
+            Deadline deadline = Deadline.after(options.timeout(), "rank " + rank + ": close", cancellation);
             try {
-                if (!pool.awaitTermination(options.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    pool.shutdownNow();
+                while (!pool.awaitTermination(deadline.sliceNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    if (deadline.expired() || cancellation.isCancelled()) {
+                        pool.shutdownNow();
+                        break;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -219,4 +219,18 @@ class FaultTest {
         }
         Worlds.closeAll(ts);
     }
+
+    @Test
+    @Timeout(30)
+    void anAddressThatDoesNotResolveFailsAtOnceNotAtTheTimeout() throws IOException {
+        try (ServerSocketChannel own = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            List<InetSocketAddress> addrs = List.of(InetSocketAddress.createUnresolved("no-such-host.invalid", 7000),
+                    (InetSocketAddress) own.getLocalAddress());
+            long t0 = System.nanoTime();
+            CollectiveException e = assertThrows(CollectiveException.class, () -> TcpTransport.connect(
+                    TcpTransportConfig.of(1, addrs, TcpTransportConfig.randomSecret()).withConnectTimeout(Duration.ofSeconds(60)), own));
+            assertTrue(e.getMessage().contains("cannot resolve the host of rank 0 at no-such-host.invalid"), e.getMessage());
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "failed after " + (System.nanoTime() - t0) / 1e9 + " s");
+        }
+    }
 }

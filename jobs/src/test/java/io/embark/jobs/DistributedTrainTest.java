@@ -10,12 +10,14 @@ import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.imports.ImportJobTestAccess;
+import io.embark.jobs.progress.StageProgress;
 import io.embark.jobs.train.DistributedTrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +72,17 @@ class DistributedTrainTest {
         }
     }
 
+    /** 200 users, each following one other ({@code u -> 7u + 1 mod 200}): a tiny graph for runs that test machinery. */
+    private Path followsGraph(String name) throws Exception {
+        Path edges = dir.resolve(name);
+        StringBuilder train = new StringBuilder();
+        for (int u = 0; u < 200; u++) {
+            train.append("u").append(u).append("\tfollows\tu").append((u * 7 + 1) % 200).append('\n');
+        }
+        Files.writeString(edges, train);
+        return edges;
+    }
+
     @Test
     void moreWorkersThanSlotsIsRefusedWithTheKey() throws Exception {
         SparkSession spark = ImportJobTestAccess.spark();
@@ -85,12 +98,7 @@ class DistributedTrainTest {
      */
     @Test
     void aNonFiniteLossInAWorkerStopsTheRunWithoutACheckpoint() throws Exception {
-        Path edges = dir.resolve("tiny.tsv");
-        StringBuilder train = new StringBuilder();
-        for (int u = 0; u < 200; u++) {
-            train.append("u").append(u).append("\tfollows\tu").append((u * 7 + 1) % 200).append('\n');
-        }
-        Files.writeString(edges, train);
+        Path edges = followsGraph("tiny.tsv");
         String conf = String.join("\n", "data { train = " + edges + " }", "graph.entities.entity.partitions = 2",
                 "model { dimension = 8, comparator = dot, initScale = 0.1 }",
                 "training { epochs = 1, threads = 1, learningRate = 1e30, negatives { chunkSize = 20, uniform = 10 } }");
@@ -148,5 +156,25 @@ class DistributedTrainTest {
         // the 160 item rows between syncs with the same (stale) Adagrad accumulators, so the summed steps are a little
         // larger than sequential ones; the gap shrinks with the sync period.
         assertTrue(distMrr > 0.9 * singleMrr, "distributed " + distMrr + " within 10% of single machine " + singleMrr);
+    }
+
+    /**
+     * While an epoch runs the driver says which stage attempt it waits for and how many of its tasks run and have
+     * finished ({@code progress.intervalSeconds = 0.05}, so that a one-epoch run on a tiny graph logs several lines),
+     * so that a stalled epoch is never silent.
+     */
+    @Test
+    void theDriverSaysWhatAnEpochWaitsFor() throws Exception {
+        Path edges = followsGraph("small.tsv");
+        String conf = String.join("\n", "data { train = " + edges + " }", "graph.entities.entity.partitions = 2",
+                "model { dimension = 8, comparator = dot }", "training { epochs = 1, threads = 1 }");
+        JobConfig job = JobConfig.read(ConfigLoader.fromText(conf, "waits.conf", List.of("workspace=" + dir.resolve("waits"),
+                "distributed.workers=2", "distributed.timeoutSeconds=60", "progress.intervalSeconds=0.05")));
+        SparkSession spark = ImportJobTestAccess.spark();
+        Main.runStage("import", spark, job);
+        List<String> lines = LoggedLines.during(StageProgress.class.getName(), () -> DistributedTrainJob.run(spark, job));
+        Pattern waiting = Pattern.compile("epoch 1 on 2 workers: waiting for stage \\d+ attempt 0 "
+                + "\\(.+\\): [0-2]/2 tasks running, [0-2] finished, 0m\\d\\ds");
+        assertTrue(lines.stream().anyMatch(l -> waiting.matcher(l).matches()), "no line said what the epoch waits for: " + lines);
     }
 }

@@ -1,5 +1,6 @@
 package io.embark.allreduce.transport;
 
+import io.embark.allreduce.CollectiveCancelledException;
 import io.embark.allreduce.CollectiveException;
 import io.embark.allreduce.CollectiveTimeoutException;
 import io.embark.allreduce.PeerFailedException;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The {@link Request} both transports hand out: completed by whichever thread finishes the transfer,
  * optionally followed by a finishing step (copying or reducing received bytes into the destination)
- * that runs in the awaiting thread, so that reduction work stays off the I/O thread.
+ * that runs in the awaiting thread, so that reduction work stays off the I/O thread. The awaiting
+ * thread wakes every {@link io.embark.allreduce.Cancellation#POLL} to ask its deadline's cancellation.
  */
 public final class Completion implements Request {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -54,13 +56,19 @@ public final class Completion implements Request {
     @Override
     public void await(Deadline deadline) {
         try {
-            if (!done.isDone()) {
-                done.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
-            } else {
-                done.join();
+            while (!done.isDone()) {
+                deadline.checkCancelled(description);
+                long slice = deadline.sliceNanos();
+                if (slice == 0) {
+                    throw deadline.timeoutException(description);
+                }
+                try {
+                    done.get(slice, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    // look at the cancellation and the clock again
+                }
             }
-        } catch (TimeoutException e) {
-            throw deadline.timeoutException(description);
+            done.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CollectiveException(deadline.operation() + " interrupted while waiting for " + description, e);
@@ -76,6 +84,9 @@ public final class Completion implements Request {
 
     private CollectiveException rethrow(Deadline deadline, Throwable cause) {
         String msg = deadline.operation() + " failed while waiting for " + description + ": " + cause.getMessage();
+        if (cause instanceof CollectiveCancelledException) {
+            return new CollectiveCancelledException(msg, cause);
+        }
         if (cause instanceof CollectiveTimeoutException) {
             CollectiveTimeoutException t = new CollectiveTimeoutException(msg);
             t.initCause(cause);

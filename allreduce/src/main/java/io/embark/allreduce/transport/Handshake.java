@@ -4,13 +4,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -43,11 +46,13 @@ final class Handshake {
         }
     }
 
-    /** Runs the acceptor's side; returns the authenticated connector rank. The caller sends the verdict. */
-    static int accept(SocketChannel ch, byte[] secret, int self, int worldSize, int timeoutMillis) throws IOException {
+    /**
+     * Runs the acceptor's side; returns the authenticated connector rank. The caller sends the verdict. Reads end at
+     * {@code deadline} (a {@link SocketTimeoutException}) or when its cancellation says so.
+     */
+    static int accept(SocketChannel ch, byte[] secret, int self, int worldSize, Deadline deadline) throws IOException {
         Socket s = ch.socket();
-        s.setSoTimeout(timeoutMillis);
-        DataInputStream in = new DataInputStream(s.getInputStream());
+        DataInputStream in = new DataInputStream(new PatientInput(s, deadline, "the connector's hello"));
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
         int magic = in.readInt();
         if (magic != MAGIC) {
@@ -86,12 +91,14 @@ final class Handshake {
         ch.socket().getOutputStream().write(accepted ? 1 : 0);
     }
 
-    /** Runs the connector's side against {@code peer}; throws {@link Rejected} if refused. */
-    static void connect(SocketChannel ch, byte[] secret, int self, int peer, int worldSize, int timeoutMillis)
+    /**
+     * Runs the connector's side against {@code peer}; throws {@link Rejected} if refused. Reads end at
+     * {@code deadline} (a {@link SocketTimeoutException}) or when its cancellation says so.
+     */
+    static void connect(SocketChannel ch, byte[] secret, int self, int peer, int worldSize, Deadline deadline)
             throws IOException {
         Socket s = ch.socket();
-        s.setSoTimeout(timeoutMillis);
-        DataInputStream in = new DataInputStream(s.getInputStream());
+        DataInputStream in = new DataInputStream(new PatientInput(s, deadline, "rank " + peer + "'s reply"));
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
         byte[] nonceC = nonce();
         out.writeInt(MAGIC);
@@ -130,6 +137,50 @@ final class Handshake {
                     + self + " is already connected there)");
         }
         s.setSoTimeout(0);
+    }
+
+    /**
+     * A socket's input that blocks at most {@link io.embark.allreduce.Cancellation#POLL} at a time (the socket's
+     * read timeout), asking the deadline's cancellation in between, and gives up at the deadline. A read that times
+     * out leaves the socket usable, so a slow peer's bytes are not lost between polls.
+     */
+    private static final class PatientInput extends InputStream {
+        private final Socket socket;
+        private final InputStream in;
+        private final Deadline deadline;
+        private final String waitingFor;
+
+        PatientInput(Socket socket, Deadline deadline, String waitingFor) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.deadline = deadline;
+            this.waitingFor = waitingFor;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                deadline.checkCancelled(waitingFor);
+                long slice = deadline.sliceNanos();
+                if (slice == 0) {
+                    throw new SocketTimeoutException("handshake: no answer within " + deadline.timeout()
+                            + " while waiting for " + waitingFor);
+                }
+                socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(slice)));
+                try {
+                    return in.read(b, off, len);
+                } catch (SocketTimeoutException e) {
+                    // look at the cancellation and the clock again
+                }
+            }
+        }
     }
 
     private static byte[] nonce() {

@@ -125,7 +125,8 @@ public final class SharedWindow {
             if (condition.getAsBoolean()) {
                 return;
             }
-            long nanos = deadline.remainingNanos();
+            deadline.checkCancelled(what + " in shared window " + description);
+            long nanos = deadline.sliceNanos();
             if (nanos <= 0) {
                 throw deadline.timeoutException(what + " in shared window " + description);
             }

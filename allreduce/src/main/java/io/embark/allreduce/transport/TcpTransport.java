@@ -52,6 +52,9 @@ public final class TcpTransport implements Transport {
     private static final byte GOODBYE = 2;
     private static final byte ABORT = 3;
     private static final int HEADER = 16;
+    /** The longest an abort notice's reason may be; a longer one is cut by the sender and refused by the receiver. */
+    private static final int MAX_ABORT_BYTES = 64 << 10;
+    private static final java.time.Duration HANDSHAKE = java.time.Duration.ofSeconds(10);
 
     private final TcpTransportConfig config;
     private final int rank;
@@ -113,7 +116,8 @@ public final class TcpTransport implements Transport {
     // ---- start-up ------------------------------------------------------------------------------
 
     private void establish() throws IOException {
-        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        Deadline deadline = Deadline.after(config.connectTimeout(), "rank " + rank + ": connecting to the other "
+                + (size - 1) + " rank(s)", config.cancellation());
         acceptor = new Thread(this::acceptLoop, "embark-tcp-r" + rank + "-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -121,17 +125,12 @@ public final class TcpTransport implements Transport {
             connectTo(peer, deadline);
         }
         try {
-            if (!meshComplete.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                List<Integer> missing = new ArrayList<>();
-                synchronized (stateLock) {
-                    for (int p = 0; p < size; p++) {
-                        if (p != rank && peers[p] == null) {
-                            missing.add(p);
-                        }
-                    }
+            while (!meshComplete.await(deadline.sliceNanos(), TimeUnit.NANOSECONDS)) {
+                deadline.checkCancelled("ranks " + missing() + " to connect");
+                if (deadline.expired()) {
+                    throw new CollectiveTimeoutException("rank " + rank + ": ranks " + missing() + " did not connect within "
+                            + config.connectTimeout() + (rejected.isEmpty() ? "" : "; rejected connections: " + rejected));
                 }
-                throw new CollectiveTimeoutException("rank " + rank + ": ranks " + missing + " did not connect within "
-                        + config.connectTimeout() + (rejected.isEmpty() ? "" : "; rejected connections: " + rejected));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -151,18 +150,33 @@ public final class TcpTransport implements Transport {
         ioThread.start();
     }
 
-    private void connectTo(int peer, long deadline) throws IOException {
+    private List<Integer> missing() {
+        List<Integer> missing = new ArrayList<>();
+        synchronized (stateLock) {
+            for (int p = 0; p < size; p++) {
+                if (p != rank && peers[p] == null) {
+                    missing.add(p);
+                }
+            }
+        }
+        return missing;
+    }
+
+    private void connectTo(int peer, Deadline deadline) throws IOException {
         InetSocketAddress addr = config.addresses().get(peer);
         IOException last = null;
-        while (System.nanoTime() < deadline) {
+        while (!deadline.expired()) {
+            deadline.checkCancelled("rank " + peer + " at " + addr + " to accept a connection");
             SocketChannel ch = SocketChannel.open();
             try {
-                int left = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                ch.socket().connect(addr, left);
+                open(ch, addr, deadline, "rank " + peer + " at " + addr);
                 configure(ch);
-                Handshake.connect(ch, config.secret(), rank, peer, size, Math.min(left, 10_000));
+                Handshake.connect(ch, config.secret(), rank, peer, size, handshakeDeadline(deadline));
                 register(peer, ch);
                 return;
+            } catch (RuntimeException e) {
+                ch.close();
+                throw e;
             } catch (Handshake.Rejected e) {
                 ch.close();
                 throw new PeerFailedException("rank " + rank + ": handshake with rank " + peer + " at " + addr
@@ -179,6 +193,41 @@ public final class TcpTransport implements Transport {
         }
         throw new CollectiveTimeoutException("rank " + rank + ": could not connect to rank " + peer + " at " + addr
                 + " within " + config.connectTimeout() + (last == null ? "" : " (last error: " + last + ")"));
+    }
+
+    /**
+     * Connects {@code ch} to {@code addr}, waiting in slices of {@link io.embark.allreduce.Cancellation#POLL} (a host
+     * that is down answers nothing, and a blocking connect would sit out the whole timeout); leaves it blocking.
+     */
+    private static void open(SocketChannel ch, InetSocketAddress addr, Deadline deadline, String peer)
+            throws IOException {
+        String waitingFor = peer + " to accept a connection";
+        if (addr.isUnresolved()) {
+            // the name was looked up once, when the address was made: waiting will not help
+            throw new CollectiveException("cannot resolve the host of " + peer);
+        }
+        ch.configureBlocking(false);
+        if (!ch.connect(addr)) {
+            try (Selector s = Selector.open()) {
+                ch.register(s, SelectionKey.OP_CONNECT);
+                while (!ch.finishConnect()) {
+                    deadline.checkCancelled(waitingFor);
+                    long slice = deadline.sliceNanos();
+                    if (slice == 0) {
+                        throw new SocketTimeoutException("connect to " + addr + " timed out");
+                    }
+                    s.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(slice)));
+                    s.selectedKeys().clear();
+                }
+            }
+        }
+        ch.configureBlocking(true);
+    }
+
+    /** A handshake waits at most 10 s (a live peer answers at once), within the start-up deadline. */
+    private Deadline handshakeDeadline(Deadline startUp) {
+        long nanos = Math.min(startUp.remainingNanos(), HANDSHAKE.toNanos());
+        return Deadline.after(java.time.Duration.ofNanos(Math.max(1, nanos)), startUp.operation(), startUp.cancellation());
     }
 
     private void configure(SocketChannel ch) throws IOException {
@@ -212,8 +261,11 @@ public final class TcpTransport implements Transport {
         try {
             from = String.valueOf(ch.getRemoteAddress());
             configure(ch);
-            int timeout = (int) Math.min(10_000, config.connectTimeout().toMillis());
-            int peer = Handshake.accept(ch, config.secret(), rank, size, timeout);
+            // a handshake in progress ends when the transport closes or the caller gives up, not only at its timeout
+            Deadline deadline = Deadline.after(config.connectTimeout().compareTo(HANDSHAKE) < 0 ? config.connectTimeout()
+                    : HANDSHAKE, "rank " + rank + ": handshake with " + from,
+                    () -> closing || config.cancellation().isCancelled());
+            int peer = Handshake.accept(ch, config.secret(), rank, size, deadline);
             boolean ok;
             synchronized (stateLock) {
                 ok = !closing && !reserved[peer] && ioThread == null;
@@ -291,23 +343,29 @@ public final class TcpTransport implements Transport {
     @Override
     public Request send(int peer, long tag, ElementBuffer src, int offset, int length) {
         Peer p = peer(peer);
-        int bytes = Math.toIntExact(src.bytes(length));
+        long bytes = src.bytes(length);
         Completion done = new Completion("send to " + describePeer(peer) + " (tag " + tag + ", " + bytes + " bytes)");
         CollectiveException why = failure;
         if (why != null) {
             done.fail(poisoned(why));
             return done;
         }
+        if (bytes > config.maxFrameBytes()) {
+            // the receiver would refuse the frame as corrupt: say why here instead
+            done.fail(new CollectiveException("rank " + rank + ": a message of " + bytes + " bytes is larger than "
+                    + "tcp.maxFrameBytes (" + config.maxFrameBytes() + "): use smaller segments (allreduce.segmentBytes)"));
+            return done;
+        }
         Optional<ByteBuffer> view = bytes >= 4096 ? src.wireView(offset, length) : Optional.empty();
         OutFrame f;
         if (view.isPresent()) {
             ByteBuffer header = pool.acquire(HEADER);
-            putHeader(header, DATA, bytes, tag);
+            putHeader(header, DATA, (int) bytes, tag);
             header.flip();
             f = new OutFrame(new ByteBuffer[] {header, view.get()}, header, done);
         } else {
-            ByteBuffer b = pool.acquire(HEADER + bytes);
-            putHeader(b, DATA, bytes, tag);
+            ByteBuffer b = pool.acquire(HEADER + (int) bytes);
+            putHeader(b, DATA, (int) bytes, tag);
             src.write(offset, length, b);
             b.flip();
             f = new OutFrame(new ByteBuffer[] {b}, b, done);
@@ -328,7 +386,14 @@ public final class TcpTransport implements Transport {
 
     private Request post(int peer, long tag, ElementBuffer dst, int offset, int length, ReduceOp op) {
         Peer p = peer(peer);
-        int bytes = Math.toIntExact(dst.bytes(length));
+        long wanted = dst.bytes(length);
+        if (wanted > config.maxFrameBytes()) {
+            Completion c = new Completion("receive from " + describePeer(peer));
+            c.fail(new CollectiveException("rank " + rank + ": a message of " + wanted + " bytes is larger than "
+                    + "tcp.maxFrameBytes (" + config.maxFrameBytes() + "): use smaller segments (allreduce.segmentBytes)"));
+            return c;
+        }
+        int bytes = (int) wanted;
         Completion arrived;
         InSlot slot;
         synchronized (p) {
@@ -550,9 +615,7 @@ public final class TcpTransport implements Transport {
                         p.saidGoodbye = true;
                         continue;
                     }
-                    if ((kind != DATA && kind != ABORT) || len < 0) {
-                        throw new IOException("corrupt frame header (kind " + kind + ", length " + len + ")");
-                    }
+                    checkHeader(kind, len);
                     p.readingKind = kind;
                     p.reading = kind == ABORT ? new InSlot(tag, ByteBuffer.allocate(len), false, false) : match(p, tag, len);
                 }
@@ -578,6 +641,30 @@ public final class TcpTransport implements Transport {
             }
         } catch (IOException e) {
             lost(p, e);
+        }
+    }
+
+    /**
+     * Refuses a frame header before anything is allocated for it: an unknown kind, a negative length, or one above
+     * {@link TcpTransportConfig#maxFrameBytes} (an abort notice: above {@link #MAX_ABORT_BYTES}).
+     */
+    private void checkHeader(byte kind, int len) throws CorruptFrameException {
+        if (kind != DATA && kind != ABORT) {
+            throw new CorruptFrameException("unknown frame kind " + kind + " (length " + len + ")");
+        }
+        int max = kind == ABORT ? MAX_ABORT_BYTES : config.maxFrameBytes();
+        if (len < 0 || len > max) {
+            throw new CorruptFrameException((kind == ABORT ? "abort notice" : "data frame") + " of length " + len
+                    + " (expected 0.." + max + (kind == ABORT ? "" : ", tcp.maxFrameBytes") + ")");
+        }
+    }
+
+    /** A peer sent a frame this rank refuses to read: the stream cannot be trusted any more. */
+    private static final class CorruptFrameException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptFrameException(String message) {
+            super(message);
         }
     }
 
@@ -630,9 +717,11 @@ public final class TcpTransport implements Transport {
             failQueued(p, gone);
             return;
         }
-        String why = cause == null ? "end of stream" : cause.toString();
-        PeerFailedException dead = new PeerFailedException("rank " + rank + ": connection to " + describePeer(p.rank)
-                + " lost (" + why + "): that process died or was killed");
+        PeerFailedException dead = cause instanceof CorruptFrameException corrupt
+                ? new PeerFailedException("rank " + rank + ": " + describePeer(p.rank) + " sent a corrupt frame header ("
+                        + corrupt.getMessage() + "): connection closed (a different version, or a bug on that side)")
+                : new PeerFailedException("rank " + rank + ": connection to " + describePeer(p.rank) + " lost ("
+                        + (cause == null ? "end of stream" : cause.toString()) + "): that process died or was killed");
         synchronized (p) {
             p.gone = dead;
         }
@@ -672,7 +761,8 @@ public final class TcpTransport implements Transport {
                 f.done.fail(poisoned(cause));
             }
             if (p.rank != origin && p.gone == null) {
-                byte[] why = cause.getMessage().getBytes(StandardCharsets.UTF_8);
+                byte[] all = String.valueOf(cause.getMessage()).getBytes(StandardCharsets.UTF_8);
+                byte[] why = all.length <= MAX_ABORT_BYTES ? all : java.util.Arrays.copyOf(all, MAX_ABORT_BYTES);
                 ByteBuffer b = ByteBuffer.allocate(HEADER + why.length);
                 putHeader(b, ABORT, why.length, 0);
                 b.put(why).flip();

@@ -1,5 +1,7 @@
 package io.embark.allreduce.transport;
 
+import io.embark.allreduce.Cancellation;
+
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,15 +19,24 @@ import java.util.Optional;
  * @param connectTimeout    bound on establishing the whole mesh
  * @param socketBufferBytes SO_SNDBUF/SO_RCVBUF; empty: the operating system's autotuning
  * @param segmentBytes      segment size at which large transfers pipeline
+ * @param maxFrameBytes     the largest message this rank sends or accepts in one frame; a peer's frame header
+ *                          announcing more (or a negative length) is refused before anything is allocated for it
+ * @param cancellation      asked by every start-up wait (connecting, handshakes, the mesh) at least every
+ *                          {@link Cancellation#POLL}; the collectives' waits ask the communicator's
  */
 public record TcpTransportConfig(int rank, List<InetSocketAddress> addresses, byte[] secret, Duration connectTimeout,
-                                 Optional<Integer> socketBufferBytes, int segmentBytes) {
+                                 Optional<Integer> socketBufferBytes, int segmentBytes, int maxFrameBytes,
+                                 Cancellation cancellation) {
+
+    /** Default {@link #maxFrameBytes}: 64 MiB, far above the default 1 MiB segments. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
 
     public TcpTransportConfig {
         Objects.requireNonNull(addresses, "tcp.addresses");
         Objects.requireNonNull(secret, "tcp.secret");
         Objects.requireNonNull(connectTimeout, "tcp.connectTimeout");
         Objects.requireNonNull(socketBufferBytes, "tcp.socketBufferBytes");
+        Objects.requireNonNull(cancellation, "tcp.cancellation");
         addresses = List.copyOf(addresses);
         secret = secret.clone();
         if (addresses.isEmpty()) {
@@ -43,11 +54,16 @@ public record TcpTransportConfig(int rank, List<InetSocketAddress> addresses, by
         if (segmentBytes < 64) {
             throw new IllegalArgumentException("tcp.segmentBytes: " + segmentBytes + " (expected >= 64)");
         }
+        if (maxFrameBytes < segmentBytes) {
+            throw new IllegalArgumentException("tcp.maxFrameBytes: " + maxFrameBytes + " (expected >= tcp.segmentBytes: "
+                    + segmentBytes + ")");
+        }
     }
 
-    /** Defaults: 30 s to connect, OS socket buffers, 1 MiB segments. */
+    /** Defaults: 30 s to connect, OS socket buffers, 1 MiB segments, 64 MiB frames at most, never cancelled. */
     public static TcpTransportConfig of(int rank, List<InetSocketAddress> addresses, byte[] secret) {
-        return new TcpTransportConfig(rank, addresses, secret, Duration.ofSeconds(30), Optional.empty(), 1 << 20);
+        return new TcpTransportConfig(rank, addresses, secret, Duration.ofSeconds(30), Optional.empty(), 1 << 20,
+                DEFAULT_MAX_FRAME_BYTES, Cancellation.NEVER);
     }
 
     /** Every rank on 127.0.0.1, at the given ports. */
@@ -56,15 +72,29 @@ public record TcpTransportConfig(int rank, List<InetSocketAddress> addresses, by
     }
 
     public TcpTransportConfig withConnectTimeout(Duration t) {
-        return new TcpTransportConfig(rank, addresses, secret, t, socketBufferBytes, segmentBytes);
+        return new TcpTransportConfig(rank, addresses, secret, t, socketBufferBytes, segmentBytes, maxFrameBytes,
+                cancellation);
     }
 
+    /** Segments of {@code bytes}; frames may then be as large as the larger of the two. */
     public TcpTransportConfig withSegmentBytes(int bytes) {
-        return new TcpTransportConfig(rank, addresses, secret, connectTimeout, socketBufferBytes, bytes);
+        return new TcpTransportConfig(rank, addresses, secret, connectTimeout, socketBufferBytes, bytes,
+                Math.max(bytes, maxFrameBytes), cancellation);
     }
 
     public TcpTransportConfig withSocketBufferBytes(int bytes) {
-        return new TcpTransportConfig(rank, addresses, secret, connectTimeout, Optional.of(bytes), segmentBytes);
+        return new TcpTransportConfig(rank, addresses, secret, connectTimeout, Optional.of(bytes), segmentBytes,
+                maxFrameBytes, cancellation);
+    }
+
+    public TcpTransportConfig withMaxFrameBytes(int bytes) {
+        return new TcpTransportConfig(rank, addresses, secret, connectTimeout, socketBufferBytes, segmentBytes, bytes,
+                cancellation);
+    }
+
+    public TcpTransportConfig withCancellation(Cancellation c) {
+        return new TcpTransportConfig(rank, addresses, secret, connectTimeout, socketBufferBytes, segmentBytes,
+                maxFrameBytes, c);
     }
 
     public int size() {
@@ -82,6 +112,7 @@ public record TcpTransportConfig(int rank, List<InetSocketAddress> addresses, by
     @Override
     public String toString() {
         return "TcpTransportConfig[rank=" + rank + ", addresses=" + addresses + ", secret=<" + secret.length
-                + " bytes>, connectTimeout=" + connectTimeout + ", segmentBytes=" + segmentBytes + "]";
+                + " bytes>, connectTimeout=" + connectTimeout + ", segmentBytes=" + segmentBytes + ", maxFrameBytes="
+                + maxFrameBytes + "]";
     }
 }

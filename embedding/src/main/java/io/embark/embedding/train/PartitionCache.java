@@ -1,5 +1,6 @@
 package io.embark.embedding.train;
 
+import io.embark.allreduce.Cancellation;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.PartitionStore;
 import io.embark.partitioning.Bucket;
@@ -52,7 +53,7 @@ final class PartitionCache {
         Map<String, EmbeddingTable> loaded = new HashMap<>();
         if (bucket.equals(prefetchedFor)) {
             for (Future<EmbeddingTable> f : prefetched) {
-                EmbeddingTable t = Loads.await(f, null, "loading a partition");
+                EmbeddingTable t = Loads.await(f, null, Cancellation.NEVER, "loading a partition");
                 loaded.put(t.entityType() + "/" + t.partition(), t);
             }
         } else {

@@ -181,13 +181,13 @@ public final class RankTrainer implements AutoCloseable {
                     EmbeddingTable t = resident.get(key);
                     if (t == null) {
                         Future<EmbeddingTable> f = prefetched.remove(key);
-                        t = f != null ? Loads.await(f, comm.options().timeout(), "loading table " + key) : load(store, key);
+                        t = f != null ? Loads.await(f, comm.options().timeout(), comm.cancellation(), "loading table " + key) : load(store, key);
                         resident.put(key, t);
                     }
                     tables.put(key, t);
                 }
             }
-            EdgeBlock block = nextEdges == null ? null : Loads.await(nextEdges, comm.options().timeout(), "reading the next edges");
+            EdgeBlock block = nextEdges == null ? null : Loads.await(nextEdges, comm.options().timeout(), comm.cancellation(), "reading the next edges");
             ioWait += System.nanoTime() - t0;
             nextEdges = round + 1 < schedule.rounds() ? submitEdges(schedule, round + 1, rank, epoch) : null;
             prefetchTables(schedule, round, rank, resident, prefetched, store);

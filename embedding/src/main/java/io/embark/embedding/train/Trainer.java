@@ -1,5 +1,6 @@
 package io.embark.embedding.train;
 
+import io.embark.allreduce.Cancellation;
 import io.embark.embedding.config.AdagradMode;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
@@ -130,7 +131,7 @@ public final class Trainer {
                         epochProgress.at("bucket " + bucket + " " + (k + 1) + "/" + order.size());
                         long t0 = System.nanoTime();
                         Map<String, EmbeddingTable> tables = cache.acquire(bucket);
-                        EdgeBlock edges = Loads.await(nextEdges, null, "reading edges");
+                        EdgeBlock edges = Loads.await(nextEdges, null, Cancellation.NEVER, "reading edges");
                         if (k + 1 < order.size()) {
                             Bucket next = order.get(k + 1);
                             cache.prefetch(next);

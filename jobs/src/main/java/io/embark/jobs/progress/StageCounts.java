@@ -11,7 +11,10 @@ import java.util.List;
  */
 record StageCounts(List<Stage> running, int stagesDone, long count) {
 
-    /** A running stage: Spark's id and name ({@code collect at EvalJob.java:83}), tasks done of its tasks. */
-    record Stage(int id, String name, int tasksDone, int tasks, long submittedNanos) {
+    /**
+     * A running stage attempt: Spark's id, attempt number and name ({@code collect at EvalJob.java:83}), its tasks
+     * running now and done, of its tasks.
+     */
+    record Stage(int id, int attempt, String name, int tasksRunning, int tasksDone, int tasks, long submittedNanos) {
     }
 }

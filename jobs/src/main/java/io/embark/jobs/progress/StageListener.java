@@ -12,6 +12,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.scheduler.StageInfo;
 import scala.Tuple4;
 import scala.jdk.javaapi.CollectionConverters;
@@ -32,7 +33,7 @@ final class StageListener extends SparkListener {
 
     /**
      * @param accumulatorId   the counted accumulator's id, or -1 to match by name
-     * @param accumulatorName the counted accumulator's name when matched by name, else null
+     * @param accumulatorName the counted accumulator's name when matched by name, else null (with -1: count nothing)
      */
     StageListener(String tag, long accumulatorId, String accumulatorName, StageTracker tracker, LongSupplier nanoClock) {
         this.tag = tag;
@@ -64,6 +65,11 @@ final class StageListener extends SparkListener {
     public void onStageCompleted(SparkListenerStageCompleted completed) {
         StageInfo s = completed.stageInfo();
         tracker.stageCompleted(s.stageId(), s.attemptNumber(), s.failureReason().isEmpty());
+    }
+
+    @Override
+    public void onTaskStart(SparkListenerTaskStart start) {
+        tracker.taskStarted(start.stageId(), start.stageAttemptId(), start.taskInfo().taskId());
     }
 
     @Override

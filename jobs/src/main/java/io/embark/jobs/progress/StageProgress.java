@@ -34,6 +34,11 @@ import org.apache.spark.util.LongAccumulator;
  * <pre>
  *   import: stage 3 (save at ImportJob.java:120) 5/16 tasks, 12.0M input records, 450,000 input records/s, ETA 2m10s for the running stage (from its tasks)
  * </pre>
+ * and, for stages whose tasks wait for each other (a barrier stage), where a count and an ETA would say nothing,
+ * what the work is waiting for:
+ * <pre>
+ *   epoch 3 on 2 workers: waiting for stage 5 attempt 1 (repartition at DistributedTrainJob.java:84): 1/2 tasks running, 1 finished, 0m45s
+ * </pre>
  * Nothing is logged before the first interval has passed, so short jobs stay quiet. Closing stops the timer (no
  * thread stays behind), removes the listener and restores the thread's previous tag. They are not meant to nest: while
  * an inner one is open, the thread's jobs are its own and the outer one sees none of them.
@@ -49,6 +54,7 @@ public final class StageProgress implements AutoCloseable {
 
     private final SparkContext sc;
     private final String what;
+    private final Mode mode;
     private final String unit;
     private final OptionalLong expected;
     private final LongAccumulator counter;
@@ -59,15 +65,22 @@ public final class StageProgress implements AutoCloseable {
     private final long startNanos;
     private final ProgressTimer timer;
 
-    private StageProgress(SparkSession spark, ProgressLog log, String what, String unit, OptionalLong expected, boolean input) {
+    /** What the line reports: a counter the tasks add to, Spark's input records, or only the tasks. */
+    private enum Mode { COUNTER, INPUT, TASKS }
+
+    private StageProgress(SparkSession spark, ProgressLog log, String what, String unit, OptionalLong expected, Mode mode) {
         this.sc = spark.sparkContext();
         this.what = what;
+        this.mode = mode;
         this.unit = unit;
         this.expected = expected;
-        this.counter = input ? null : sc.longAccumulator("embark progress: " + what);
+        this.counter = mode == Mode.COUNTER ? sc.longAccumulator("embark progress: " + what) : null;
         String tag = "embark-progress-" + TAGS.incrementAndGet();
-        this.listener = input ? new StageListener(tag, -1, INPUT_RECORDS, tracker, nanoClock)
-                : new StageListener(tag, counter.id(), null, tracker, nanoClock);
+        this.listener = switch (mode) {
+            case COUNTER -> new StageListener(tag, counter.id(), null, tracker, nanoClock);
+            case INPUT -> new StageListener(tag, -1, INPUT_RECORDS, tracker, nanoClock);
+            case TASKS -> new StageListener(tag, -1, null, tracker, nanoClock);
+        };
         this.previousTag = sc.getLocalProperty(JOB_PROPERTY);
         this.startNanos = nanoClock.getAsLong();
         sc.addSparkListener(listener);
@@ -80,12 +93,20 @@ public final class StageProgress implements AutoCloseable {
      * {@code expected} total the line has a percentage and an ETA from the rate.
      */
     public static StageProgress counting(SparkSession spark, ProgressLog log, String what, String unit, OptionalLong expected) {
-        return new StageProgress(spark, log, what, unit, expected, false);
+        return new StageProgress(spark, log, what, unit, expected, Mode.COUNTER);
     }
 
     /** Counts the records the tasks read from their input files or tables (Spark's input metrics); no total. */
     public static StageProgress readingInput(SparkSession spark, ProgressLog log, String what) {
-        return new StageProgress(spark, log, what, "input records", OptionalLong.empty(), true);
+        return new StageProgress(spark, log, what, "input records", OptionalLong.empty(), Mode.INPUT);
+    }
+
+    /**
+     * Counts nothing: says which stage attempt the work waits for, with its tasks running and finished, and for how
+     * long it has waited. For stages whose tasks wait for each other (a barrier stage), so that a stall is visible.
+     */
+    public static StageProgress waitingFor(SparkSession spark, ProgressLog log, String what) {
+        return new StageProgress(spark, log, what, "", OptionalLong.empty(), Mode.TASKS);
     }
 
     /**
@@ -94,7 +115,8 @@ public final class StageProgress implements AutoCloseable {
      */
     public LongAccumulator counter() {
         if (counter == null) {
-            throw new IllegalStateException("this progress (" + what + ") counts Spark's input records, not a counter");
+            throw new IllegalStateException("this progress (" + what + ") counts " + (mode == Mode.INPUT
+                    ? "Spark's input records" : "nothing") + ", not a counter");
         }
         return counter;
     }
@@ -111,7 +133,26 @@ public final class StageProgress implements AutoCloseable {
 
     /** The line the timer logs now. */
     String line() {
-        return line(what, unit, expected, tracker.snapshot(), (nanoClock.getAsLong() - startNanos) / 1e9, nanoClock.getAsLong());
+        double seconds = (nanoClock.getAsLong() - startNanos) / 1e9;
+        return mode == Mode.TASKS ? waitingLine(what, tracker.snapshot(), seconds)
+                : line(what, unit, expected, tracker.snapshot(), seconds, nanoClock.getAsLong());
+    }
+
+    /** The line of {@link #waitingFor}: the running stage attempts with their tasks, and the time since opening. */
+    static String waitingLine(String what, StageCounts counts, double seconds) {
+        StringBuilder sb = new StringBuilder(what).append(": ");
+        if (counts.running().isEmpty()) {
+            sb.append(counts.stagesDone() == 0 ? "waiting for its stage to be submitted"
+                    : "between stages (" + counts.stagesDone() + " done)");
+        } else {
+            List<String> stages = new ArrayList<>();
+            for (StageCounts.Stage s : counts.running()) {
+                stages.add("stage " + s.id() + " attempt " + s.attempt() + " (" + s.name() + "): " + s.tasksRunning()
+                        + "/" + s.tasks() + " tasks running, " + s.tasksDone() + " finished");
+            }
+            sb.append("waiting for ").append(String.join(" and ", stages));
+        }
+        return sb.append(", ").append(ProgressFormat.duration(seconds)).toString();
     }
 
     /** The line for {@code counts} after {@code seconds}; {@code nowNanos} dates the running stages' ETA. */

@@ -29,6 +29,7 @@ final class StageTracker {
         final String name;
         final int tasks;
         final long submittedNanos;
+        final Set<Long> tasksRunning = new HashSet<>();
         int tasksDone;
 
         Running(String name, int tasks, long submittedNanos) {
@@ -70,18 +71,29 @@ final class StageTracker {
         }
     }
 
+    /** A task of a watched stage attempt started. */
+    synchronized void taskStarted(int stage, int attempt, long taskId) {
+        Running r = running.get(new Attempt(stage, attempt));
+        if (r != null && !endedTasks.contains(taskId)) {
+            r.tasksRunning.add(taskId);
+        }
+    }
+
     /** A task ended; {@code count} is its final value of the counted metric (ignored unless it succeeded). */
     synchronized void taskEnded(int stage, int attempt, long taskId, boolean success, long count) {
         if (!watched.contains(stage)) {
             return;
         }
         runningCounts.remove(taskId);
+        Running r = running.get(new Attempt(stage, attempt));
+        if (r != null) {
+            r.tasksRunning.remove(taskId);
+        }
         if (!endedTasks.add(taskId)) {
             return;
         }
         if (success) {
             finishedCount += count;
-            Running r = running.get(new Attempt(stage, attempt));
             if (r != null) {
                 r.tasksDone++;
             }
@@ -99,7 +111,8 @@ final class StageTracker {
         List<StageCounts.Stage> stages = new ArrayList<>();
         for (Map.Entry<Attempt, Running> e : running.entrySet()) {
             Running r = e.getValue();
-            stages.add(new StageCounts.Stage(e.getKey().stage(), r.name, r.tasksDone, r.tasks, r.submittedNanos));
+            stages.add(new StageCounts.Stage(e.getKey().stage(), e.getKey().attempt(), r.name, r.tasksRunning.size(),
+                    r.tasksDone, r.tasks, r.submittedNanos));
         }
         long count = finishedCount;
         for (long c : runningCounts.values()) {

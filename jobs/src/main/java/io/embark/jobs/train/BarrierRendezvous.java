@@ -1,5 +1,6 @@
 package io.embark.jobs.train;
 
+import io.embark.allreduce.Cancellation;
 import io.embark.allreduce.Communicator;
 import io.embark.allreduce.CommunicatorOptions;
 import io.embark.allreduce.topology.RankLocation;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 
 /**
  * How the tasks of a barrier stage find each other and become a {@link Communicator}: each binds a listening socket
@@ -25,6 +27,11 @@ import org.apache.spark.SparkEnv;
  * every connection proving the per-job secret. The hierarchy comes from where Spark placed the tasks: tasks of one
  * executor JVM, then executors of one host, then hosts. Nothing outlives the stage: the communicator closes with
  * the task.
+ *
+ * <p>Every wait of the mesh and of the collectives also asks the task's {@link TaskContext#isInterrupted()}: when a
+ * peer's executor dies, Spark kills the other tasks of the barrier stage by marking them, without interrupting their
+ * threads, so without that question a surviving task would sit in its wait until {@code distributed.timeoutSeconds}.
+ * With it, the task stops within a fraction of a second and Spark can rerun the stage.
  */
 final class BarrierRendezvous {
 
@@ -63,10 +70,20 @@ final class BarrierRendezvous {
             locations.add(new RankLocation(f[0], f[2]));
         }
         Duration timeout = Duration.ofSeconds(config.timeoutSeconds());
-        TcpTransport transport = TcpTransport.connect(TcpTransportConfig.of(rank, addresses, secret).withConnectTimeout(timeout), server);
+        Cancellation killed = killedTask(ctx);
+        TcpTransport transport = TcpTransport.connect(TcpTransportConfig.of(rank, addresses, secret)
+                .withConnectTimeout(timeout).withCancellation(killed), server);
         return Communicator.builder().rank(rank).worldSize(size).transport(transport)
-                .topology(Topology.fromLocations(locations))
+                .topology(Topology.fromLocations(locations)).cancellation(killed)
                 .options(CommunicatorOptions.defaults().withTimeout(timeout)).build();
+    }
+
+    /**
+     * True once Spark has killed the task (a peer's task failed, or the job was cancelled). The context is the one
+     * of the task's own thread, kept here: the question is asked from whatever thread waits (async collectives).
+     */
+    static Cancellation killedTask(TaskContext task) {
+        return task::isInterrupted;
     }
 
     private static String hostOf(String address) {

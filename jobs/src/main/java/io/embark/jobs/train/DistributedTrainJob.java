@@ -1,6 +1,7 @@
 package io.embark.jobs.train;
 
 import io.embark.allreduce.transport.TcpTransportConfig;
+import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.embedding.train.DistributedTrainer;
@@ -11,11 +12,13 @@ import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.DistributedConfig;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.imports.HadoopConf;
+import io.embark.jobs.progress.StageProgress;
 import io.embark.partitioning.ImportedGraph;
 import io.embark.partitioning.RoundSchedule;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,11 +43,15 @@ import scala.runtime.AbstractFunction1;
  * {@link TrainTask}; the driver only begins and commits checkpoint versions ({@link DistributedTrainer}) and never
  * sees embeddings or relation parameters on their way between workers. A failed task fails the stage attempt; Spark
  * reruns the whole stage (a barrier stage is all or nothing) and the rerun starts the epoch again from the last
- * committed checkpoint in a fresh attempt directory (up to {@code spark.stage.maxConsecutiveAttempts} times).
+ * committed checkpoint in a fresh attempt directory (up to {@code spark.stage.maxConsecutiveAttempts} times). While
+ * an epoch runs the driver logs, at least every 30 s, the stage attempt it waits for and its tasks running and
+ * finished; the workers stop waiting for each other as soon as Spark kills their stage attempt.
  */
 public final class DistributedTrainJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainJob.class);
+    /** The longest the driver stays silent while an epoch runs. */
+    static final Duration WAITING_INTERVAL = Duration.ofSeconds(30);
 
     private DistributedTrainJob() {
     }
@@ -67,6 +74,7 @@ public final class DistributedTrainJob {
         byte[] secret = TcpTransportConfig.randomSecret();
         HadoopConf hadoop = HadoopConf.of(conf);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+        ProgressLog waitingLog = waitingLog(job.progress().log());
         DistributedTrainer.EpochRunner runner = (epoch, versionDir, previous, history) -> {
             long period = d.adaptive() ? DistributedTrainer.adaptivePeriod(d.syncEdges(), d.minSyncEdges(), history) : d.syncEdges();
             TrainTask task = new TrainTask(hadoop, graphDir.toString(), ckpt.toString(), versionDir.toString(), previous,
@@ -78,7 +86,8 @@ public final class DistributedTrainJob {
             // the shuffle behind repartition(1) makes the barrier stage a map stage: Spark retries a failed barrier map
             // stage as a whole, while a failed barrier result stage aborts the job
             List<double[]> results;
-            try {
+            try (StageProgress waiting = StageProgress.waitingFor(spark, waitingLog,
+                    "epoch " + (epoch + 1) + " on " + d.workers() + " workers")) {
                 results = new ArrayList<>(JavaRDD.fromRDD(out, tag).repartition(1).collect());
             } catch (Exception e) {
                 // a worker's non-finite loss reaches the driver inside Spark's stage failure: pass on its one line
@@ -111,6 +120,15 @@ public final class DistributedTrainJob {
                     String.format("%.4f", last.loss()), String.format("%,.0f", last.edgesPerSecond()));
         }
         return stats;
+    }
+
+    /**
+     * How often the driver says what an epoch waits for: every {@code progress.intervalSeconds}, at least every
+     * {@link #WAITING_INTERVAL}, since a stalled epoch (a worker stuck, a stage waiting for slots) is otherwise silent.
+     */
+    static ProgressLog waitingLog(ProgressLog configured) {
+        return configured.interval().compareTo(WAITING_INTERVAL) <= 0 ? configured
+                : new ProgressLog(WAITING_INTERVAL, configured.sink());
     }
 
     /** Refuses what a barrier stage cannot run on, with the reason, instead of letting Spark wait or fail later. */

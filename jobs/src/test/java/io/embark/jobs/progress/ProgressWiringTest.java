@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.embark.jobs.LoggedLines;
 import io.embark.jobs.TrainedWorkspace;
 import io.embark.jobs.eval.EvalJob;
 import io.embark.jobs.export.ExportJob;
 import io.embark.jobs.imports.ImportJob;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.Success$;
@@ -109,15 +104,11 @@ class ProgressWiringTest {
         return Double.parseDouble(scale == 1 ? digits : digits.substring(0, digits.length() - 1)) * scale;
     }
 
-    private interface Run {
-        void run() throws Exception;
-    }
-
     /**
      * The lines StageProgress logged while {@code run} ran; {@code counted} gets the sum of each named accumulator's
      * values at the end of successful tasks (as the listener bus delivers them, possibly after {@code run} returns).
      */
-    private static List<String> captured(Map<String, Long> counted, Run run) throws Exception {
+    private static List<String> captured(Map<String, Long> counted, LoggedLines.Body run) throws Exception {
         SparkListener listener = new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
@@ -132,33 +123,11 @@ class ProgressWiringTest {
             }
         };
         TrainedWorkspace.spark().sparkContext().addSparkListener(listener);
-        Logger jul = Logger.getLogger(StageProgress.class.getName());
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                lines.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Level level = jul.getLevel();
-        jul.setLevel(Level.INFO);
-        jul.addHandler(h);
         try {
-            run.run();
+            return LoggedLines.during(StageProgress.class.getName(), run);
         } finally {
-            jul.removeHandler(h);
-            jul.setLevel(level);
             TrainedWorkspace.spark().sparkContext().removeSparkListener(listener);
         }
-        return List.copyOf(lines);
     }
 
     /** Waits (up to 30 s) for the listener bus to deliver the task ends that bring {@code name} to {@code expected}. */

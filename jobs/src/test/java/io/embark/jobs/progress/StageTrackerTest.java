@@ -28,7 +28,7 @@ class StageTrackerTest {
         t.taskEnded(3, 0, 12, true, 250);
         StageCounts c = t.snapshot();
         assertEquals(650, c.count());
-        assertEquals(List.of(new StageCounts.Stage(3, "collect at EvalJob.java:83", 2, 4, 0)), c.running(), "2 of 4 tasks done");
+        assertEquals(List.of(new StageCounts.Stage(3, 0, "collect at EvalJob.java:83", 0, 2, 4, 0)), c.running(), "2 of 4 tasks done");
         t.stageCompleted(3, 0, true);
         t.taskRunning(3, 0, 13, 999);
         assertEquals(new StageCounts(List.of(), 1, 650), t.snapshot(), "a heartbeat of a completed stage is ignored");
@@ -51,13 +51,13 @@ class StageTrackerTest {
         t.taskEnded(5, 0, 1, true, 10);
         t.stageCompleted(5, 0, false);
         t.stageSubmitted(5, 1, "map", 2, 0);
-        assertEquals(List.of(new StageCounts.Stage(5, "map", 0, 2, 0)), t.snapshot().running());
+        assertEquals(List.of(new StageCounts.Stage(5, 1, "map", 0, 0, 2, 0)), t.snapshot().running());
         assertEquals(0, t.snapshot().stagesDone());
     }
 
     @Test
     void theLineWithAKnownTotal() {
-        StageCounts c = new StageCounts(List.of(new StageCounts.Stage(12, "collect at EvalJob.java:83", 5, 16, 0)), 0, 1_200_000);
+        StageCounts c = new StageCounts(List.of(new StageCounts.Stage(12, 0, "collect at EvalJob.java:83", 11, 5, 16, 0)), 0, 1_200_000);
         // 1.2M of 4.0M in 26.7 s: 44,944 rankings/s, 30%; 2.8M left at that rate: 62.3 s
         assertEquals("eval test: stage 12 (collect at EvalJob.java:83) 5/16 tasks, 1.2M of 4.0M rankings (30%), "
                 + "44,944 rankings/s, ETA 1m02s", StageProgress.line("eval test", "rankings", OptionalLong.of(4_000_000), c, 26.7, 1));
@@ -66,7 +66,7 @@ class StageTrackerTest {
     @Test
     void theLineWithoutATotalTakesItsEtaFromTheTasks() {
         // stage 3 submitted at 10 s, now 50 s: 5 of 16 tasks in 40 s -> 11 tasks left at 8 s each: 88 s
-        StageCounts c = new StageCounts(List.of(new StageCounts.Stage(3, "save at ImportJob.java:120", 5, 16, 10_000_000_000L)),
+        StageCounts c = new StageCounts(List.of(new StageCounts.Stage(3, 0, "save at ImportJob.java:120", 11, 5, 16, 10_000_000_000L)),
                 2, 12_000_000);
         assertEquals("import: stage 3 (save at ImportJob.java:120) 5/16 tasks, 12.0M input records, 240,000 input records/s, "
                 + "ETA 1m28s for the running stage (from its tasks)",
@@ -75,5 +75,33 @@ class StageTrackerTest {
                 StageProgress.line("import", "input records", OptionalLong.empty(), new StageCounts(List.of(), 2, 12_000_000), 50, 0));
         assertEquals("import: no stage started yet, 0 input records, 0 input records/s",
                 StageProgress.line("import", "input records", OptionalLong.empty(), new StageCounts(List.of(), 0, 0), 0.5, 0));
+    }
+
+    @Test
+    void tasksRunningAreThoseStartedAndNotEndedOfTheAttempt() {
+        t.watch(List.of(4));
+        t.stageSubmitted(4, 0, "barrier", 2, 0);
+        t.taskStarted(4, 0, 1);
+        t.taskStarted(4, 0, 2);
+        assertEquals(2, t.snapshot().running().get(0).tasksRunning());
+        t.taskEnded(4, 0, 1, true, 0);
+        assertEquals(List.of(new StageCounts.Stage(4, 0, "barrier", 1, 1, 2, 0)), t.snapshot().running(), "1 running, 1 finished");
+        t.taskEnded(4, 0, 2, false, 0);
+        t.stageCompleted(4, 0, false);
+        t.stageSubmitted(4, 1, "barrier", 2, 0);
+        t.taskStarted(4, 1, 3);
+        t.taskStarted(7, 0, 9);
+        assertEquals(List.of(new StageCounts.Stage(4, 1, "barrier", 1, 0, 2, 0)), t.snapshot().running(),
+                "the retried attempt counts its own tasks; an unwatched stage's are ignored");
+    }
+
+    @Test
+    void theWaitingLineSaysWhichAttemptAndItsTasks() {
+        StageCounts c = new StageCounts(List.of(new StageCounts.Stage(5, 1, "repartition at DistributedTrainJob.java:84", 1, 1, 2, 0)),
+                0, 0);
+        assertEquals("epoch 3 on 2 workers: waiting for stage 5 attempt 1 (repartition at DistributedTrainJob.java:84): "
+                + "1/2 tasks running, 1 finished, 0m45s", StageProgress.waitingLine("epoch 3 on 2 workers", c, 45.2));
+        assertEquals("epoch 3 on 2 workers: waiting for its stage to be submitted, 2m00s",
+                StageProgress.waitingLine("epoch 3 on 2 workers", new StageCounts(List.of(), 0, 0), 120));
     }
 }
