@@ -70,7 +70,7 @@ class ReadmeCommandsIT {
         }
         String run = Files.readString(dir.resolve("cluster-1.log"));
         assertTrue(run.contains("done on 2 workers"), "trained on the cluster's 2 workers: " + tail(dir.resolve("cluster-1.log")));
-        assertTrue(Files.exists(checkout.resolve("work/demo/edges/train/_SUCCESS")), "generate wrote where the config says");
+        assertTrue(Files.exists(checkout.resolve("work/demo/edges/train/part-00000.tsv")), "generate wrote where the config says");
         assertTrue(Files.exists(checkout.resolve("work/demo/checkpoints/report.html")), "the cluster run's report");
         double clustered = Workspaces.filteredMrr(checkout.resolve("work/demo"));
         assertTrue(clustered > 0.04, "cluster demo MRR " + clustered + " (chance 0.004)");

@@ -6,6 +6,7 @@ import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.progress.ProgressTimer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -64,6 +65,7 @@ public final class StageProgress implements AutoCloseable {
     private final LongSupplier nanoClock = System::nanoTime;
     private final long startNanos;
     private final ProgressTimer timer;
+    private final TaskEta tasksEta = new TaskEta();
 
     /** What the line reports: a counter the tasks add to, Spark's input records, or only the tasks. */
     private enum Mode { COUNTER, INPUT, TASKS }
@@ -135,7 +137,7 @@ public final class StageProgress implements AutoCloseable {
     String line() {
         double seconds = (nanoClock.getAsLong() - startNanos) / 1e9;
         return mode == Mode.TASKS ? waitingLine(what, tracker.snapshot(), seconds)
-                : line(what, unit, expected, tracker.snapshot(), seconds, nanoClock.getAsLong());
+                : line(what, unit, expected, tracker.snapshot(), seconds, nanoClock.getAsLong(), tasksEta);
     }
 
     /** The line of {@link #waitingFor}: the running stage attempts with their tasks, and the time since opening. */
@@ -157,7 +159,14 @@ public final class StageProgress implements AutoCloseable {
 
     /** The line for {@code counts} after {@code seconds}; {@code nowNanos} dates the running stages' ETA. */
     static String line(String what, String unit, OptionalLong expected, StageCounts counts, double seconds, long nowNanos) {
+        return line(what, unit, expected, counts, seconds, nowNanos, new TaskEta());
+    }
+
+    /** As above, with the running stages' ETA kept steady between task completions by {@code eta}. */
+    static String line(String what, String unit, OptionalLong expected, StageCounts counts, double seconds, long nowNanos,
+                       TaskEta eta) {
         StringBuilder sb = new StringBuilder(what).append(": ");
+        List<Integer> done = new ArrayList<>();
         int tasksDone = 0;
         int tasks = 0;
         long since = nowNanos;
@@ -169,6 +178,8 @@ public final class StageProgress implements AutoCloseable {
                 stages.add("stage " + s.id() + " (" + s.name() + ") " + s.tasksDone() + "/" + s.tasks() + " tasks");
                 tasksDone += s.tasksDone();
                 tasks += s.tasks();
+                done.add(s.id());
+                done.add(s.tasksDone());
                 since = Math.min(since, s.submittedNanos());
             }
             sb.append(String.join(" and ", stages));
@@ -182,7 +193,8 @@ public final class StageProgress implements AutoCloseable {
                     .append(ProgressFormat.rate(byRate.rate())).append(' ').append(unit).append("/s");
             if (tasks > 0) {
                 Progress byTasks = new Progress(tasksDone, tasks, Math.max(0, nowNanos - since) / 1e9);
-                sb.append(", ETA ").append(byTasks.eta()).append(counts.running().size() > 1
+                OptionalDouble left = eta.at(done, byTasks.etaSeconds(), nowNanos);
+                sb.append(", ETA ").append(left.isPresent() ? ProgressFormat.duration(left.getAsDouble()) : "unknown").append(counts.running().size() > 1
                         ? " for the running stages (from their tasks)" : " for the running stage (from its tasks)");
             }
         }

@@ -1,6 +1,7 @@
 package io.embark.jobs.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.OptionalLong;
@@ -61,6 +62,22 @@ class StageTrackerTest {
         // 1.2M of 4.0M in 26.7 s: 44,944 rankings/s, 30%; 2.8M left at that rate: 62.3 s
         assertEquals("eval test: stage 12 (collect at EvalJob.java:83) 5/16 tasks, 1.2M of 4.0M rankings (30%), "
                 + "44,944 rankings/s, ETA 1m02s", StageProgress.line("eval test", "rankings", OptionalLong.of(4_000_000), c, 26.7, 1));
+    }
+
+    @Test
+    void theTaskEtaCountsDownBetweenTaskCompletions() {
+        // stage 3 submitted at 0 s; 5 of 16 tasks done at 40 s: 11 left at 8 s each = 88 s
+        TaskEta eta = new TaskEta();
+        StageCounts five = new StageCounts(List.of(new StageCounts.Stage(3, 0, "save", 2, 5, 16, 0)), 0, 1);
+        String at40 = StageProgress.line("import", "input records", OptionalLong.empty(), five, 40, 40_000_000_000L, eta);
+        assertTrue(at40.endsWith("ETA 1m28s for the running stage (from its tasks)"), at40);
+        // 30 s later, no task finished: tasks done over time would say 11 x 14 s = 154 s; the ETA counts down to 58 s
+        String at70 = StageProgress.line("import", "input records", OptionalLong.empty(), five, 70, 70_000_000_000L, eta);
+        assertTrue(at70.endsWith("ETA 0m58s for the running stage (from its tasks)"), at70);
+        // a task finishes: a new estimate from 6 of 16 in 80 s, 10 x 13.3 s = 133 s
+        StageCounts six = new StageCounts(List.of(new StageCounts.Stage(3, 0, "save", 2, 6, 16, 0)), 0, 1);
+        String at80 = StageProgress.line("import", "input records", OptionalLong.empty(), six, 80, 80_000_000_000L, eta);
+        assertTrue(at80.endsWith("ETA 2m13s for the running stage (from its tasks)"), at80);
     }
 
     @Test
