@@ -22,9 +22,9 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Builds the entity dictionaries of all entity types with Spark: distinct names per type (with an optional minimum
- * count), ranked in one global sort by a 64-bit hash of the name (Spark's {@code xxhash64},
- * ties broken by the name; the ranks of each type count up in that order), then each rank turned into (partition,
- * offset). Only per-Spark-partition counts (a few numbers per task) reach the driver.
+ * count), ranked in an order that depends only on the names: by the partition a 64-bit hash of the name (Spark's
+ * {@code xxhash64}) falls in, then by that hash, ties broken by the name (the ranks of each type count up in that
+ * order); each rank is then turned into (partition, offset). Only per-Spark-partition counts (a few numbers per task) reach the driver.
  */
 public final class DictionaryBuilder {
 
@@ -56,20 +56,23 @@ public final class DictionaryBuilder {
         int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
         Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
                 .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
-        // The names are shuffled by a 64-bit hash of the name before they are counted. Counting them in each input
-        // task first (Spark's partial aggregation) saves nothing when most names of a task are distinct, as in any graph
-        // with many more nodes than edges per task, and its hash map then spills and sorts names byte by byte: at 40M
-        // edges over 28.6M nodes that made the dictionary 1.56x slower (docs/BENCHMARKS.md, "dictionary"). The key
-        // also leads the global sort below, so its comparisons are decided on an 8-byte prefix, not on names.
+        // One shuffle counts and orders the names. They are hash-partitioned by a 64-bit hash of the name into
+        // spark.sql.shuffle.partitions partitions (an explicit count, which adaptive execution does not coalesce; the
+        // rank order depends on it), counted there, and
+        // sorted within each partition; the rank order is (partition, key, type, name): deterministic, and
+        // independent of the input's order and split. Counting names in each input task first (Spark's partial
+        // aggregation) saves nothing when most names of a task are distinct, as in any graph with many more nodes
+        // than edges per task, and its hash map then spills and sorts names byte by byte; a global sort would add a
+        // sampling job that recomputes the aggregation (docs/BENCHMARKS.md, "dictionary").
         Column key = functions.xxhash64(functions.col("name")).as("key");
         Dataset<Row> counted = names.select(key, functions.col("type"), functions.col("name"))
-                .repartition(functions.col("key"))
+                .repartition(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")), functions.col("key"))
                 .groupBy("key", "type", "name").count();
         if (minCount > 1) {
             counted = counted.filter(functions.col("count").geq(minCount));
         }
         // Persisted at the Dataset level (Spark's own binary rows), so both passes below see the same partitions.
-        Dataset<Row> sorted = counted.orderBy("key", "type", "name")
+        Dataset<Row> sorted = counted.sortWithinPartitions("key", "type", "name")
                 .select("type", "name")
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         int typeCount = partitionsPerType.length;
