@@ -19,6 +19,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Builds the entity dictionaries of all entity types with Spark: distinct names per type (with an optional minimum
@@ -35,12 +36,11 @@ public final class DictionaryBuilder {
             .add("part", DataTypes.IntegerType, false)
             .add("off", DataTypes.IntegerType, false);
 
-    /** The dictionary rows (persisted; call {@link #release()} when done) and the entity count of each type. */
-    public record Dictionary(Dataset<Row> rows, long[] counts, Dataset<Row> sorted) {
-        public void release() {
-            rows.unpersist();
-            sorted.unpersist();
-        }
+    /**
+     * The dictionary rows, read from the Parquet files {@link #build} wrote under its scratch directory, and the
+     * entity count of each type.
+     */
+    public record Dictionary(Dataset<Row> rows, long[] counts) {
     }
 
     private DictionaryBuilder() {
@@ -52,7 +52,7 @@ public final class DictionaryBuilder {
      * ({@link Limits#checkPartitions}) is refused then, naming its {@code graph.entities.TYPE.partitions} key and the
      * partition count that fits, before any rank is assigned or file written.
      */
-    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount) {
+    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch) {
         int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
         Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
                 .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
@@ -105,8 +105,29 @@ public final class DictionaryBuilder {
         }
         int[] parts = partitionsPerType.clone();
         JavaRDD<Row> ranked = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> rank(it, base.get(idx).clone(), parts), true);
-        Dataset<Row> rows = spark.createDataFrame(ranked, SCHEMA).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        return new Dictionary(rows, running, sorted);
+        // Written out and read back rather than kept persisted: a persisted dataset holds its lineage, and with it the
+        // name shuffle's files (about 32 bytes per edge end, docs/BENCHMARKS.md "scale"), on disk until the job ends.
+        // Once nothing references that lineage, Spark's cleaner deletes them (releaseShuffles), before the edges'
+        // own shuffles need the space.
+        spark.createDataFrame(ranked, SCHEMA).write()
+                .option("parquet.page.write-checksum.enabled", "true")
+                .parquet(scratch.toString());
+        sorted.unpersist();
+        Dataset<Row> rows = spark.read()
+                .option("parquet.page.verify-checksum.enabled", "true")
+                .schema(SCHEMA)
+                .parquet(scratch.toString());
+        return new Dictionary(rows, running);
+    }
+
+    /**
+     * Lets Spark's cleaner delete the files of shuffles nothing references any more (the dictionary's name shuffle
+     * once {@link #build} has returned): it tracks them with weak references, which only a garbage collection of the
+     * driver's heap clears, and on its own it collects every 30 minutes ({@code spark.cleaner.periodicGC.interval}).
+     * The deletion itself runs on the cleaner's thread, shortly after.
+     */
+    public static void releaseShuffles() {
+        System.gc();
     }
 
     private static Iterator<Row> rank(Iterator<Row> names, long[] next, int[] partitions) {

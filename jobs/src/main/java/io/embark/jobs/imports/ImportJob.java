@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +34,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,8 @@ public final class ImportJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
     private static final String[] SPLITS = {"train", "valid", "test"};
+    /** Under the temporary output directory: intermediate files of this import, deleted before it commits. */
+    static final String SCRATCH = "_scratch";
 
     private ImportJob() {
     }
@@ -126,83 +131,102 @@ public final class ImportJob {
             throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
                     + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
         }
-        Map<String, Integer> relationIds = new HashMap<>();
-        for (int i = 0; i < relations.size(); i++) {
-            relationIds.put(relations.get(i).name(), i);
-        }
+        List<String> relationNames = relations.stream().map(RelationType::name).toList();
 
         LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
         DictionaryBuilder.Dictionary dict;
         long trainRecords;
         try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
-            dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount());
+            dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), new Path(root, SCRATCH + "/dictionary"));
             // the dictionary pass reads the train input twice (the lhs and the rhs names are two scans of it): half its
             // record count is the total the bucket writing counts towards (an estimate: Spark counts blank and
             // header lines as records too)
             trainRecords = p.count() / 2;
         }
-        try {
-            if (Arrays.stream(dict.counts()).sum() == 0) {
-                throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
-                        + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
+        DictionaryBuilder.releaseShuffles();
+        if (Arrays.stream(dict.counts()).sum() == 0) {
+            throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
+                    + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
+        }
+        List<ImportManifest.EntityTypeInfo> typeInfos = writeEntities(dict, types, partitions, typeNames, hconf, fs, layout, root);
+        int lhsGrid = schema.gridPartitions(Side.LHS);
+        int rhsGrid = schema.gridPartitions(Side.RHS);
+        boolean weighted = data.weightColumn().isPresent();
+        Map<String, ImportManifest.SplitInfo> splits = new LinkedHashMap<>();
+        long[] relationEdges = new long[relations.size()];
+        for (String split : SPLITS) {
+            if (!inputs.containsKey(split)) {
+                continue;
             }
-            List<ImportManifest.EntityTypeInfo> typeInfos = writeEntities(dict, types, partitions, typeNames, hconf, fs, layout, root);
-            int lhsGrid = schema.gridPartitions(Side.LHS);
-            int rhsGrid = schema.gridPartitions(Side.RHS);
-            boolean weighted = data.weightColumn().isPresent();
-            Map<String, ImportManifest.SplitInfo> splits = new LinkedHashMap<>();
-            long[] relationEdges = new long[relations.size()];
-            for (String split : SPLITS) {
-                if (!inputs.containsKey(split)) {
-                    continue;
-                }
-                Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
-                List<TaskReport> reports;
-                try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
-                        split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
-                    reports = writeBuckets(mapped(raw, dict.rows()).javaRDD(), root, split, hconf, relationIds, lhsGrid, rhsGrid,
-                            weighted, data.badLineSample(), p.counter());
-                }
-                ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.get(split), weighted, reports,
-                        data.badLineSample());
-                if (split.equals("train")) {
-                    for (TaskReport r : reports) {
-                        for (int i = 0; i < relationEdges.length; i++) {
-                            relationEdges[i] += r.relationEdges[i];
-                        }
+            Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
+            List<TaskReport> reports;
+            try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
+                    split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
+                boolean keepNames = !split.equals("train") || job.graph().minEntityCount() > 1;
+                reports = writeBuckets(mapped(spark, raw, dict.rows(), relationNames, keepNames).javaRDD(), root, split, hconf,
+                        relationNames, lhsGrid, rhsGrid, weighted, data.badLineSample(), p.counter());
+            }
+            ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.get(split), weighted, reports,
+                    data.badLineSample());
+            if (split.equals("train")) {
+                for (TaskReport r : reports) {
+                    for (int i = 0; i < relationEdges.length; i++) {
+                        relationEdges[i] += r.relationEdges[i];
                     }
                 }
-                splits.put(split, info);
-                report(split, info);
             }
-            writeRelations(fs, layout, relations);
-            List<ImportManifest.RelationInfo> relationInfos = new ArrayList<>();
-            for (int i = 0; i < relations.size(); i++) {
-                RelationType r = relations.get(i);
-                relationInfos.add(new ImportManifest.RelationInfo(i, r.name(), r.lhsType(), r.rhsType(), relationEdges[i]));
-            }
-            ImportManifest manifest = new ImportManifest(ImportManifest.FORMAT_VERSION, Instant.now().toString(), job.asStrings(),
-                    typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits);
-            manifest.write(fs, layout.manifest());
-            return manifest;
-        } finally {
-            dict.release();
+            splits.put(split, info);
+            report(split, info);
         }
+        writeRelations(fs, layout, relations);
+        List<ImportManifest.RelationInfo> relationInfos = new ArrayList<>();
+        for (int i = 0; i < relations.size(); i++) {
+            RelationType r = relations.get(i);
+            relationInfos.add(new ImportManifest.RelationInfo(i, r.name(), r.lhsType(), r.rhsType(), relationEdges[i]));
+        }
+        ImportManifest manifest = new ImportManifest(ImportManifest.FORMAT_VERSION, Instant.now().toString(), job.asStrings(),
+                typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits);
+        // (a failed import leaves it to AtomicDirectory.abort, which deletes the whole temporary directory)
+        fs.delete(new Path(root, SCRATCH), true);
+        manifest.write(fs, layout.manifest());
+        return manifest;
     }
 
-    /** Joins each edge with the dictionary on both sides: rel, lhsPart, lhsOff, rhsPart, rhsOff, w, bad, file, pos, text, lhs, rhs. */
-    // The dictionary side is hashed per shuffle partition (shuffled hash join) rather than sort-merge joined: it is
-    // far smaller than the edges, and this saves sorting every edge twice.
-    static Dataset<Row> mapped(Dataset<Row> raw, Dataset<Row> dict) {
+    /**
+     * Joins each edge with the relation ids and with the dictionary on both sides: rel (the relation's id, -1 for a
+     * relation train does not have, null on a bad line), lhsPart, lhsOff, rhsPart, rhsOff (null for an entity not in the
+     * dictionary), w, bad, file, pos, text, lhs, rhs. The entity names are kept only where an entity can be missing
+     * from the dictionary ({@code keepNames}: valid and test, or train under a minimum count), for the manifest's
+     * sample of unmapped edges; elsewhere they are null from the first join on.
+     */
+    // Each edge crosses two shuffles here, and what they carry per edge is what the import's disk and time grow with
+    // (docs/BENCHMARKS.md, "scale"): the relation travels as an int, a name is dropped once it has been looked up, and
+    // a good line's file name is dropped before the first. The dictionary side is hashed per shuffle partition
+    // (shuffled hash join) rather than sort-merge joined: it is far smaller than the edges, and this saves sorting every
+    // edge twice.
+    static Dataset<Row> mapped(SparkSession spark, Dataset<Row> raw, Dataset<Row> dict, List<String> relationNames, boolean keepNames) {
+        List<Row> ids = new ArrayList<>();
+        for (int i = 0; i < relationNames.size(); i++) {
+            ids.add(RowFactory.create(relationNames.get(i), i));
+        }
+        Dataset<Row> relIds = functions.broadcast(spark.createDataFrame(ids, new StructType()
+                .add("relName", DataTypes.StringType, false).add("relId", DataTypes.IntegerType, false)));
         Dataset<Row> l = dict.select(functions.col("type").as("lt"), functions.col("name").as("ln"),
                 functions.col("part").as("lp"), functions.col("off").as("lo")).hint("shuffle_hash");
         Dataset<Row> r = dict.select(functions.col("type").as("rt"), functions.col("name").as("rn"),
                 functions.col("part").as("rp"), functions.col("off").as("ro")).hint("shuffle_hash");
-        // Only bad lines need their file name (for the manifest's sample): good ones drop it before both joins shuffle
-        // every edge, since what the joins carry per edge is what the import's disk and time grow with.
-        Dataset<Row> slim = raw.withColumn("file", functions.when(functions.col("bad").isNotNull(), functions.col("file")));
-        Dataset<Row> withLhs = slim.join(l, slim.col("lhsType").equalTo(l.col("lt")).and(slim.col("lhs").equalTo(l.col("ln"))), "left_outer");
-        Dataset<Row> both = withLhs.join(r, withLhs.col("rhsType").equalTo(r.col("rt")).and(withLhs.col("rhs").equalTo(r.col("rn"))), "left_outer");
+        Column good = functions.col("bad").isNull();
+        Dataset<Row> slim = raw.join(relIds, raw.col("rel").equalTo(relIds.col("relName")), "left_outer")
+                .select(functions.when(good, functions.coalesce(functions.col("relId"), functions.lit(-1))).as("rel"),
+                        functions.col("lhsType"), functions.col("lhs"), functions.col("rhsType"), functions.col("rhs"),
+                        functions.col("w"), functions.col("bad"), functions.when(functions.col("bad").isNotNull(), functions.col("file")).as("file"),
+                        functions.col("pos"), functions.col("text"));
+        Dataset<Row> withLhs = slim.join(l, slim.col("lhsType").equalTo(l.col("lt")).and(slim.col("lhs").equalTo(l.col("ln"))), "left_outer")
+                .select(functions.col("rel"), functions.col("lp"), functions.col("lo"), functions.col("rhsType"), functions.col("rhs"),
+                        functions.col("w"), functions.col("bad"), functions.col("file"), functions.col("pos"), functions.col("text"),
+                        keepNames ? functions.col("lhs") : functions.lit(null).cast(DataTypes.StringType).as("lhs"));
+        Dataset<Row> both = withLhs.join(r, withLhs.col("rhsType").equalTo(r.col("rt")).and(withLhs.col("rhs").equalTo(r.col("rn"))),
+                "left_outer");
         return both.select("rel", "lp", "lo", "rp", "ro", "w", "bad", "file", "pos", "text", "lhs", "rhs");
     }
 
@@ -248,14 +272,14 @@ public final class ImportJob {
      * write side) and writes each slot as one file: at most {@code buckets x slots} files, one stream open per task.
      */
     static List<TaskReport> writeBuckets(JavaRDD<Row> mapped, Path root, String split, HadoopConf hconf,
-                                         Map<String, Integer> relationIds, int lhsGrid, int rhsGrid, boolean weighted, int sample,
+                                         List<String> relationNames, int lhsGrid, int rhsGrid, boolean weighted, int sample,
                                          LongAccumulator routed) {
         BucketSlots slots = BucketSlots.plan(lhsGrid, rhsGrid, mapped.getNumPartitions());
         LOG.info("import {}: {} x {} buckets in {} slot(s) each, written by {} task(s)", split, lhsGrid, rhsGrid, slots.slots(),
                 slots.writers());
-        return mapped.mapPartitionsToPair(new BucketRouteTask(hconf, relationIds, slots, weighted, sample, routed))
+        return mapped.mapPartitionsToPair(new BucketRouteTask(hconf, relationNames, slots, weighted, sample, routed))
                 .repartitionAndSortWithinPartitions(slots.partitioner())
-                .mapPartitions(new BucketWriteTask(root.toString(), split, hconf, slots, weighted, relationIds.size(), sample))
+                .mapPartitions(new BucketWriteTask(root.toString(), split, hconf, slots, weighted, relationNames.size(), sample))
                 .collect();
     }
 
