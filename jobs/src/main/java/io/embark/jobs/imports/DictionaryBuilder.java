@@ -37,10 +37,10 @@ public final class DictionaryBuilder {
             .add("off", DataTypes.IntegerType, false);
 
     /**
-     * The dictionary rows, read from the Parquet files {@link #build} wrote under its scratch directory, and the
-     * entity count of each type.
+     * The dictionary rows, read from the Parquet files {@link #build} wrote under its scratch directory, the entity
+     * count of each type, and how many of them are new (not in the base; all of them without one).
      */
-    public record Dictionary(Dataset<Row> rows, long[] counts) {
+    public record Dictionary(Dataset<Row> rows, long[] counts, long[] added) {
     }
 
     private DictionaryBuilder() {
@@ -53,6 +53,17 @@ public final class DictionaryBuilder {
      * partition count that fits, before any rank is assigned or file written.
      */
     public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch) {
+        return build(spark, goodEdges, types, minCount, scratch, null, new long[types.size()]);
+    }
+
+    /**
+     * Builds the dictionaries of a dataset that extends a base ({@code import.base}): {@code baseRows} (the base's
+     * dictionary, {@link #SCHEMA}) keep their partitions and offsets, and the names the base lacks are ranked after its
+     * {@code baseCounts[type]} entities, in the same hash order a fresh import uses; {@code minCount} applies to them
+     * only. With {@code baseRows} null and zero counts, a fresh import.
+     */
+    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch,
+                                   Dataset<Row> baseRows, long[] baseCounts) {
         int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
         Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
                 .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
@@ -65,11 +76,18 @@ public final class DictionaryBuilder {
         // than edges per task, and its hash map then spills and sorts names byte by byte; a global sort would add a
         // sampling job that recomputes the aggregation (docs/BENCHMARKS.md, "dictionary").
         Column key = functions.xxhash64(functions.col("name")).as("key");
+        int shufflePartitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
         Dataset<Row> counted = names.select(key, functions.col("type"), functions.col("name"))
-                .repartition(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")), functions.col("key"))
+                .repartition(shufflePartitions, functions.col("key"))
                 .groupBy("key", "type", "name").count();
         if (minCount > 1) {
             counted = counted.filter(functions.col("count").geq(minCount));
+        }
+        if (baseRows != null) {
+            // the names the base lacks, hashed into the same partitions again: an explicit count that adaptive
+            // execution leaves alone, so both passes below see the partitions the ranks are counted in
+            counted = counted.join(baseRows.select("type", "name"), scala.jdk.javaapi.CollectionConverters.asScala(List.of("type", "name")).toSeq(),
+                    "left_anti").repartition(shufflePartitions, functions.col("key"));
         }
         // Persisted at the Dataset level (Spark's own binary rows), so both passes below see the same partitions.
         Dataset<Row> sorted = counted.sortWithinPartitions("key", "type", "name")
@@ -86,7 +104,8 @@ public final class DictionaryBuilder {
             return List.of(c).iterator();
         }, true).collect();
         Map<Integer, long[]> base = new HashMap<>();
-        long[] running = new long[typeCount];
+        Map<Integer, long[]> end = new HashMap<>();
+        long[] running = baseCounts.clone();
         List<long[]> ordered = new ArrayList<>(perPartition);
         ordered.sort((a, b) -> Long.compare(a[typeCount], b[typeCount]));
         for (long[] c : ordered) {
@@ -94,6 +113,7 @@ public final class DictionaryBuilder {
             for (int t = 0; t < typeCount; t++) {
                 running[t] += c[t];
             }
+            end.put((int) c[typeCount], running.clone());
         }
         for (int t = 0; t < typeCount; t++) {
             try {
@@ -104,12 +124,18 @@ public final class DictionaryBuilder {
             }
         }
         int[] parts = partitionsPerType.clone();
-        JavaRDD<Row> ranked = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> rank(it, base.get(idx).clone(), parts), true);
+        JavaRDD<Row> ranked = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> {
+            if (!base.containsKey(idx)) {
+                throw new IllegalStateException("dictionary: Spark partition " + idx + " was not there when the names were counted");
+            }
+            return rank(it, base.get(idx).clone(), end.get(idx), parts);
+        }, true);
         // Written out and read back rather than kept persisted: a persisted dataset holds its lineage, and with it the
         // name shuffle's files (about 32 bytes per edge end, docs/BENCHMARKS.md "scale"), on disk until the job ends.
         // Once nothing references that lineage, Spark's cleaner deletes them (releaseShuffles), before the edges'
         // own shuffles need the space.
-        spark.createDataFrame(ranked, SCHEMA).write()
+        Dataset<Row> fresh = spark.createDataFrame(ranked, SCHEMA);
+        (baseRows == null ? fresh : baseRows.union(fresh)).write()
                 .option("parquet.page.write-checksum.enabled", "true")
                 .parquet(scratch.toString());
         sorted.unpersist();
@@ -117,7 +143,11 @@ public final class DictionaryBuilder {
                 .option("parquet.page.verify-checksum.enabled", "true")
                 .schema(SCHEMA)
                 .parquet(scratch.toString());
-        return new Dictionary(rows, running);
+        long[] added = new long[typeCount];
+        for (int t = 0; t < typeCount; t++) {
+            added[t] = running[t] - baseCounts[t];
+        }
+        return new Dictionary(rows, running, added);
     }
 
     /**
@@ -130,11 +160,23 @@ public final class DictionaryBuilder {
         System.gc();
     }
 
-    private static Iterator<Row> rank(Iterator<Row> names, long[] next, int[] partitions) {
+    /**
+     * Ranks one Spark partition's names from {@code next} on; {@code end} is where the counting pass says they stop.
+     * Both passes must see the same partitions, or two names would share a rank: checked, never assumed.
+     */
+    private static Iterator<Row> rank(Iterator<Row> names, long[] next, long[] end, int[] partitions) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return names.hasNext();
+                if (names.hasNext()) {
+                    return true;
+                }
+                if (!java.util.Arrays.equals(next, end)) {
+                    throw new IllegalStateException("dictionary: a Spark partition ranked names up to " + java.util.Arrays.toString(next)
+                            + " per type where the counting pass ended at " + java.util.Arrays.toString(end)
+                            + ": the two passes saw different partitions");
+                }
+                return false;
             }
 
             @Override

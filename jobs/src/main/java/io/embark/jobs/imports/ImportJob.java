@@ -1,7 +1,10 @@
 package io.embark.jobs.imports;
 
+import io.embark.embedding.config.ConfigChoice;
 import io.embark.jobs.config.BadLinePolicy;
+import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.DataConfig;
+import io.embark.jobs.config.ImportMode;
 import io.embark.jobs.config.JobConfig;
 import io.embark.embedding.progress.ProgressLog;
 import io.embark.jobs.progress.StageProgress;
@@ -66,9 +69,11 @@ public final class ImportJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path target = new Path(job.graphDir());
         FileSystem fs = target.getFileSystem(conf);
+        // checked before anything is written: a refused base leaves no output
+        BaseDataset base = job.importing().base().isPresent() ? BaseDataset.open(conf, job.importing().base().get(), target, schema) : null;
         AtomicDirectory out = AtomicDirectory.begin(fs, target, job.importing().overwrite(), "import.overwrite");
         try {
-            ImportManifest manifest = write(spark, job, data, schema, conf, fs, out.path());
+            ImportManifest manifest = write(spark, job, data, schema, conf, fs, out.path(), base);
             out.commit();
             LOG.info("import committed to {}", target);
             return manifest;
@@ -93,8 +98,9 @@ public final class ImportJob {
         }
     }
 
+    /** Writes the dataset under {@code root}; {@code base}, when not null, is the dataset it extends ({@code import.base}). */
     private static ImportManifest write(SparkSession spark, JobConfig job, DataConfig data, GraphSchema schema,
-                                        Configuration conf, FileSystem fs, Path root) throws IOException {
+                                        Configuration conf, FileSystem fs, Path root, BaseDataset base) throws IOException {
         DatasetLayout layout = new DatasetLayout(root);
         HadoopConf hconf = HadoopConf.of(conf);
         RelationResolver resolver = new RelationResolver(schema);
@@ -114,7 +120,7 @@ public final class ImportJob {
         Dataset<Row> train = RawEdges.read(spark, data, resolver, inputs.get("train"));
         Dataset<Row> goodTrain = train.filter(functions.col("bad").isNull());
 
-        // Relation ids: listed relations in declaration order; dynamic ones sorted by name.
+        // Relation ids: listed relations in declaration order; dynamic ones sorted by name; a base's relations first.
         List<RelationType> relations = new ArrayList<>();
         ProgressLog progress = job.progress().log();
         if (schema.isDynamic()) {
@@ -127,6 +133,9 @@ public final class ImportJob {
         } else {
             relations.addAll(schema.relations());
         }
+        if (base != null) {
+            relations = base.relations(relations);
+        }
         if (relations.isEmpty()) {
             throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
                     + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
@@ -137,7 +146,11 @@ public final class ImportJob {
         DictionaryBuilder.Dictionary dict;
         long trainRecords;
         try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
-            dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), new Path(root, SCRATCH + "/dictionary"));
+            Path scratch = new Path(root, SCRATCH + "/dictionary");
+            dict = base == null
+                    ? DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch)
+                    : DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch,
+                            base.dictionary(spark, types, hconf), base.counts(types));
             // the dictionary pass reads the train input twice (the lhs and the rhs names are two scans of it): half its
             // record count is the total the bucket writing counts towards (an estimate: Spark counts blank and
             // header lines as records too)
@@ -153,25 +166,48 @@ public final class ImportJob {
         int rhsGrid = schema.gridPartitions(Side.RHS);
         boolean weighted = data.weightColumn().isPresent();
         Map<String, ImportManifest.SplitInfo> splits = new LinkedHashMap<>();
+        Map<String, Long> newEdges = new LinkedHashMap<>();
         long[] relationEdges = new long[relations.size()];
+        boolean append = base != null && job.importing().mode() == ImportMode.APPEND;
         for (String split : SPLITS) {
-            if (!inputs.containsKey(split)) {
+            boolean fromBase = append && base.splits().contains(split);
+            if (!inputs.containsKey(split) && !fromBase) {
                 continue;
             }
-            Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
-            List<TaskReport> reports;
-            try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
-                    split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
-                boolean keepNames = !split.equals("train") || job.graph().minEntityCount() > 1;
-                reports = writeBuckets(mapped(spark, raw, dict.rows(), relationNames, keepNames).javaRDD(), root, split, hconf,
-                        relationNames, lhsGrid, rhsGrid, weighted, data.badLineSample(), p.counter());
+            if (fromBase && base.split(split).weighted() != weighted) {
+                throw new ConfigException("data.columns.weight: the new edges are " + (weighted ? "" : "not ") + "weighted, the base dataset's "
+                        + split + " edges (import.base = " + base.given() + ") are " + (weighted ? "not" : "") + ": a dataset holds one kind");
             }
-            ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.get(split), weighted, reports,
-                    data.badLineSample());
+            List<TaskReport> reports = List.of();
+            if (inputs.containsKey(split)) {
+                Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
+                try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
+                        split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
+                    boolean keepNames = !split.equals("train") || job.graph().minEntityCount() > 1;
+                    reports = writeBuckets(mapped(spark, raw, dict.rows(), relationNames, keepNames).javaRDD(), root, split, hconf,
+                            relationNames, lhsGrid, rhsGrid, weighted, data.badLineSample(), p.counter());
+                }
+            }
+            // the base's bucket files go after this import's own slots of each bucket
+            int ownSlots = reports.stream().flatMap(r -> r.files.stream()).mapToInt(f -> f.slot + 1).max().orElse(0);
+            List<BucketIndex.Entry> copied = fromBase ? base.copyBuckets(spark, split, layout, ownSlots, hconf) : List.of();
+            ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.getOrDefault(split, List.of()), weighted,
+                    reports, data.badLineSample(), copied, fromBase ? base.split(split) : null);
+            long own = reports.stream().mapToLong(r -> r.edges).sum();
+            newEdges.put(split, own);
             if (split.equals("train")) {
+                if (base != null && own == 0) {
+                    throw new BadInputException("data.train: no usable edges in " + inputs.get("train") + " to add to the base dataset"
+                            + " (import.base = " + base.given() + ")");
+                }
                 for (TaskReport r : reports) {
                     for (int i = 0; i < relationEdges.length; i++) {
                         relationEdges[i] += r.relationEdges[i];
+                    }
+                }
+                if (fromBase) {
+                    for (int i = 0; i < base.manifest().relations().size(); i++) {
+                        relationEdges[i] += base.relationEdges(i);
                     }
                 }
             }
@@ -184,8 +220,14 @@ public final class ImportJob {
             RelationType r = relations.get(i);
             relationInfos.add(new ImportManifest.RelationInfo(i, r.name(), r.lhsType(), r.rhsType(), relationEdges[i]));
         }
+        ImportManifest.Lineage lineage = null;
+        if (base != null) {
+            int known = base.manifest().relations().size();
+            lineage = new ImportManifest.Lineage(base.location(), base.manifest().createdAt(), ConfigChoice.spelling(job.importing().mode()),
+                    BaseDataset.byType(types, dict.added()), relationNames.subList(known, relationNames.size()), newEdges);
+        }
         ImportManifest manifest = new ImportManifest(ImportManifest.FORMAT_VERSION, Instant.now().toString(), job.asStrings(),
-                typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits);
+                typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits, lineage);
         // (a failed import leaves it to AtomicDirectory.abort, which deletes the whole temporary directory)
         fs.delete(new Path(root, SCRATCH), true);
         manifest.write(fs, layout.manifest());
@@ -283,9 +325,13 @@ public final class ImportJob {
                 .collect();
     }
 
-    /** Sums the tasks' reports, writes the split's bucket index, and deletes files no successful attempt reported. */
+    /**
+     * Sums the tasks' reports, writes the split's bucket index, and deletes files no successful attempt reported.
+     * {@code copied} are bucket files copied from a base dataset, whose counts ({@code baseSplit}) add to this split's.
+     */
     private static ImportManifest.SplitInfo summarize(FileSystem fs, DatasetLayout layout, String split, int lhsGrid, int rhsGrid,
-                                                      List<String> inputs, boolean weighted, List<TaskReport> reports, int sample)
+                                                      List<String> inputs, boolean weighted, List<TaskReport> reports, int sample,
+                                                      List<BucketIndex.Entry> copied, ImportManifest.SplitInfo baseSplit)
             throws IOException {
         long lines = 0;
         long edges = 0;
@@ -294,7 +340,16 @@ public final class ImportJob {
         long unknownRelation = 0;
         List<ImportManifest.BadLine> badSample = new ArrayList<>();
         List<String> unknownSample = new ArrayList<>();
-        List<BucketIndex.Entry> files = new ArrayList<>();
+        List<BucketIndex.Entry> files = new ArrayList<>(copied);
+        List<String> allInputs = new ArrayList<>(inputs);
+        if (baseSplit != null) {
+            lines += baseSplit.linesRead();
+            edges += baseSplit.edges();
+            bad += baseSplit.badLinesSkipped();
+            unknownEntity += baseSplit.unknownEntityEdges();
+            unknownRelation += baseSplit.unknownRelationEdges();
+            allInputs.addAll(0, baseSplit.inputs());
+        }
         for (TaskReport r : reports) {
             lines += r.lines;
             edges += r.edges;
@@ -326,7 +381,7 @@ public final class ImportJob {
         byte[] bytes = index.write(fs, indexPath);
         ImportManifest.BucketIndexFile indexFile = new ImportManifest.BucketIndexFile(layout.relative(indexPath), slots,
                 index.fileCount(), bytes.length, BucketIndex.checksum(bytes));
-        return new ImportManifest.SplitInfo(inputs, weighted, lines, edges, bad, badSample, unknownEntity, unknownSample,
+        return new ImportManifest.SplitInfo(allInputs, weighted, lines, edges, bad, badSample, unknownEntity, unknownSample,
                 unknownRelation, indexFile);
     }
 
