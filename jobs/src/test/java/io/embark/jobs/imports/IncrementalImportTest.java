@@ -140,6 +140,7 @@ class IncrementalImportTest {
 
         assertEquals(sorted(baseTrain, deltaTrain), edges(g, "train"));
         assertEquals(sorted(baseValid, List.of()), edges(g, "valid"), "the base's valid split comes along");
+        assertEquals(1, g.edgeSources().size(), "an appended dataset holds every known edge itself");
         assertEquals(110, m.split("train").edges());
 
         ImportManifest.Lineage l = m.lineage();
@@ -168,6 +169,11 @@ class IncrementalImportTest {
         assertEquals(sorted(deltaTrain, List.of()), edges(g, "train"));
         assertFalse(g.hasSplit("valid"), "delta mode carries none of the base's edges");
         assertEquals("delta", m.lineage().mode());
+        // what filtered evaluation reads as known edges: the delta's own, then its base's
+        List<ImportedGraph> sources = g.edgeSources();
+        assertEquals(2, sources.size());
+        assertEquals(base.manifest().createdAt(), sources.get(1).manifest().createdAt());
+        assertEquals(sorted(baseValid, List.of()), edges(sources.get(1), "valid"));
     }
 
     @Test
