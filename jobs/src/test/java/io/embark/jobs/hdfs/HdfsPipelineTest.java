@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.embark.jobs.MainAccess;
+import io.embark.jobs.Main;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.DriverPaths;
 import io.embark.jobs.config.JobConfig;
@@ -51,13 +51,13 @@ class HdfsPipelineTest {
         JobConfig job = JobConfig.read(ConfigLoader.fromText(CONF.formatted(ws), "hdfs.conf", List.of())
                 .qualifyingPaths(new DriverPaths(spark.sparkContext().hadoopConfiguration(), "local[2]", false)));
         for (String stage : List.of("generate", "import", "train", "eval", "export", "neighbors", "report")) {
-            MainAccess.runStage(stage, spark, job);
+            Main.runStage(stage, spark, job);
         }
         // a second training run resumes from the newest checkpoint and replaces stats.jsonl (rename onto a file)
         JobConfig more = JobConfig.read(ConfigLoader.fromText(CONF.formatted(ws), "hdfs.conf", List.of("training.epochs=7")));
-        MainAccess.runStage("train", spark, more);
+        Main.runStage("train", spark, more);
         // and a second export replaces the first (rename of a directory onto an existing one)
-        MainAccess.runStage("export", spark, JobConfig.read(ConfigLoader.fromText(CONF.formatted(ws), "hdfs.conf",
+        Main.runStage("export", spark, JobConfig.read(ConfigLoader.fromText(CONF.formatted(ws), "hdfs.conf",
                 List.of("export.overwrite=true"))));
 
         try (FileSystem fs = hdfs.fileSystem()) {
