@@ -18,10 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,42 +35,28 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The DataFrame API on a planted graph: 300 nodes in 10 clusters of 30; {@code likes} links nodes of one cluster,
- * {@code follows} links a node to nodes of the next cluster. One fit, shared by the tests.
+ * The DataFrame API on a planted graph ({@link PlantedEdges}). One fit, shared by the tests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(600)
 class EmbarkEstimatorTest {
 
-    private static final StructType EDGES = new StructType().add("src", DataTypes.StringType).add("relation", DataTypes.StringType)
-            .add("dst", DataTypes.StringType).add("weight", DataTypes.DoubleType);
+    private static final StructType EDGES = PlantedEdges.SCHEMA;
 
     @TempDir
     static Path dir;
 
     private SparkSession spark;
     private EmbarkModel model;
-    private final List<Row> heldOut = new ArrayList<>();
-
-    private static int cluster(int node) {
-        return node % 10;
-    }
+    private PlantedEdges graph;
+    private List<Row> heldOut;
 
     @BeforeAll
     void fitOnThePlantedGraph() throws Exception {
         spark = ImportJobTestAccess.spark();
-        Random random = new Random(17);
-        List<Row> train = new ArrayList<>();
-        for (int u = 0; u < 300; u++) {
-            for (int e = 0; e < 10; e++) {
-                int liked = cluster(u) + 10 * random.nextInt(30);
-                int followed = (cluster(u) + 1) % 10 + 10 * random.nextInt(30);
-                Row like = RowFactory.create("n" + u, "likes", "n" + liked, 1.0);
-                (e == 0 && u % 3 == 0 ? heldOut : train).add(like);
-                train.add(RowFactory.create("n" + u, "follows", "n" + followed, 1.0));
-            }
-        }
-        model = estimator(dir.resolve("ws")).fit(spark.createDataFrame(train, EDGES));
+        graph = PlantedEdges.generate(17);
+        heldOut = graph.heldOut();
+        model = estimator(dir.resolve("ws")).fit(spark.createDataFrame(graph.train(), EDGES));
     }
 
     private static EmbarkEstimator estimator(Path workspace) {
@@ -91,22 +75,8 @@ class EmbarkEstimatorTest {
 
     @Test
     void fitLearnsThePlantedStructure() {
-        List<String[]> qs = new ArrayList<>();
-        Set<String> truth = new HashSet<>();
-        for (Row r : heldOut) {
-            qs.add(new String[] {r.getString(0), r.getString(1)});
-            truth.add(r.getString(0) + " " + r.getString(2));
-        }
-        List<Row> answers = model.nearest(queries(qs), 10).collectAsList();
-        Set<String> hit = new HashSet<>();
-        for (Row a : answers) {
-            if (truth.contains(a.getString(0) + " " + a.getString(3))) {
-                hit.add(a.getString(0) + " " + a.getString(3));
-            }
-        }
-        double hitsAt10 = (double) hit.size() / truth.size();
+        double hitsAt10 = graph.hitsAt10(spark, model);
         System.out.println("RESULT fit: hits@10 of held-out likes " + hitsAt10);
-        // chance: 10 of 300 candidates = 0.033; knowing the planted cluster (30 nodes) alone gives 10/30 = 0.33
         assertTrue(hitsAt10 > 0.2, "hits@10 of held-out likes " + hitsAt10 + " far above chance (0.033)");
     }
 
