@@ -53,7 +53,7 @@ final class NearestTask implements FlatMapFunction<Iterator<Row>, Row> {
                     : Optional.of(String.valueOf(q.get(relationIndex)));
             List<Neighbors.Neighbor> answer;
             try {
-                answer = relation.isPresent() ? neighbors.tails(src, relation.get(), k) : neighbors.similar(similarType, src, k);
+                answer = relation.isPresent() ? neighbors.tails(src, relation.get(), k, false) : neighbors.similar(similarType, src, k);
             } catch (Neighbors.UnknownName e) {
                 continue;
             }
