@@ -127,7 +127,11 @@ class LocalClusterTest {
         }
         Path log = dir.resolve("hdfs-run/driver.log");
         Process driver = driver(ws, log);
-        assertTrue(driver.waitFor(8, TimeUnit.MINUTES), "driver finished");
+        try {
+            assertTrue(driver.waitFor(8, TimeUnit.MINUTES), "driver finished; log: " + tail(log));
+        } finally {
+            driver.destroyForcibly(); // a driver left running would hold the cluster's cores from the next test
+        }
         assertEquals(0, driver.exitValue(), "driver exit status; log: " + tail(log));
         assertTrue(Files.readString(log).contains("epoch 8/8 done on 2 workers"), "trained on 2 workers: " + tail(log));
 
