@@ -21,11 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -241,12 +239,8 @@ final class BaseDataset {
             JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(copies, Math.min(copies.size(), 256)).foreach(c -> {
                 Path src = new Path(c[0]);
                 Path dst = new Path(c[1]);
-                byte[] buf = new byte[1 << 16];
-                try (FSDataInputStream in = src.getFileSystem(conf.get()).open(src);
-                     FSDataOutputStream out = dst.getFileSystem(conf.get()).create(dst, true)) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        out.write(buf, 0, n);
-                    }
+                if (!FileUtil.copy(src.getFileSystem(conf.get()), src, dst.getFileSystem(conf.get()), dst, false, true, conf.get())) {
+                    throw new IOException("could not copy the base's bucket file " + src + " to " + dst);
                 }
             });
         }
@@ -265,7 +259,10 @@ final class BaseDataset {
 
     /** {type name -> new entity count} for the lineage record. */
     static Map<String, Long> byType(List<EntityType> types, long[] counts) {
-        return types.stream().collect(Collectors.toMap(EntityType::name, t -> counts[types.indexOf(t)], (a, b) -> a,
-                java.util.LinkedHashMap::new));
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (int t = 0; t < types.size(); t++) {
+            out.put(types.get(t).name(), counts[t]);
+        }
+        return out;
     }
 }
