@@ -40,6 +40,9 @@ heap="${IMPORT_HEAP:-2g}"
 # a partition's table: rows x dim floats + one row-wise Adagrad float per row; 4 resident (bucket + prefetch) + 2 GB
 part_mb=$(( (nodes / parts + 1) * (dim + 1) * 4 / 1048576 + 1 ))
 train_heap="${TRAIN_HEAP:-$(( 4 * part_mb + 2048 ))m}"
+# eval and export: each of the 2 local tasks holds up to two partitions (the bucket it ranks), so 4 as well (at 1B edges a
+# partition is 720 MB: the 2 GB default ran out of heap at once)
+eval_heap="${EVAL_HEAP:-$train_heap}"
 test_fraction=$(python3 -c "print(min(0.01, 100000 / $edges))")
 
 # Disk (docs/BENCHMARKS.md, "scale"): the Parquet input is 14 B per edge (counted only when this run generates it);
@@ -80,7 +83,7 @@ common=(--config conf/demo.conf --set workspace="$ws" --set generate.output="$ws
 common+=(${BENCH_SETS:-})
 
 echo "bench-scale: $size = $edges edges, $nodes nodes, $parts partitions, d $dim in $ws (disk: need ~$(( need >> 30 )) GiB," \
-     "free $(( avail >> 30 )) GiB; heaps: $heap, train $train_heap)"
+     "free $(( avail >> 30 )) GiB; heaps: import $heap, train $train_heap, eval and export $eval_heap)"
 
 # stage NAME HEAP OUTPUT_DIR NOTE UNITS -- command...: runs one stage under GNU time and appends its line to
 # results.tsv; UNITS is what the stage's rate counts (the graph's edges, or the sampled test edges eval ranks)
@@ -151,11 +154,11 @@ fi
 ranked=$(python3 -c "import json; m=json.load(open('$ws/graph/manifest.json')); print(min(100000, m['splits']['test']['edges']))" \
          2>/dev/null || echo 100000)
 if has eval; then
-  stage eval "$heap" "$ws/checkpoints" "units: test edges ranked (both sides), 1000 sampled candidates, raw" "$ranked" -- scripts/embark eval "${common[@]}"
+  stage eval "$eval_heap" "$ws/checkpoints" "units: test edges ranked (both sides), 1000 sampled candidates, raw" "$ranked" -- scripts/embark eval "${common[@]}"
   grep -E 'side +MRR|raw +both' "$ws/logs/eval.log" | tail -2 || true
 fi
 if has export; then
-  stage export "$heap" "$ws/export" "parquet; units: entities" "$nodes" -- scripts/embark export "${common[@]}"
+  stage export "$eval_heap" "$ws/export" "parquet; units: entities" "$nodes" -- scripts/embark export "${common[@]}"
 fi
 if [[ "${BASELINE:-0}" == 1 ]]; then
   base=(--set workspace="$ws/baseline" --set data.train="$ws/edges/train" --set training.learningRate=1e-12)
@@ -163,7 +166,7 @@ if [[ "${BASELINE:-0}" == 1 ]]; then
   ln -sfn "$ws/graph" "$ws/baseline/graph"
   stage baseline-train "$train_heap" "$ws/baseline/checkpoints" "learning rate 1e-12: random embeddings" "$edges" -- \
     scripts/embark train "${common[@]}" "${base[@]}"
-  stage baseline-eval "$heap" "$ws/baseline/checkpoints" "random embeddings, same eval" "$ranked" -- \
+  stage baseline-eval "$eval_heap" "$ws/baseline/checkpoints" "random embeddings, same eval" "$ranked" -- \
     scripts/embark eval "${common[@]}" "${base[@]}"
   grep -E 'side +MRR|raw +both' "$ws/logs/baseline-eval.log" | tail -2 || true
 fi
