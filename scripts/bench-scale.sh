@@ -51,10 +51,13 @@ test_fraction=$(python3 -c "print(min(0.01, 100000 / $edges))")
 # shuffle, 32 B per edge, is deleted before the edge phase starts); then the checkpoint (embeddings + row-wise state;
 # a version may be written while the previous one still exists) and the Parquet export. The run needs the input, the
 # larger of the two phases, and 2 GB.
-input_phase=0
-[[ " ${STAGES:-generate} " == *" generate "* ]] && input_phase=$(( edges * 14 ))
-import_phase=$(( edges * 46 ))
-later_phase=$(( edges * 13 + nodes * (dim + 1) * 4 * 2 + nodes * (dim * 4 + 40) ))
+# Only what the stages of this run will write counts: a rerun of later stages finds the earlier outputs on disk.
+runs() { [[ " ${STAGES:-generate import train eval export} " == *" $1 "* ]]; }
+input_phase=0 import_phase=0 later_phase=0
+runs generate && input_phase=$(( edges * 14 ))
+runs import && import_phase=$(( edges * 46 )) && later_phase=$(( edges * 13 ))
+runs train && later_phase=$(( later_phase + nodes * (dim + 1) * 4 * 2 ))
+runs export && later_phase=$(( later_phase + nodes * (dim * 4 + 40) ))
 need=$(( input_phase + (import_phase > later_phase ? import_phase : later_phase) + (2 << 30) ))
 mkdir -p "$(dirname "$ws")" "$(dirname "$results")"
 avail=$(df -P -B1 "$(dirname "$ws")" | awk 'NR==2 {print $4}')
