@@ -19,8 +19,7 @@ import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
- * Where a training run starts, the same for one machine ({@link Trainer}) and for a cluster
- * ({@link DistributedTrainer}): a run that would break a size limit refused ({@link TrainingLimits}), leftovers of dead runs removed, the
+ * Where a training run of {@link Trainer} starts, the same for one machine and for a cluster: a run that would break a size limit refused ({@link TrainingLimits}), leftovers of dead runs removed, the
  * version to resume chosen ({@code training.resume}: the newest, checked complete, or the newest that verifies in
  * full), checked for compatibility (refused naming the differing keys), its epochs and stats carried over. A
  * checkpoint file that does not verify, here or later in the run, is refused naming the file and the newest older
@@ -31,9 +30,9 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
 
     private static final System.Logger LOG = System.getLogger(RunStart.class.getName());
 
-    static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints)
-            throws IOException {
-        TrainingLimits.check(graph, model, training, false);
+    static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints,
+                       boolean distributed) throws IOException {
+        TrainingLimits.check(graph, model, training, distributed);
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         Map<String, String> compatibility = compatibility(graph, model, training);
         Map<String, String> config = new LinkedHashMap<>(model.toMap());

@@ -104,38 +104,15 @@ class TrainingProgressTest {
         assertTrue(ProgressThreads.named("embark-progress").isEmpty(), "reporter threads left: " + ProgressThreads.named("embark-progress"));
         List<String[]> logged = List.copyOf(lines);
         assertFalse(logged.isEmpty(), "no progress line in a run of two epochs with a 1 ms interval");
-        Pattern line = Pattern.compile("epoch [12]/2 (starting|bucket \\([01], [01]\\) [1-4]/4|saving checkpoint v[12]): "
+        Pattern line = Pattern.compile("epoch [12]/2 (starting|round [1-4]/4 bucket \\([01], [01]\\)): "
                 + COUNT + " of " + COUNT + " edges of the epoch \\(\\d{1,3}%\\), [0-9,]+ edges/s, "
                 + "ETA (\\d+m\\d\\ds|\\d+h\\d\\dm|unknown) for the epoch");
         String total = io.embark.embedding.progress.ProgressFormat.count(graph.manifest().split(DatasetLayout.TRAIN).edges());
         for (String[] l : logged) {
-            assertEquals(Trainer.class.getName(), l[0]);
+            assertEquals(TrainingLoop.class.getName(), l[0]);
             assertTrue(line.matcher(l[1]).matches(), l[1]);
             assertTrue(l[1].contains(" of " + total + " edges"), "the epoch's total is the train split: " + l[1]);
         }
         assertTrue(logged.stream().anyMatch(l -> l[1].contains(" bucket (")), "some line names the bucket training");
-    }
-
-    @Test
-    void eachRankLogsProgressOfItsShareAndLeavesNoThread() throws Exception {
-        ImportedGraph graph = graph();
-        CheckpointStore store = new CheckpointStore(fs, new Path(tmp.resolve("dist").toString()));
-        InProcessFabric fabric = new InProcessFabric(1);
-        try (Communicator comm = Communicator.builder().rank(0).worldSize(1).transport(fabric.transport(0)).build();
-             RankTrainer t = new RankTrainer(graph, model, training, DistributedTrainer.startingRelations(graph, model, store, Optional.empty()),
-                     comm, everyMillisecond)) {
-            RankTrainer.RankResult r = t.trainEpoch(0, DistributedTrainer.store(graph, model, training, store,
-                    new Path(tmp.resolve("attempt").toString()), Optional.empty()), 1_000);
-            assertEquals(graph.manifest().split(DatasetLayout.TRAIN).edges(), r.edges());
-            assertTrue(ProgressThreads.named("embark-progress").isEmpty(), "reporter threads left after the epoch");
-        }
-        List<String[]> logged = List.copyOf(lines);
-        assertFalse(logged.isEmpty(), "no progress line from the rank with a 1 ms interval");
-        Pattern line = Pattern.compile("rank 0 epoch 1/2 (starting|round [1-4]/4 bucket \\([01], [01]\\)): " + COUNT + " of "
-                + COUNT + " edges of this rank's share \\(\\d{1,3}%\\), [0-9,]+ edges/s, ETA (\\d+m\\d\\ds|unknown) for this rank's share");
-        for (String[] l : logged) {
-            assertEquals(RankTrainer.class.getName(), l[0]);
-            assertTrue(line.matcher(l[1]).matches(), l[1]);
-        }
     }
 }

@@ -3,10 +3,11 @@ package io.embark.jobs.train;
 import io.embark.allreduce.Communicator;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
-import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointStore;
-import io.embark.embedding.train.DistributedTrainer;
-import io.embark.embedding.train.RankTrainer;
+import io.embark.embedding.train.DistributedEpoch;
+import io.embark.embedding.train.TrainingLoop;
+import io.embark.embedding.train.WorkerGroup;
+import io.embark.embedding.train.WorkerResult;
 import io.embark.jobs.config.DistributedConfig;
 import io.embark.jobs.config.ExecutorConfig;
 import io.embark.jobs.imports.HadoopConf;
@@ -23,10 +24,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.BarrierTaskContext;
 
 /**
- * One task of an epoch's barrier stage: joins the other tasks ({@link BarrierRendezvous}), trains this rank's share
- * of the epoch ({@link RankTrainer}) into the attempt directory of the stage attempt it runs in, and returns its
- * {@link RankTrainer.RankResult} as a {@code double[]} (see {@link #toArray}). Shipped to executors by Java
- * serialization: it holds only strings, numbers and the flat config.
+ * One task of an epoch's barrier stage: joins the other tasks ({@link BarrierRendezvous}), trains this worker's share
+ * of the epoch (the one {@link TrainingLoop}) into the attempt directory of the stage attempt it runs in, and returns
+ * its {@link WorkerResult}, marked with that attempt. Shipped to executors by Java serialization: it holds only
+ * strings, numbers and the flat config.
  */
 final class TrainTask implements Serializable {
 
@@ -66,7 +67,7 @@ final class TrainTask implements Serializable {
         this.secret = secret.clone();
     }
 
-    Iterator<double[]> run(Iterator<Integer> ignored) throws IOException {
+    Iterator<WorkerResult> run(Iterator<Integer> ignored) throws IOException {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int attempt = ctx.stageAttemptNumber();
         Configuration conf = hadoop.get();
@@ -77,25 +78,11 @@ final class TrainTask implements Serializable {
         Path ckpt = new Path(checkpointDir);
         CheckpointStore checkpoints = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
         Optional<Integer> prev = Optional.ofNullable(previous);
-        Path attemptDir = DistributedTrainer.attemptDir(new Path(versionDir), attempt);
+        Path attemptDir = DistributedEpoch.attemptDir(new Path(versionDir), attempt);
         try (Communicator comm = BarrierRendezvous.connect(ctx, distributed.toConfig(ctx.getTaskInfos().length), secret)) {
-            RelationParameters relations = DistributedTrainer.startingRelations(graph, model, checkpoints, prev);
-            try (RankTrainer trainer = new RankTrainer(graph, model, training, relations, comm, ExecutorConfig.progress(config).log())) {
-                RankTrainer.RankResult r = trainer.trainEpoch(epoch, DistributedTrainer.store(graph, model, training,
-                        checkpoints, attemptDir, prev), syncEdges);
-                return List.of(toArray(r, attempt)).iterator();
-            }
+            WorkerResult r = DistributedEpoch.trainWorker(graph, model, training, checkpoints, attemptDir, prev, epoch, syncEdges,
+                    WorkerGroup.over(comm), ExecutorConfig.progress(config).log());
+            return List.of(r.withAttempt(attempt)).iterator();
         }
-    }
-
-    /** A result as doubles: rank, edges, loss, buckets, rounds, syncs, compute, I/O wait, sync, barrier, seconds, attempt. */
-    static double[] toArray(RankTrainer.RankResult r, int attempt) {
-        return new double[] {r.rank(), r.edges(), r.loss(), r.buckets(), r.rounds(), r.syncs(), r.computeSeconds(),
-            r.ioWaitSeconds(), r.syncSeconds(), r.barrierSeconds(), r.seconds(), attempt};
-    }
-
-    static RankTrainer.RankResult fromArray(double[] a) {
-        return new RankTrainer.RankResult((int) a[0], (long) a[1], a[2], (int) a[3], (int) a[4], (long) a[5], a[6], a[7],
-                a[8], a[9], a[10]);
     }
 }
