@@ -1,5 +1,6 @@
 package io.embark.embedding.config;
 
+import io.embark.embedding.kernel.StepKernel;
 import io.embark.partitioning.BucketOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param adagrad             the entity embeddings' Adagrad: row-wise (one accumulator per entity, PyTorch-BigGraph's)
  *                            or element-wise (one per coordinate); must match when a checkpoint is resumed
  * @param resume              which checkpoint version a run resumes from: the newest, or the newest that verifies
+ * @param kernel              the chunk step: BLAS (the CPU default) or ND4J (ND4J's backend, CUDA included)
  */
 public record TrainingConfig(
         int epochs,
@@ -38,7 +40,8 @@ public record TrainingConfig(
         int keepCheckpoints,
         int batchSize,
         AdagradMode adagrad,
-        ResumeFrom resume) {
+        ResumeFrom resume,
+        StepKernel kernel) {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -68,6 +71,9 @@ public record TrainingConfig(
         if (resume == null) {
             throw new IllegalArgumentException("training.resume is required");
         }
+        if (kernel == null) {
+            throw new IllegalArgumentException("training.kernel is required");
+        }
         if (batchSize < 0) {
             throw new IllegalArgumentException("training.batchSize: " + batchSize + " (expected >= 0)");
         }
@@ -77,7 +83,7 @@ public record TrainingConfig(
     public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
                           double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
         this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0,
-                AdagradMode.ROWWISE, ResumeFrom.LATEST);
+                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS);
     }
 
     /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
@@ -92,31 +98,31 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
     }
 
     public TrainingConfig withResume(ResumeFrom from) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel);
     }
 
     public TrainingConfig withAdagrad(AdagradMode mode) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel);
     }
 
     /** The keys a resumed checkpoint must match: the optimizer state's shape (absent for row-wise, as older checkpoints). */
@@ -124,16 +130,20 @@ public record TrainingConfig(
         return adagrad == AdagradMode.ROWWISE ? Map.of() : Map.of("training.adagrad", ConfigChoice.spelling(adagrad));
     }
 
+    public TrainingConfig withKernel(StepKernel k) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k);
+    }
+
     public TrainingConfig withBatchSize(int edges) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel);
     }
 
     public TrainingConfig withNegatives(NegativesConfig n) {
-        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel);
     }
 
     public Map<String, String> toMap() {
@@ -157,6 +167,7 @@ public record TrainingConfig(
         m.put("training.batchSize", Integer.toString(batchSize));
         m.put("training.adagrad", ConfigChoice.spelling(adagrad));
         m.put("training.resume", ConfigChoice.spelling(resume));
+        m.put("training.kernel", ConfigChoice.spelling(kernel));
         return m;
     }
 }

@@ -5,6 +5,7 @@ import io.embark.embedding.config.LossType;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.ResumeFrom;
 import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.kernel.StepKernel;
 import io.embark.partitioning.BucketOrder;
 
 /** Section {@code training}: maps the config keys onto the embedding module's {@link TrainingConfig}. */
@@ -37,7 +38,8 @@ final class TrainingSection {
                     c.integer("training.keepCheckpoints", 2, 1, 1000),
                     c.integer("training.batchSize", 0, 0, 1 << 24),
                     c.choice("training.adagrad", AdagradMode.class, AdagradMode.ROWWISE),
-                    c.choice("training.resume", ResumeFrom.class, ResumeFrom.LATEST));
+                    c.choice("training.resume", ResumeFrom.class, ResumeFrom.LATEST),
+                    c.choice("training.kernel", StepKernel.class, StepKernel.BLAS));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
