@@ -41,7 +41,7 @@ public record TrainingConfig(
         int batchSize,
         AdagradMode adagrad,
         ResumeFrom resume,
-        StepKernel kernel) {
+        StepKernel kernel) implements java.io.Serializable {
 
     public TrainingConfig {
         if (epochs <= 0) {

@@ -12,6 +12,7 @@ import io.embark.embedding.optim.NonFiniteGradientException;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.EdgeBlock;
+import io.embark.partitioning.TableKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +94,7 @@ final class HogwildTrainer implements AutoCloseable {
         return trainedEdges.sum();
     }
 
-    BucketResult train(Bucket bucket, EdgeBlock edges, Map<String, EmbeddingTable> tables) {
+    BucketResult train(Bucket bucket, EdgeBlock edges, Map<TableKey, EmbeddingTable> tables) {
         int size = edges.size();
         if (size == 0) {
             return new BucketResult(0, 0);
@@ -185,7 +186,7 @@ final class HogwildTrainer implements AutoCloseable {
          * whose loss is not finite (its updates are not applied) or a refused Adagrad update.
          */
         double[] run(Bucket bucket, EdgeBlock edges, int[] order, List<int[]> chunks, AtomicInteger next,
-                     Map<String, EmbeddingTable> tables, AtomicReference<String> nonFinite) {
+                     Map<TableKey, EmbeddingTable> tables, AtomicReference<String> nonFinite) {
             double loss = 0;
             long count = 0;
             // a thread takes a whole batch of consecutive chunks (one chunk when stepping per chunk)
@@ -216,7 +217,7 @@ final class HogwildTrainer implements AutoCloseable {
         }
 
         /** Loads the edges of chunk {@code spec} = {group, from, to} and draws its negatives. */
-        private void fill(Bucket bucket, EdgeBlock edges, int[] order, int[] spec, Map<String, EmbeddingTable> tables) {
+        private void fill(Bucket bucket, EdgeBlock edges, int[] order, int[] spec, Map<TableKey, EmbeddingTable> tables) {
             int types = schema.typeCount();
             int[] rel = edges.relations();
             int[] lhs = edges.lhsOffsets();

@@ -3,6 +3,7 @@ package io.embark.embedding.train;
 import io.embark.allreduce.Cancellation;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.PartitionStore;
+import io.embark.partitioning.TableKey;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +34,8 @@ final class ResidentTables {
     private final ExecutorService loader;
     private final Duration timeout;
     private final Cancellation cancellation;
-    private final Map<String, EmbeddingTable> resident = new LinkedHashMap<>();
-    private final Map<String, Future<EmbeddingTable>> prefetched = new HashMap<>();
+    private final Map<TableKey, EmbeddingTable> resident = new LinkedHashMap<>();
+    private final Map<TableKey, Future<EmbeddingTable>> prefetched = new HashMap<>();
     private final IoTally loads = new IoTally();
     private final IoTally saves = new IoTally();
     private PartitionStore store;
@@ -52,9 +53,9 @@ final class ResidentTables {
     }
 
     /** Makes the tables {@code keys} resident (waiting for their prefetch, or loading them now); returns them by key. */
-    Map<String, EmbeddingTable> acquire(Collection<String> keys) throws IOException {
-        Map<String, EmbeddingTable> out = new HashMap<>();
-        for (String key : keys) {
+    Map<TableKey, EmbeddingTable> acquire(Collection<TableKey> keys) throws IOException {
+        Map<TableKey, EmbeddingTable> out = new HashMap<>();
+        for (TableKey key : keys) {
             EmbeddingTable t = resident.get(key);
             if (t == null) {
                 Future<EmbeddingTable> f = prefetched.remove(key);
@@ -67,8 +68,8 @@ final class ResidentTables {
     }
 
     /** Starts loading, in the background, those of {@code keys} that are neither resident, loading, nor in {@code heldElsewhere}. */
-    void prefetch(Collection<String> keys, Set<String> heldElsewhere) {
-        for (String key : keys) {
+    void prefetch(Collection<TableKey> keys, Set<TableKey> heldElsewhere) {
+        for (TableKey key : keys) {
             if (!resident.containsKey(key) && !prefetched.containsKey(key) && !heldElsewhere.contains(key)) {
                 prefetched.put(key, loader.submit(() -> load(key)));
             }
@@ -76,8 +77,8 @@ final class ResidentTables {
     }
 
     /** Saves and drops every resident table not in {@code keep}: another worker, or this one later, loads it from the store. */
-    void release(Set<String> keep) throws IOException {
-        for (String key : new ArrayList<>(resident.keySet())) {
+    void release(Set<TableKey> keep) throws IOException {
+        for (TableKey key : new ArrayList<>(resident.keySet())) {
             if (!keep.contains(key)) {
                 save(resident.remove(key));
             }
@@ -85,7 +86,7 @@ final class ResidentTables {
     }
 
     /** Drops the resident tables in {@code keys} without saving them (another worker's replica is saved). */
-    void drop(Collection<String> keys) {
+    void drop(Collection<TableKey> keys) {
         resident.keySet().removeAll(keys);
     }
 
@@ -105,10 +106,9 @@ final class ResidentTables {
         resident.clear();
     }
 
-    private EmbeddingTable load(String key) throws IOException {
-        int slash = key.lastIndexOf('/');
+    private EmbeddingTable load(TableKey key) throws IOException {
         long t0 = System.nanoTime();
-        EmbeddingTable t = store.load(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1)));
+        EmbeddingTable t = store.load(key);
         loads.add(bytes(t), System.nanoTime() - t0);
         return t;
     }

@@ -14,6 +14,7 @@ import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.EdgeBlock;
 import io.embark.partitioning.ImportedGraph;
 import io.embark.partitioning.RoundSchedule;
+import io.embark.partitioning.TableKey;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class TrainingLoop implements AutoCloseable {
     private final TrainingSchema schema;
     private final RelationParameters relations;
     private final WorkerGroup group;
-    private final Set<String> shared;
+    private final Set<TableKey> shared;
     private final HogwildTrainer hogwild;
     private final ExecutorService loader;
     private final ResidentTables tables;
@@ -96,9 +97,9 @@ public final class TrainingLoop implements AutoCloseable {
     public static RoundSchedule schedule(ImportedGraph graph, ModelConfig model, TrainingConfig training, int epoch, int workers)
             throws IOException {
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
-        Set<String> shared = sharedTables(schema);
+        Set<TableKey> shared = sharedTables(schema);
         return RoundSchedule.build(epochOrder(graph, schema, training, epoch), workers, b -> {
-            Set<String> own = new HashSet<>(schema.tablesOf(b));
+            Set<TableKey> own = new HashSet<>(schema.tablesOf(b));
             own.removeAll(shared);
             return own;
         });
@@ -121,8 +122,8 @@ public final class TrainingLoop implements AutoCloseable {
      * bucket (every bucket touches them). They are replicated and synced like relation parameters rather than held
      * by one worker at a time, which would serialize the schedule.
      */
-    public static Set<String> sharedTables(TrainingSchema schema) {
-        Set<String> out = new HashSet<>();
+    public static Set<TableKey> sharedTables(TrainingSchema schema) {
+        Set<TableKey> out = new HashSet<>();
         if (schema.lhsPartitions() * (long) schema.rhsPartitions() > 1) {
             for (int t = 0; t < schema.typeCount(); t++) {
                 if (schema.type(t).partitions() == 1) {
@@ -183,7 +184,7 @@ public final class TrainingLoop implements AutoCloseable {
         hogwild.startEpoch(seed(), epoch);
         tables.useStore(store);
         long l0 = System.nanoTime();
-        Map<String, EmbeddingTable> sharedTables = tables.acquire(shared);
+        Map<TableKey, EmbeddingTable> sharedTables = tables.acquire(shared);
         long ioWait = System.nanoTime() - l0;
         SharedParameterSync sync = group.sync(relations, sharedTables.values());
         sync.start();
@@ -197,7 +198,7 @@ public final class TrainingLoop implements AutoCloseable {
             Bucket bucket = schedule.bucket(round, rank);
             epochProgress.at("round " + (round + 1) + "/" + schedule.rounds() + (bucket == null ? " (no bucket)" : " bucket " + bucket));
             long t0 = System.nanoTime();
-            Map<String, EmbeddingTable> held = new HashMap<>(sharedTables);
+            Map<TableKey, EmbeddingTable> held = new HashMap<>(sharedTables);
             if (bucket != null) {
                 held.putAll(tables.acquire(schema.tablesOf(bucket)));
             }
@@ -238,7 +239,7 @@ public final class TrainingLoop implements AutoCloseable {
             }
             // save and drop what this worker's next bucket does not use: another worker may need it next round
             long s0 = System.nanoTime();
-            Set<String> keep = new HashSet<>(shared);
+            Set<TableKey> keep = new HashSet<>(shared);
             if (next != null) {
                 keep.addAll(schema.tablesOf(next));
             }
@@ -278,8 +279,8 @@ public final class TrainingLoop implements AutoCloseable {
     }
 
     /** The tables some worker holds in round {@code round}: not to be prefetched, their holder will save them. */
-    private Set<String> heldIn(RoundSchedule schedule, int round) {
-        Set<String> held = new HashSet<>();
+    private Set<TableKey> heldIn(RoundSchedule schedule, int round) {
+        Set<TableKey> held = new HashSet<>();
         for (Bucket b : schedule.round(round)) {
             if (b != null) {
                 held.addAll(schema.tablesOf(b));

@@ -1,9 +1,5 @@
 package io.embark.embedding.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.embark.allreduce.Communicator;
 import io.embark.allreduce.transport.InProcessFabric;
 import io.embark.embedding.GraphFixture;
@@ -22,6 +18,7 @@ import io.embark.partitioning.Bucket;
 import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.EdgeBlock;
 import io.embark.partitioning.ImportedGraph;
+import io.embark.partitioning.TableKey;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +34,9 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Training reports progress while buckets train: the HOGWILD threads count every edge once, the trainer and each
@@ -79,11 +79,9 @@ class TrainingProgressTest {
         try (HogwildTrainer hogwild = new HogwildTrainer(schema, RunStart.relations(schema, model, store, Optional.empty()), batched.kernel(),
                 StepSettings.of(model, batched), batched.negatives(), batched.threads(), 1)) {
             for (Bucket b : List.of(new Bucket(0, 0), new Bucket(1, 0))) {
-                Map<String, EmbeddingTable> tables = new HashMap<>();
-                for (String key : schema.tablesOf(b)) {
-                    int slash = key.lastIndexOf('/');
-                    tables.put(key, Trainer.initialTable(schema, model, batched, key.substring(0, slash),
-                            Integer.parseInt(key.substring(slash + 1))));
+                Map<TableKey, EmbeddingTable> tables = new HashMap<>();
+                for (TableKey key : schema.tablesOf(b)) {
+                    tables.put(key, Trainer.initialTable(schema, model, batched, key.entityType(), key.partition()));
                 }
                 EdgeBlock edges = graph.readBucket(DatasetLayout.TRAIN, b);
                 HogwildTrainer.BucketResult r = hogwild.train(b, edges, tables);

@@ -109,7 +109,7 @@ public final class DistributedTrainJob {
             Path versionDir = writer.directory();
             long period = d.adaptive() ? DistributedEpoch.adaptivePeriod(d.syncEdges(), d.minSyncEdges(), history) : d.syncEdges();
             TrainTask task = new TrainTask(hadoop, graphDir.toString(), ckpt.toString(), versionDir.toString(), previous,
-                    epoch, period, job.asStrings(), d, secret);
+                    epoch, period, job, secret);
             sc.setJobDescription("embark train: epoch " + (epoch + 1) + " on " + d.workers() + " workers (sync every " + period + " edges)");
             JavaRDD<Integer> ranks = JavaSparkContext.fromSparkContext(sc)
                     .parallelize(IntStream.range(0, d.workers()).boxed().toList(), d.workers());
