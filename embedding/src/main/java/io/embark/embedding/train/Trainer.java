@@ -161,7 +161,7 @@ public final class Trainer {
             barrier += r.barrierSeconds();
             total += r.seconds();
         }
-        LOG.log(Level.INFO, String.format("epoch %d/%d on %d workers; worker time: compute %.0f%%, I/O wait %.0f%%, sync %.0f%%, "
+        LOG.log(Level.INFO, String.format("epoch %d/%d done on %d workers; worker time: compute %.0f%%, I/O wait %.0f%%, sync %.0f%%, "
                 + "barrier %.0f%%", epoch + 1, epochs, workers.size(), pct(compute, total), pct(io, total), pct(sync, total),
                 pct(barrier, total)));
     }

@@ -1,7 +1,5 @@
 package io.embark.embedding.train;
 
-import io.embark.allreduce.Communicator;
-import io.embark.allreduce.transport.InProcessFabric;
 import io.embark.embedding.GraphFixture;
 import io.embark.embedding.PlantedGraph;
 import io.embark.embedding.config.ComparatorType;
