@@ -42,13 +42,17 @@ part_mb=$(( (nodes / parts + 1) * (dim + 1) * 4 / 1048576 + 1 ))
 train_heap="${TRAIN_HEAP:-$(( 4 * part_mb + 2048 ))m}"
 test_fraction=$(python3 -c "print(min(0.01, 100000 / $edges))")
 
-# Disk, from the 100M run (docs/BENCHMARKS.md, "scale"): the Parquet input is 14 B per edge; the import's peak adds
-# 51 B (zstd-compressed shuffle and spill files, and its output of 12 B), all gone but the output when it ends; then
-# the checkpoint (embeddings + row-wise state; a version may be written while the previous one still exists) and the
-# Parquet export. The run needs the larger of the two phases, plus 2 GB.
-import_phase=$(( edges * (14 + 51) ))
-later_phase=$(( edges * (14 + 13) + nodes * (dim + 1) * 4 * 2 + nodes * (dim * 4 + 40) ))
-need=$(( (import_phase > later_phase ? import_phase : later_phase) + (2 << 30) ))
+# Disk (docs/BENCHMARKS.md, "scale"): the Parquet input is 14 B per edge (counted only when this run generates it);
+# the import's peak is its edge phase, 46 B per edge: the zstd-compressed shuffles of the two dictionary joins (13 B
+# each), the route shuffle (7 B) and its output (12 B), all gone but the output when it ends (the dictionary's name
+# shuffle, 32 B per edge, is deleted before the edge phase starts); then the checkpoint (embeddings + row-wise state;
+# a version may be written while the previous one still exists) and the Parquet export. The run needs the input, the
+# larger of the two phases, and 2 GB.
+input_phase=0
+[[ " ${STAGES:-generate} " == *" generate "* ]] && input_phase=$(( edges * 14 ))
+import_phase=$(( edges * 46 ))
+later_phase=$(( edges * 13 + nodes * (dim + 1) * 4 * 2 + nodes * (dim * 4 + 40) ))
+need=$(( input_phase + (import_phase > later_phase ? import_phase : later_phase) + (2 << 30) ))
 mkdir -p "$(dirname "$ws")" "$(dirname "$results")"
 avail=$(df -P -B1 "$(dirname "$ws")" | awk 'NR==2 {print $4}')
 if (( avail < need )); then

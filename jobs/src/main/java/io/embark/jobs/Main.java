@@ -161,7 +161,7 @@ public final class Main {
     }
 
     /** Runs one stage; what it answers on the command line ({@code eval}, {@code neighbors}), if anything. */
-    static Optional<StageOutput> runStage(String stage, SparkSession spark, JobConfig job) throws Exception {
+    public static Optional<StageOutput> runStage(String stage, SparkSession spark, JobConfig job) throws Exception {
         switch (stage) {
             case "generate" -> GenerateJob.run(spark, job.generate(), job.progress().log());
             case "import" -> ImportJob.run(spark, job);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embark.jobs.cluster.LoopbackCluster;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.hdfs.MiniHdfs;
 import io.embark.jobs.imports.ImportJobTestAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,19 +17,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Distributed training on a real Spark standalone cluster: a master and 2 workers (1 core each) on loopback, each its
  * own JVM, and the driver in a third JVM running {@code Main train} as a user would. The demo's planted-cluster graph
  * in 4 partitions is imported and trained on one machine first (in this JVM); the cluster must reach that quality
- * within 0.01 MRR, and still does when one executor JVM is killed with SIGKILL in the middle of epoch 3.
+ * within 0.01 MRR, and still does when one executor JVM is killed with SIGKILL in the middle of epoch 3, and with the
+ * workspace on HDFS.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -108,6 +112,40 @@ class LocalClusterTest {
         assertTrue(Math.abs(mrr - singleMrr) < 0.01, "MRR after a lost executor " + mrr + " vs single machine " + singleMrr);
     }
 
+    /**
+     * The same training with the workspace on a real HDFS ({@link MiniHdfs}, in this JVM): the driver reads the graph
+     * from it, the executors save their tables into the epoch's shared store on it and the driver commits each version
+     * there by rename; eval (in this JVM) reads the checkpoint back from HDFS.
+     */
+    @Test
+    @ExtendWith(MiniHdfs.Extension.class)
+    void twoExecutorsTrainWithTheWorkspaceOnHdfs(MiniHdfs hdfs) throws Exception {
+        String ws = hdfs.uri("/cluster-run");
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(ws);
+        try (FileSystem fs = hdfs.fileSystem()) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(dir.resolve("single/graph").toUri()), new org.apache.hadoop.fs.Path(root, "graph"));
+        }
+        Path log = dir.resolve("hdfs-run/driver.log");
+        Process driver = driver(ws, log);
+        try {
+            assertTrue(driver.waitFor(8, TimeUnit.MINUTES), "driver finished; log: " + tail(log));
+        } finally {
+            driver.destroyForcibly(); // a driver left running would hold the cluster's cores from the next test
+        }
+        assertEquals(0, driver.exitValue(), "driver exit status; log: " + tail(log));
+        assertTrue(Files.readString(log).contains("epoch 8/8 done on 2 workers"), "trained on 2 workers: " + tail(log));
+
+        Main.runStage("eval", ImportJobTestAccess.spark(), JobConfig.read(ConfigLoader.load(demoConf(), sets(ws))));
+        try (FileSystem fs = hdfs.fileSystem();
+             java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path(root, "checkpoints/v00000008/metrics-test-all.json"))) {
+            double mrr = ((Number) new ObjectMapper().readValue(in, Map.class).get("mrr")).doubleValue();
+            System.out.printf("RESULT 2 executors, workspace on HDFS: MRR %.4f (single machine %.4f)%n", mrr, singleMrr);
+            assertTrue(Math.abs(mrr - singleMrr) < 0.01, "MRR with the workspace on HDFS " + mrr + " vs single machine " + singleMrr);
+            assertTrue(fs.listStatus(new org.apache.hadoop.fs.Path(root, "checkpoints/v00000008"),
+                    p -> p.getName().startsWith("_attempt-")).length == 0, "the workers' shared store removed after the commit");
+        }
+    }
+
     /** The numbers behind the assertions, for docs/BENCHMARKS.md (surefire keeps this output). */
     private void report(String what, double mrr, Path ws) throws Exception {
         System.out.printf("RESULT %s: MRR %.4f (single machine %.4f)%n", what, mrr, singleMrr);
@@ -133,7 +171,12 @@ class LocalClusterTest {
     }
 
     private Process driver(Path ws, String logName) throws Exception {
-        Files.createDirectories(ws);
+        return driver(ws.toString(), ws.resolve(logName));
+    }
+
+    /** {@code Main train} in its own JVM against the cluster, with the workspace {@code workspace} (any Hadoop URI). */
+    private Process driver(String workspace, Path log) throws Exception {
+        Files.createDirectories(log.getParent());
         String cp = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
         cmd.addAll(opens);
@@ -145,13 +188,13 @@ class LocalClusterTest {
                 "-Dspark.executor.extraClassPath=" + cp,
                 "-Dspark.executor.extraJavaOptions=" + String.join(" ", opens),
                 "-cp", cp, Main.class.getName(), "train", "--config", demoConf().toString()));
-        for (String s : sets(ws)) {
+        for (String s : sets(workspace)) {
             cmd.add("--set");
             cmd.add(s);
         }
         cmd.addAll(List.of("--set", "distributed.workers=2", "--set", "distributed.syncEdges=2000",
                 "--set", "distributed.timeoutSeconds=30"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ws.resolve(logName).toFile()).start();
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private double evalInThisJvm(Path ws) throws Exception {
@@ -161,6 +204,10 @@ class LocalClusterTest {
     }
 
     private List<String> sets(Path workspace) {
+        return sets(workspace.toString());
+    }
+
+    private List<String> sets(String workspace) {
         return List.of("workspace=" + workspace, "generate.output=" + dir.resolve("edges"),
                 "data.train=" + dir.resolve("edges/train"), "data.valid=" + dir.resolve("edges/valid"),
                 "data.test=" + dir.resolve("edges/test"), "training.threads=1", "graph.entities.node.partitions=4");

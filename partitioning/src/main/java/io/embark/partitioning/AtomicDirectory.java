@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -65,20 +68,25 @@ public final class AtomicDirectory {
         return target;
     }
 
-    /** Moves the temporary directory into place. */
+    /**
+     * Moves the temporary directory into place. The last rename refuses a target that exists ({@link Options.Rename#NONE}):
+     * a plain {@link FileSystem#rename} of a directory onto an existing directory moves it <em>into</em> that directory
+     * on HDFS and on the local file system ({@code out/graph/graph._tmp-...}) and reports success, so a target that
+     * appeared while this run was writing would silently swallow the output. On HDFS the refusal is atomic (the
+     * NameNode's rename2); elsewhere it is Hadoop's check-then-rename.
+     */
     public void commit() throws IOException {
         Path old = null;
-        if (fs.exists(target)) {
-            if (!replace) {
-                throw new IOException("output " + target + " appeared while this run was writing; not replacing it");
-            }
+        if (replace && fs.exists(target)) {
             old = new Path(target.getParent(), target.getName() + "._old-" + UUID.randomUUID());
             if (!fs.rename(target, old)) {
                 throw new IOException("cannot move existing output " + target + " aside to " + old);
             }
         }
-        if (!fs.rename(temp, target)) {
-            throw new IOException("cannot rename " + temp + " to " + target);
+        try {
+            FileUtil.rename(fs, temp, target, Options.Rename.NONE);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("output " + target + " appeared while this run was writing; not replacing it", e);
         }
         committed = true;
         OPEN.remove(this);

@@ -28,7 +28,31 @@ public record ImportManifest(
         boolean dynamicRelations,
         int lhsPartitions,
         int rhsPartitions,
-        Map<String, SplitInfo> splits) {
+        Map<String, SplitInfo> splits,
+        Lineage lineage) {
+
+    /** A fresh import: no base dataset ({@link #lineage()} null). */
+    public ImportManifest(int formatVersion, String createdAt, Map<String, String> config, List<EntityTypeInfo> entityTypes,
+                          List<RelationInfo> relations, boolean dynamicRelations, int lhsPartitions, int rhsPartitions,
+                          Map<String, SplitInfo> splits) {
+        this(formatVersion, createdAt, config, entityTypes, relations, dynamicRelations, lhsPartitions, rhsPartitions, splits, null);
+    }
+
+    /**
+     * What an import against a base dataset ({@code import.base}) started from and added. The base's entities keep their
+     * (partition, offset) and its relations their ids here; what is listed was appended after them.
+     *
+     * @param base          the base dataset's directory, as the import was given it
+     * @param baseCreatedAt the base manifest's {@link #createdAt()}: which import of that directory this one extends
+     * @param mode          {@code append} (the base's edges and the new ones) or {@code delta} (the new ones only)
+     * @param newEntities   per entity type, the entities the base did not have
+     * @param newRelations  the relations the base did not have, in id order
+     * @param newEdges      per split, the edges read from this import's own input (not copied from the base)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Lineage(String base, String baseCreatedAt, String mode, Map<String, Long> newEntities, List<String> newRelations,
+                          Map<String, Long> newEdges) {
+    }
 
     /** 2: buckets are indexed ({@link BucketIndex}), at most a few files each; 1 listed every file of every task here. */
     public static final int FORMAT_VERSION = 2;

@@ -45,6 +45,29 @@ public final class ImportedGraph {
         return fs;
     }
 
+    /**
+     * The datasets whose edges together are this graph's known edges, this one first: a dataset imported in
+     * {@code delta} mode against a base ({@link ImportManifest#lineage()}) holds only the new edges, and its base's
+     * edges (with the same entity ids: a base's entities keep their partition and offset) are known too; so are its
+     * base's, if that is a delta as well. What filtered evaluation filters with.
+     */
+    public List<ImportedGraph> edgeSources() throws IOException {
+        List<ImportedGraph> out = new ArrayList<>();
+        ImportedGraph g = this;
+        out.add(g);
+        while (g.manifest.lineage() != null && "delta".equals(g.manifest.lineage().mode())) {
+            Path base = new Path(g.manifest.lineage().base());
+            try {
+                g = open(base.getFileSystem(fs.getConf()), base);
+            } catch (IOException e) {
+                throw new IOException(layout.root() + " holds only the edges added to its base dataset " + base
+                        + ", which cannot be read (" + e.getMessage() + "): the base's edges are needed to know every true edge", e);
+            }
+            out.add(g);
+        }
+        return out;
+    }
+
     public boolean hasSplit(String split) {
         return manifest.splits().containsKey(split);
     }

@@ -16,14 +16,16 @@ import java.util.PriorityQueue;
  *   <li>{@link #similar}: the k entities of the same type whose embeddings have the highest cosine similarity with
  *       the given entity's (the entity itself left out);</li>
  *   <li>{@link #tails}: the k entities t scored highest as the rhs of (head, relation, t), with the model's operator and
- *       comparator, exactly as evaluation ranks them; {@link #heads} likewise for (?, relation, tail).</li>
+ *       comparator, exactly as evaluation ranks them; {@link #heads} likewise for (?, relation, tail). The asked entity
+ *       itself is left out unless {@code includeSelf}: a model often scores an entity high as its own partner (early in
+ *       training, a relation near the identity makes it the best), which answers no one's question.</li>
  * </ul>
  * Every partition of the candidate type is scanned (one at a time, a heap of k kept), so a query costs one pass over
  * that type's embeddings.
  *
  * <pre>
  *   Neighbors n = new Neighbors(graph, TrainedModel.latest(store));
- *   n.tails("/m/02mjmr", "/people/person/nationality", 5);   // [Neighbor[name=/m/09c7w0, score=...], ...]
+ *   n.tails("/m/02mjmr", "/people/person/nationality", 5, false);   // [Neighbor[name=/m/09c7w0, score=...], ...]
  * </pre>
  */
 public final class Neighbors {
@@ -67,17 +69,17 @@ public final class Neighbors {
         return top(entityType, q, k, true, e);
     }
 
-    /** The {@code k} likeliest tails of ({@code head}, {@code relation}, ?). */
-    public List<Neighbor> tails(String head, String relation, int k) throws IOException {
-        return predict(head, relation, k, false);
+    /** The {@code k} likeliest tails of ({@code head}, {@code relation}, ?); {@code head} itself only if {@code includeSelf}. */
+    public List<Neighbor> tails(String head, String relation, int k, boolean includeSelf) throws IOException {
+        return predict(head, relation, k, false, includeSelf);
     }
 
-    /** The {@code k} likeliest heads of (?, {@code relation}, {@code tail}). */
-    public List<Neighbor> heads(String tail, String relation, int k) throws IOException {
-        return predict(tail, relation, k, true);
+    /** The {@code k} likeliest heads of (?, {@code relation}, {@code tail}); {@code tail} itself only if {@code includeSelf}. */
+    public List<Neighbor> heads(String tail, String relation, int k, boolean includeSelf) throws IOException {
+        return predict(tail, relation, k, true, includeSelf);
     }
 
-    private List<Neighbor> predict(String known, String relation, int k, boolean predictLhs) throws IOException {
+    private List<Neighbor> predict(String known, String relation, int k, boolean predictLhs, boolean includeSelf) throws IOException {
         int r = relationId(relation);
         ImportManifest.RelationInfo info = graph.manifest().relations().get(r);
         String knownType = predictLhs ? info.rhsType() : info.lhsType();
@@ -88,7 +90,8 @@ public final class Neighbors {
         if (model.comparator().normalizes()) {
             Comparator.normalize(q, 0, q.length);
         }
-        return top(predictLhs ? info.lhsType() : info.rhsType(), q, k, model.comparator().normalizes(), null);
+        String answerType = predictLhs ? info.lhsType() : info.rhsType();
+        return top(answerType, q, k, model.comparator().normalizes(), includeSelf || !answerType.equals(knownType) ? null : e);
     }
 
     /** Scores every entity of {@code type} against the prepared query q and keeps the best k. */

@@ -54,6 +54,15 @@ final class TrueEdges {
             t.trueRhs.put(key(edges.relation(i), edges.lhs(i)), new HashSet<>());
             t.trueLhs.put(key(edges.relation(i), edges.rhs(i)), new HashSet<>());
         }
+        // a delta dataset's base holds known edges too, over the same entity ids (ImportedGraph.edgeSources)
+        for (ImportedGraph source : graph.edgeSources()) {
+            t.add(source, ids, filterSplits, slice);
+        }
+        return t;
+    }
+
+    private void add(ImportedGraph graph, GlobalIds ids, List<String> filterSplits, Bucket slice) throws IOException {
+        TrueEdges t = this;
         for (String split : filterSplits) {
             if (!graph.hasSplit(split)) {
                 continue;
@@ -78,7 +87,6 @@ final class TrueEdges {
                 }
             }
         }
-        return t;
     }
 
     /** The known entities on side {@code predicted} of edges with relation r whose other side is {@code known}. */

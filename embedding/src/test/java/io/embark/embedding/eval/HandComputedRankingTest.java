@@ -123,17 +123,23 @@ class HandComputedRankingTest {
     @Test
     void neighbors_answer_from_the_same_scores() throws Exception {
         // tails of (e2, r1, ?): q = (1,2)*e2 = (1,2), scores e0 1, e1 2, e2 3, e3 1 (the table above, row C rhs)
-        List<Neighbors.Neighbor> tails = neighbors.tails("e2", "r1", 2);
+        List<Neighbors.Neighbor> tails = neighbors.tails("e2", "r1", 2, true);
         assertEquals(List.of("e2", "e1"), tails.stream().map(Neighbors.Neighbor::name).toList());
         assertEquals(3f, tails.get(0).score());
+        // the asked entity left out (the default of the neighbors command): the next best moves up
+        List<Neighbors.Neighbor> others = neighbors.tails("e2", "r1", 2, false);
+        assertEquals("e1", others.get(0).name());
+        assertEquals(2f, others.get(0).score());
+        assertEquals(1f, others.get(1).score(), "e0 or e3 (tied at 1), not e2");
         // heads of (?, r1, e2): the adjoint of a diagonal is itself, so the same scores
-        assertEquals(List.of("e2", "e1"), neighbors.heads("e2", "r1", 2).stream().map(Neighbors.Neighbor::name).toList());
+        assertEquals(List.of("e2", "e1"), neighbors.heads("e2", "r1", 2, true).stream().map(Neighbors.Neighbor::name).toList());
+        assertEquals("e1", neighbors.heads("e2", "r1", 2, false).get(0).name());
         // cosine: e3 = e0 exactly (1), then e2 (1/sqrt 2), then e1 (0); e0 itself is left out
         List<Neighbors.Neighbor> similar = neighbors.similar("e", "e0", 3);
         assertEquals(List.of("e3", "e2", "e1"), similar.stream().map(Neighbors.Neighbor::name).toList());
         assertEquals(1 / Math.sqrt(2), similar.get(1).score(), 1e-6);
         Neighbors.UnknownName e = org.junit.jupiter.api.Assertions.assertThrows(Neighbors.UnknownName.class,
-                () -> neighbors.tails("e9", "r1", 1));
+                () -> neighbors.tails("e9", "r1", 1, false));
         assertEquals("entity", e.field());
     }
 }

@@ -17,7 +17,9 @@ import java.util.Map;
  *   data.train = [ "a.tsv", "b.tsv" ]      lists
  * </pre>
  * Strings may be quoted ("..." with \t \n \\ \" escapes) or bare (up to the end of the line, a comma, or a brace).
- * A key given twice keeps the last value, as in HOCON.
+ * In a bare value, {@code //} starts a comment only after a space or a tab: inside a word it is part of the value,
+ * so that {@code workspace = hdfs://namenode:8020/embark} means what it says (HOCON would need it quoted, and a config
+ * that forgot the quotes would silently name {@code hdfs:}). A key given twice keeps the last value, as in HOCON.
  */
 public final class ConfigParser {
 
@@ -122,7 +124,7 @@ public final class ConfigParser {
         int start = pos;
         while (pos < text.length()) {
             char c = text.charAt(pos);
-            if (c == '\n' || c == ',' || c == '}' || (inList && c == ']') || c == '#' || text.startsWith("//", pos)) {
+            if (c == '\n' || c == ',' || c == '}' || (inList && c == ']') || c == '#' || (text.startsWith("//", pos) && !insideWord(start))) {
                 break;
             }
             pos++;
@@ -132,6 +134,11 @@ public final class ConfigParser {
             throw error("empty value");
         }
         return v;
+    }
+
+    /** Whether {@code pos} is inside a word of the value that began at {@code start} ({@code hdfs://}, {@code file:///}). */
+    private boolean insideWord(int start) {
+        return pos > start && text.charAt(pos - 1) != ' ' && text.charAt(pos - 1) != '\t';
     }
 
     private String readQuoted() {

@@ -11,14 +11,15 @@ import java.util.Optional;
  *                   when empty, rank entities of the same type by cosine similarity of their embeddings
  * @param k          how many to list
  * @param version    the checkpoint version; empty = the newest
+ * @param includeSelf whether tails (of a relation whose two sides have the same type) may list the asked entity itself
  */
 public record NeighborsConfig(Optional<String> entity, Optional<String> entityType, Optional<String> relation, int k,
-                              Optional<Integer> version) {
+                              Optional<Integer> version, boolean includeSelf) {
 
     static NeighborsConfig read(ConfigReader c) {
         return new NeighborsConfig(c.optionalString("neighbors.entity"), c.optionalString("neighbors.entityType"),
                 c.optionalString("neighbors.relation"), c.integer("neighbors.k", 10, 1, 100_000),
-                CheckpointVersion.read(c, "neighbors.version"));
+                CheckpointVersion.read(c, "neighbors.version"), c.bool("neighbors.includeSelf", false));
     }
 
     /** The entity name, or an error saying the command needs it. */

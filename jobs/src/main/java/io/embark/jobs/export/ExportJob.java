@@ -30,12 +30,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,14 +96,8 @@ public final class ExportJob {
         try {
             Checkpoints.explainingDamage(store, "export.version", OptionalInt.of(model.version()), () -> {
                 List<ImportManifest.EntityTypeInfo> types = graph.manifest().entityTypes();
-                String[] typeNames = types.stream().map(ImportManifest.EntityTypeInfo::name).toArray(String[]::new);
-                List<int[]> parts = new ArrayList<>();
-                for (int t = 0; t < typeNames.length; t++) {
-                    for (int p = 0; p < types.get(t).partitions(); p++) {
-                        parts.add(new int[] {t, p});
-                    }
-                }
-                PartitionSource source = new PartitionSource(TaskInputs.of(conf, job, model.version()), typeNames);
+                List<int[]> parts = partitions(graph);
+                PartitionSource source = source(conf, job, graph, model.version());
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                 if (export.formats().contains(ExportFormat.TSV)) {
                     try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export tsv", "rows",
@@ -115,11 +111,10 @@ public final class ExportJob {
                 if (export.formats().contains(ExportFormat.PARQUET)) {
                     try (StageProgress progress = StageProgress.counting(spark, job.progress().log(), "export parquet", "rows",
                             OptionalLong.of(entities))) {
-                        spark.createDataFrame(jsc.parallelize(parts, parts.size()).flatMap(new EntityRows(source, progress.counter())),
-                                EntityRows.SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "entities.parquet").toString());
+                        entityFrame(spark, source, parts, progress.counter())
+                                .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "entities.parquet").toString());
                     }
-                    spark.createDataFrame(relationRows(graph.relationNames(), model.relations()), RELATION_SCHEMA).coalesce(1)
-                            .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "relations.parquet").toString());
+                    relationFrame(spark, graph, model).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir.path(), "relations.parquet").toString());
                 }
                 writeSummary(fs, new Path(dir.path(), "export.json"), model, types, export);
                 dir.commit();
@@ -132,6 +127,44 @@ public final class ExportJob {
                 String.format("%,d", entities), model.relations().count(),
                 export.formats().stream().map(ConfigChoice::spelling).sorted().toList(), out);
         return out;
+    }
+
+    /** Every (entity type index, partition) of the dataset: one export task each. */
+    private static List<int[]> partitions(ImportedGraph graph) {
+        List<ImportManifest.EntityTypeInfo> types = graph.manifest().entityTypes();
+        List<int[]> parts = new ArrayList<>();
+        for (int t = 0; t < types.size(); t++) {
+            for (int p = 0; p < types.get(t).partitions(); p++) {
+                parts.add(new int[] {t, p});
+            }
+        }
+        return parts;
+    }
+
+    private static PartitionSource source(Configuration conf, JobConfig job, ImportedGraph graph, int version) {
+        return new PartitionSource(TaskInputs.of(conf, job, version),
+                graph.manifest().entityTypes().stream().map(ImportManifest.EntityTypeInfo::name).toArray(String[]::new));
+    }
+
+    private static Dataset<Row> entityFrame(SparkSession spark, PartitionSource source, List<int[]> parts, LongAccumulator rows) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(jsc.parallelize(parts, parts.size()).flatMap(new EntityRows(source, rows)), EntityRows.SCHEMA);
+    }
+
+    /**
+     * The embeddings of checkpoint {@code version} as a DataFrame, as the Parquet export writes them ({@code entity_type,
+     * name, partition, offset, vector array<float>}): one Spark task per (entity type, partition), each reading its
+     * names and table itself; nothing passes through the driver.
+     */
+    public static Dataset<Row> entityFrame(SparkSession spark, JobConfig job, ImportedGraph graph, int version) {
+        List<int[]> parts = partitions(graph);
+        return entityFrame(spark, source(spark.sparkContext().hadoopConfiguration(), job, graph, version), parts,
+                spark.sparkContext().longAccumulator("embark entity rows"));
+    }
+
+    /** The relation parameters of {@code model}, as the Parquet export writes them ({@link #RELATION_SCHEMA}). */
+    public static Dataset<Row> relationFrame(SparkSession spark, ImportedGraph graph, TrainedModel model) throws IOException {
+        return spark.createDataFrame(relationRows(graph.relationNames(), model.relations()), RELATION_SCHEMA);
     }
 
     private static String side(RelationParameters rp, int slot) {

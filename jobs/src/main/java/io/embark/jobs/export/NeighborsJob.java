@@ -82,7 +82,7 @@ public final class NeighborsJob {
         String question;
         try {
             if (n.relation().isPresent()) {
-                answer = neighbors.tails(entity, n.relation().get(), n.k());
+                answer = neighbors.tails(entity, n.relation().get(), n.k(), n.includeSelf());
                 question = "likeliest tails of (" + entity + ", " + n.relation().get() + ", ?)";
             } else {
                 String type = n.entityType().orElseGet(() -> onlyType(graph));

@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
@@ -30,8 +30,8 @@ import scala.Tuple2;
  * <p>Slot keys: bucket {@code b = lhsPartition * R + rhsPartition} has {@link BucketSlots#slots()} slots; this task
  * sends its edges of bucket b to key {@code b * slots + (task mod slots)}.
  *
- * <p>Input columns: rel, lhsPart, lhsOff, rhsPart, rhsOff (null when the entity is not in the dictionary), w, bad,
- * file, pos, text, lhs, rhs.
+ * <p>Input columns ({@link ImportJob#mapped}): rel (the relation's id, -1 for one train does not have), lhsPart,
+ * lhsOff, rhsPart, rhsOff (null when the entity is not in the dictionary), w, bad, file, pos, text, lhs, rhs.
  */
 public final class BucketRouteTask implements PairFlatMapFunction<Iterator<Row>, Integer, byte[]>, Serializable {
 
@@ -44,17 +44,17 @@ public final class BucketRouteTask implements PairFlatMapFunction<Iterator<Row>,
     static final int MAX_BLOCK = 256 << 10;
 
     private final HadoopConf conf;
-    private final Map<String, Integer> relationIds;
+    private final List<String> relationNames;
     private final BucketSlots slots;
     private final boolean weighted;
     private final int sampleSize;
     private final LongAccumulator routed;
 
     /** {@code routed} counts the rows the tasks have read, for the driver's progress line. */
-    public BucketRouteTask(HadoopConf conf, Map<String, Integer> relationIds, BucketSlots slots, boolean weighted, int sampleSize,
+    public BucketRouteTask(HadoopConf conf, List<String> relationNames, BucketSlots slots, boolean weighted, int sampleSize,
                            LongAccumulator routed) {
         this.conf = conf;
-        this.relationIds = relationIds;
+        this.relationNames = List.copyOf(relationNames);
         this.slots = slots;
         this.weighted = weighted;
         this.sampleSize = sampleSize;
@@ -90,7 +90,7 @@ public final class BucketRouteTask implements PairFlatMapFunction<Iterator<Row>,
         Router(Iterator<Row> rows, int slot) {
             this.rows = rows;
             this.slot = slot;
-            report.relationEdges = new long[relationIds.size()];
+            report.relationEdges = new long[relationNames.size()];
         }
 
         @Override
@@ -129,15 +129,15 @@ public final class BucketRouteTask implements PairFlatMapFunction<Iterator<Row>,
                 }
                 return;
             }
-            Integer rel = relationIds.get(r.getString(0));
-            if (rel == null) {
+            int rel = r.getInt(0);
+            if (rel < 0) {
                 report.unknownRelation++;
                 return;
             }
             if (r.isNullAt(1) || r.isNullAt(3)) {
                 report.unknownEntity++;
                 if (report.unknownEntitySample.size() < sampleSize) {
-                    report.unknownEntitySample.add(r.getString(10) + "\t" + r.getString(0) + "\t" + r.getString(11));
+                    report.unknownEntitySample.add(r.getString(10) + "\t" + relationNames.get(rel) + "\t" + r.getString(11));
                 }
                 return;
             }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Builds the entity dictionaries of all entity types with Spark: distinct names per type (with an optional minimum
@@ -35,12 +36,11 @@ public final class DictionaryBuilder {
             .add("part", DataTypes.IntegerType, false)
             .add("off", DataTypes.IntegerType, false);
 
-    /** The dictionary rows (persisted; call {@link #release()} when done) and the entity count of each type. */
-    public record Dictionary(Dataset<Row> rows, long[] counts, Dataset<Row> sorted) {
-        public void release() {
-            rows.unpersist();
-            sorted.unpersist();
-        }
+    /**
+     * The dictionary rows, read from the Parquet files {@link #build} wrote under its scratch directory, the entity
+     * count of each type, and how many of them are new (not in the base; all of them without one).
+     */
+    public record Dictionary(Dataset<Row> rows, long[] counts, long[] added) {
     }
 
     private DictionaryBuilder() {
@@ -52,7 +52,18 @@ public final class DictionaryBuilder {
      * ({@link Limits#checkPartitions}) is refused then, naming its {@code graph.entities.TYPE.partitions} key and the
      * partition count that fits, before any rank is assigned or file written.
      */
-    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount) {
+    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch) {
+        return build(spark, goodEdges, types, minCount, scratch, null, new long[types.size()]);
+    }
+
+    /**
+     * Builds the dictionaries of a dataset that extends a base ({@code import.base}): {@code baseRows} (the base's
+     * dictionary, {@link #SCHEMA}) keep their partitions and offsets, and the names the base lacks are ranked after its
+     * {@code baseCounts[type]} entities, in the same hash order a fresh import uses; {@code minCount} applies to them
+     * only. With {@code baseRows} null and zero counts, a fresh import.
+     */
+    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch,
+                                   Dataset<Row> baseRows, long[] baseCounts) {
         int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
         Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
                 .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
@@ -65,11 +76,18 @@ public final class DictionaryBuilder {
         // than edges per task, and its hash map then spills and sorts names byte by byte; a global sort would add a
         // sampling job that recomputes the aggregation (docs/BENCHMARKS.md, "dictionary").
         Column key = functions.xxhash64(functions.col("name")).as("key");
+        int shufflePartitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
         Dataset<Row> counted = names.select(key, functions.col("type"), functions.col("name"))
-                .repartition(Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")), functions.col("key"))
+                .repartition(shufflePartitions, functions.col("key"))
                 .groupBy("key", "type", "name").count();
         if (minCount > 1) {
             counted = counted.filter(functions.col("count").geq(minCount));
+        }
+        if (baseRows != null) {
+            // the names the base lacks, hashed into the same partitions again: an explicit count that adaptive
+            // execution leaves alone, so both passes below see the partitions the ranks are counted in
+            counted = counted.join(baseRows.select("type", "name"), scala.jdk.javaapi.CollectionConverters.asScala(List.of("type", "name")).toSeq(),
+                    "left_anti").repartition(shufflePartitions, functions.col("key"));
         }
         // Persisted at the Dataset level (Spark's own binary rows), so both passes below see the same partitions.
         Dataset<Row> sorted = counted.sortWithinPartitions("key", "type", "name")
@@ -86,7 +104,8 @@ public final class DictionaryBuilder {
             return List.of(c).iterator();
         }, true).collect();
         Map<Integer, long[]> base = new HashMap<>();
-        long[] running = new long[typeCount];
+        Map<Integer, long[]> end = new HashMap<>();
+        long[] running = baseCounts.clone();
         List<long[]> ordered = new ArrayList<>(perPartition);
         ordered.sort((a, b) -> Long.compare(a[typeCount], b[typeCount]));
         for (long[] c : ordered) {
@@ -94,6 +113,7 @@ public final class DictionaryBuilder {
             for (int t = 0; t < typeCount; t++) {
                 running[t] += c[t];
             }
+            end.put((int) c[typeCount], running.clone());
         }
         for (int t = 0; t < typeCount; t++) {
             try {
@@ -104,16 +124,59 @@ public final class DictionaryBuilder {
             }
         }
         int[] parts = partitionsPerType.clone();
-        JavaRDD<Row> ranked = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> rank(it, base.get(idx).clone(), parts), true);
-        Dataset<Row> rows = spark.createDataFrame(ranked, SCHEMA).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        return new Dictionary(rows, running, sorted);
+        JavaRDD<Row> ranked = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> {
+            if (!base.containsKey(idx)) {
+                throw new IllegalStateException("dictionary: Spark partition " + idx + " was not there when the names were counted");
+            }
+            return rank(it, base.get(idx).clone(), end.get(idx), parts);
+        }, true);
+        // Written out and read back rather than kept persisted: a persisted dataset holds its lineage, and with it the
+        // name shuffle's files (about 32 bytes per edge end, docs/BENCHMARKS.md "scale"), on disk until the job ends.
+        // Once nothing references that lineage, Spark's cleaner deletes them (releaseShuffles), before the edges'
+        // own shuffles need the space.
+        Dataset<Row> fresh = spark.createDataFrame(ranked, SCHEMA);
+        (baseRows == null ? fresh : baseRows.union(fresh)).write()
+                .option("parquet.page.write-checksum.enabled", "true")
+                .parquet(scratch.toString());
+        sorted.unpersist();
+        Dataset<Row> rows = spark.read()
+                .option("parquet.page.verify-checksum.enabled", "true")
+                .schema(SCHEMA)
+                .parquet(scratch.toString());
+        long[] added = new long[typeCount];
+        for (int t = 0; t < typeCount; t++) {
+            added[t] = running[t] - baseCounts[t];
+        }
+        return new Dictionary(rows, running, added);
     }
 
-    private static Iterator<Row> rank(Iterator<Row> names, long[] next, int[] partitions) {
+    /**
+     * Lets Spark's cleaner delete the files of shuffles nothing references any more (the dictionary's name shuffle
+     * once {@link #build} has returned): it tracks them with weak references, which only a garbage collection of the
+     * driver's heap clears, and on its own it collects every 30 minutes ({@code spark.cleaner.periodicGC.interval}).
+     * The deletion itself runs on the cleaner's thread, shortly after.
+     */
+    public static void releaseShuffles() {
+        System.gc();
+    }
+
+    /**
+     * Ranks one Spark partition's names from {@code next} on; {@code end} is where the counting pass says they stop.
+     * Both passes must see the same partitions, or two names would share a rank: checked, never assumed.
+     */
+    private static Iterator<Row> rank(Iterator<Row> names, long[] next, long[] end, int[] partitions) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return names.hasNext();
+                if (names.hasNext()) {
+                    return true;
+                }
+                if (!java.util.Arrays.equals(next, end)) {
+                    throw new IllegalStateException("dictionary: a Spark partition ranked names up to " + java.util.Arrays.toString(next)
+                            + " per type where the counting pass ended at " + java.util.Arrays.toString(end)
+                            + ": the two passes saw different partitions");
+                }
+                return false;
             }
 
             @Override

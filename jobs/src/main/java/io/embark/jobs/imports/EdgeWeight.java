@@ -11,12 +11,12 @@ import org.apache.spark.sql.functions;
  * at most about (1e6 * gradient)^2 per update, stays far below float's 3.4e38. Anything else is a bad line under
  * {@code data.onBadLine}.
  */
-final class EdgeWeight {
+public final class EdgeWeight {
 
     /** The largest weight accepted. */
     static final float MAX = 1e6f;
     /** How the messages state the rule. */
-    static final String EXPECTED = "expected a number > 0 and <= 1e6";
+    public static final String EXPECTED = "expected a number > 0 and <= 1e6";
 
     private EdgeWeight() {
     }
@@ -33,7 +33,7 @@ final class EdgeWeight {
     }
 
     /** {@link #problem} as a Spark expression over a float column; null where the weight is fine or null. */
-    static Column problem(Column w) {
+    public static Column problem(Column w) {
         return functions.when(functions.isnan(w).or(w.equalTo(Float.POSITIVE_INFINITY)).or(w.equalTo(Float.NEGATIVE_INFINITY)),
                         functions.lit("is not finite"))
                 .when(w.leq(0f), functions.lit("is not > 0"))

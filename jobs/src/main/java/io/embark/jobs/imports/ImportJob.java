@@ -1,7 +1,10 @@
 package io.embark.jobs.imports;
 
+import io.embark.embedding.config.ConfigChoice;
 import io.embark.jobs.config.BadLinePolicy;
+import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.DataConfig;
+import io.embark.jobs.config.ImportMode;
 import io.embark.jobs.config.JobConfig;
 import io.embark.embedding.progress.ProgressLog;
 import io.embark.jobs.progress.StageProgress;
@@ -22,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +37,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +57,8 @@ public final class ImportJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportJob.class);
     private static final String[] SPLITS = {"train", "valid", "test"};
+    /** Under the temporary output directory: intermediate files of this import, deleted before it commits. */
+    static final String SCRATCH = "_scratch";
 
     private ImportJob() {
     }
@@ -61,9 +69,11 @@ public final class ImportJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path target = new Path(job.graphDir());
         FileSystem fs = target.getFileSystem(conf);
+        // checked before anything is written: a refused base leaves no output
+        BaseDataset base = job.importing().base().isPresent() ? BaseDataset.open(conf, job.importing().base().get(), target, schema) : null;
         AtomicDirectory out = AtomicDirectory.begin(fs, target, job.importing().overwrite(), "import.overwrite");
         try {
-            ImportManifest manifest = write(spark, job, data, schema, conf, fs, out.path());
+            ImportManifest manifest = write(spark, job, data, schema, conf, fs, out.path(), base);
             out.commit();
             LOG.info("import committed to {}", target);
             return manifest;
@@ -88,8 +98,9 @@ public final class ImportJob {
         }
     }
 
+    /** Writes the dataset under {@code root}; {@code base}, when not null, is the dataset it extends ({@code import.base}). */
     private static ImportManifest write(SparkSession spark, JobConfig job, DataConfig data, GraphSchema schema,
-                                        Configuration conf, FileSystem fs, Path root) throws IOException {
+                                        Configuration conf, FileSystem fs, Path root, BaseDataset base) throws IOException {
         DatasetLayout layout = new DatasetLayout(root);
         HadoopConf hconf = HadoopConf.of(conf);
         RelationResolver resolver = new RelationResolver(schema);
@@ -109,7 +120,7 @@ public final class ImportJob {
         Dataset<Row> train = RawEdges.read(spark, data, resolver, inputs.get("train"));
         Dataset<Row> goodTrain = train.filter(functions.col("bad").isNull());
 
-        // Relation ids: listed relations in declaration order; dynamic ones sorted by name.
+        // Relation ids: listed relations in declaration order; dynamic ones sorted by name; a base's relations first.
         List<RelationType> relations = new ArrayList<>();
         ProgressLog progress = job.progress().log();
         if (schema.isDynamic()) {
@@ -122,87 +133,150 @@ public final class ImportJob {
         } else {
             relations.addAll(schema.relations());
         }
+        if (base != null) {
+            relations = base.relations(relations);
+        }
         if (relations.isEmpty()) {
             throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
                     + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
         }
-        Map<String, Integer> relationIds = new HashMap<>();
-        for (int i = 0; i < relations.size(); i++) {
-            relationIds.put(relations.get(i).name(), i);
-        }
+        List<String> relationNames = relations.stream().map(RelationType::name).toList();
 
         LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
         DictionaryBuilder.Dictionary dict;
         long trainRecords;
         try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
-            dict = DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount());
+            Path scratch = new Path(root, SCRATCH + "/dictionary");
+            dict = base == null
+                    ? DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch)
+                    : DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch,
+                            base.dictionary(spark, types, hconf), base.counts(types));
             // the dictionary pass reads the train input twice (the lhs and the rhs names are two scans of it): half its
             // record count is the total the bucket writing counts towards (an estimate: Spark counts blank and
             // header lines as records too)
             trainRecords = p.count() / 2;
         }
-        try {
-            if (Arrays.stream(dict.counts()).sum() == 0) {
-                throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
-                        + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
+        DictionaryBuilder.releaseShuffles();
+        if (Arrays.stream(dict.counts()).sum() == 0) {
+            throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
+                    + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
+        }
+        List<ImportManifest.EntityTypeInfo> typeInfos = writeEntities(dict, types, partitions, typeNames, hconf, fs, layout, root);
+        int lhsGrid = schema.gridPartitions(Side.LHS);
+        int rhsGrid = schema.gridPartitions(Side.RHS);
+        boolean weighted = data.weightColumn().isPresent();
+        Map<String, ImportManifest.SplitInfo> splits = new LinkedHashMap<>();
+        Map<String, Long> newEdges = new LinkedHashMap<>();
+        long[] relationEdges = new long[relations.size()];
+        boolean append = base != null && job.importing().mode() == ImportMode.APPEND;
+        for (String split : SPLITS) {
+            boolean fromBase = append && base.splits().contains(split);
+            if (!inputs.containsKey(split) && !fromBase) {
+                continue;
             }
-            List<ImportManifest.EntityTypeInfo> typeInfos = writeEntities(dict, types, partitions, typeNames, hconf, fs, layout, root);
-            int lhsGrid = schema.gridPartitions(Side.LHS);
-            int rhsGrid = schema.gridPartitions(Side.RHS);
-            boolean weighted = data.weightColumn().isPresent();
-            Map<String, ImportManifest.SplitInfo> splits = new LinkedHashMap<>();
-            long[] relationEdges = new long[relations.size()];
-            for (String split : SPLITS) {
-                if (!inputs.containsKey(split)) {
-                    continue;
-                }
+            if (fromBase && base.split(split).weighted() != weighted) {
+                throw new ConfigException("data.columns.weight: the new edges are " + (weighted ? "" : "not ") + "weighted, the base dataset's "
+                        + split + " edges (import.base = " + base.given() + ") are " + (weighted ? "not" : "") + ": a dataset holds one kind");
+            }
+            List<TaskReport> reports = List.of();
+            if (inputs.containsKey(split)) {
                 Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
-                List<TaskReport> reports;
                 try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
                         split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
-                    reports = writeBuckets(mapped(raw, dict.rows()).javaRDD(), root, split, hconf, relationIds, lhsGrid, rhsGrid,
-                            weighted, data.badLineSample(), p.counter());
+                    boolean keepNames = !split.equals("train") || job.graph().minEntityCount() > 1;
+                    reports = writeBuckets(mapped(spark, raw, dict.rows(), relationNames, keepNames).javaRDD(), root, split, hconf,
+                            relationNames, lhsGrid, rhsGrid, weighted, data.badLineSample(), p.counter());
                 }
-                ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.get(split), weighted, reports,
-                        data.badLineSample());
-                if (split.equals("train")) {
-                    for (TaskReport r : reports) {
-                        for (int i = 0; i < relationEdges.length; i++) {
-                            relationEdges[i] += r.relationEdges[i];
-                        }
+            }
+            // the base's bucket files go after this import's own slots of each bucket
+            int ownSlots = reports.stream().flatMap(r -> r.files.stream()).mapToInt(f -> f.slot + 1).max().orElse(0);
+            List<BucketIndex.Entry> copied = fromBase ? base.copyBuckets(spark, split, layout, ownSlots, hconf) : List.of();
+            ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.getOrDefault(split, List.of()), weighted,
+                    reports, data.badLineSample(), copied, fromBase ? base.split(split) : null);
+            long own = reports.stream().mapToLong(r -> r.edges).sum();
+            newEdges.put(split, own);
+            if (split.equals("train")) {
+                if (base != null && own == 0) {
+                    throw new BadInputException("data.train: no usable edges in " + inputs.get("train") + " to add to the base dataset"
+                            + " (import.base = " + base.given() + ")");
+                }
+                for (TaskReport r : reports) {
+                    for (int i = 0; i < relationEdges.length; i++) {
+                        relationEdges[i] += r.relationEdges[i];
                     }
                 }
-                splits.put(split, info);
-                report(split, info);
+                if (fromBase) {
+                    for (int i = 0; i < base.manifest().relations().size(); i++) {
+                        relationEdges[i] += base.relationEdges(i);
+                    }
+                }
             }
-            writeRelations(fs, layout, relations);
-            List<ImportManifest.RelationInfo> relationInfos = new ArrayList<>();
-            for (int i = 0; i < relations.size(); i++) {
-                RelationType r = relations.get(i);
-                relationInfos.add(new ImportManifest.RelationInfo(i, r.name(), r.lhsType(), r.rhsType(), relationEdges[i]));
-            }
-            ImportManifest manifest = new ImportManifest(ImportManifest.FORMAT_VERSION, Instant.now().toString(), job.asStrings(),
-                    typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits);
-            manifest.write(fs, layout.manifest());
-            return manifest;
-        } finally {
-            dict.release();
+            splits.put(split, info);
+            report(split, info);
         }
+        writeRelations(fs, layout, relations);
+        List<ImportManifest.RelationInfo> relationInfos = new ArrayList<>();
+        for (int i = 0; i < relations.size(); i++) {
+            RelationType r = relations.get(i);
+            relationInfos.add(new ImportManifest.RelationInfo(i, r.name(), r.lhsType(), r.rhsType(), relationEdges[i]));
+        }
+        ImportManifest.Lineage lineage = null;
+        if (base != null) {
+            int known = base.manifest().relations().size();
+            lineage = new ImportManifest.Lineage(base.location(), base.manifest().createdAt(), ConfigChoice.spelling(job.importing().mode()),
+                    BaseDataset.byType(types, dict.added()), relationNames.subList(known, relationNames.size()), newEdges);
+        }
+        ImportManifest manifest = new ImportManifest(ImportManifest.FORMAT_VERSION, Instant.now().toString(), job.asStrings(),
+                typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits, lineage);
+        // (a failed import leaves it to AtomicDirectory.abort, which deletes the whole temporary directory)
+        fs.delete(new Path(root, SCRATCH), true);
+        manifest.write(fs, layout.manifest());
+        return manifest;
     }
 
-    /** Joins each edge with the dictionary on both sides: rel, lhsPart, lhsOff, rhsPart, rhsOff, w, bad, file, pos, text, lhs, rhs. */
-    // The dictionary side is hashed per shuffle partition (shuffled hash join) rather than sort-merge joined: it is
-    // far smaller than the edges, and this saves sorting every edge twice.
-    static Dataset<Row> mapped(Dataset<Row> raw, Dataset<Row> dict) {
+    /**
+     * Joins each edge with the relation ids and with the dictionary on both sides: rel (the relation's id, -1 for a
+     * relation train does not have, null on a bad line), lhsPart, lhsOff, rhsPart, rhsOff (null for an entity not in the
+     * dictionary), w, bad, file, pos, text, lhs, rhs. The entity names are kept only where an entity can be missing
+     * from the dictionary ({@code keepNames}: valid and test, or train under a minimum count), for the manifest's
+     * sample of unmapped edges; elsewhere they are null from the first join on.
+     */
+    // Each edge crosses two shuffles here, and what they carry per edge is what the import's disk and time grow with
+    // (docs/BENCHMARKS.md, "scale"): the relation travels as an int, a name is dropped once it has been looked up, and
+    // a good line's file name is dropped before the first. The dictionary side is hashed per shuffle partition
+    // (shuffled hash join) rather than sort-merge joined: it is far smaller than the edges, and this saves sorting every
+    // edge twice.
+    static Dataset<Row> mapped(SparkSession spark, Dataset<Row> raw, Dataset<Row> dict, List<String> relationNames, boolean keepNames) {
+        List<Row> ids = new ArrayList<>();
+        for (int i = 0; i < relationNames.size(); i++) {
+            ids.add(RowFactory.create(relationNames.get(i), i));
+        }
+        Dataset<Row> relIds = functions.broadcast(spark.createDataFrame(ids, new StructType()
+                .add("relName", DataTypes.StringType, false).add("relId", DataTypes.IntegerType, false)));
+        // Both sides of each join are hashed into spark.sql.shuffle.partitions by the join keys, explicitly: adaptive
+        // execution would otherwise coalesce a small split's partitions to a few, and each of them would then hash its
+        // share of the whole dictionary in memory (a 100,000-edge test split against 28.6M names ran out of a 2 GB heap).
+        int n = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
         Dataset<Row> l = dict.select(functions.col("type").as("lt"), functions.col("name").as("ln"),
-                functions.col("part").as("lp"), functions.col("off").as("lo")).hint("shuffle_hash");
+                functions.col("part").as("lp"), functions.col("off").as("lo"))
+                .repartition(n, functions.col("lt"), functions.col("ln")).hint("shuffle_hash");
         Dataset<Row> r = dict.select(functions.col("type").as("rt"), functions.col("name").as("rn"),
-                functions.col("part").as("rp"), functions.col("off").as("ro")).hint("shuffle_hash");
-        // Only bad lines need their file name (for the manifest's sample): good ones drop it before both joins shuffle
-        // every edge, since what the joins carry per edge is what the import's disk and time grow with.
-        Dataset<Row> slim = raw.withColumn("file", functions.when(functions.col("bad").isNotNull(), functions.col("file")));
-        Dataset<Row> withLhs = slim.join(l, slim.col("lhsType").equalTo(l.col("lt")).and(slim.col("lhs").equalTo(l.col("ln"))), "left_outer");
-        Dataset<Row> both = withLhs.join(r, withLhs.col("rhsType").equalTo(r.col("rt")).and(withLhs.col("rhs").equalTo(r.col("rn"))), "left_outer");
+                functions.col("part").as("rp"), functions.col("off").as("ro"))
+                .repartition(n, functions.col("rt"), functions.col("rn")).hint("shuffle_hash");
+        Column good = functions.col("bad").isNull();
+        Dataset<Row> slim = raw.join(relIds, raw.col("rel").equalTo(relIds.col("relName")), "left_outer")
+                .select(functions.when(good, functions.coalesce(functions.col("relId"), functions.lit(-1))).as("rel"),
+                        functions.col("lhsType"), functions.col("lhs"), functions.col("rhsType"), functions.col("rhs"),
+                        functions.col("w"), functions.col("bad"), functions.when(functions.col("bad").isNotNull(), functions.col("file")).as("file"),
+                        functions.col("pos"), functions.col("text"))
+                .repartition(n, functions.col("lhsType"), functions.col("lhs"));
+        Dataset<Row> withLhs = slim.join(l, slim.col("lhsType").equalTo(l.col("lt")).and(slim.col("lhs").equalTo(l.col("ln"))), "left_outer")
+                .select(functions.col("rel"), functions.col("lp"), functions.col("lo"), functions.col("rhsType"), functions.col("rhs"),
+                        functions.col("w"), functions.col("bad"), functions.col("file"), functions.col("pos"), functions.col("text"),
+                        keepNames ? functions.col("lhs") : functions.lit(null).cast(DataTypes.StringType).as("lhs"))
+                .repartition(n, functions.col("rhsType"), functions.col("rhs"));
+        Dataset<Row> both = withLhs.join(r, withLhs.col("rhsType").equalTo(r.col("rt")).and(withLhs.col("rhs").equalTo(r.col("rn"))),
+                "left_outer");
         return both.select("rel", "lp", "lo", "rp", "ro", "w", "bad", "file", "pos", "text", "lhs", "rhs");
     }
 
@@ -248,20 +322,24 @@ public final class ImportJob {
      * write side) and writes each slot as one file: at most {@code buckets x slots} files, one stream open per task.
      */
     static List<TaskReport> writeBuckets(JavaRDD<Row> mapped, Path root, String split, HadoopConf hconf,
-                                         Map<String, Integer> relationIds, int lhsGrid, int rhsGrid, boolean weighted, int sample,
+                                         List<String> relationNames, int lhsGrid, int rhsGrid, boolean weighted, int sample,
                                          LongAccumulator routed) {
         BucketSlots slots = BucketSlots.plan(lhsGrid, rhsGrid, mapped.getNumPartitions());
         LOG.info("import {}: {} x {} buckets in {} slot(s) each, written by {} task(s)", split, lhsGrid, rhsGrid, slots.slots(),
                 slots.writers());
-        return mapped.mapPartitionsToPair(new BucketRouteTask(hconf, relationIds, slots, weighted, sample, routed))
+        return mapped.mapPartitionsToPair(new BucketRouteTask(hconf, relationNames, slots, weighted, sample, routed))
                 .repartitionAndSortWithinPartitions(slots.partitioner())
-                .mapPartitions(new BucketWriteTask(root.toString(), split, hconf, slots, weighted, relationIds.size(), sample))
+                .mapPartitions(new BucketWriteTask(root.toString(), split, hconf, slots, weighted, relationNames.size(), sample))
                 .collect();
     }
 
-    /** Sums the tasks' reports, writes the split's bucket index, and deletes files no successful attempt reported. */
+    /**
+     * Sums the tasks' reports, writes the split's bucket index, and deletes files no successful attempt reported.
+     * {@code copied} are bucket files copied from a base dataset, whose counts ({@code baseSplit}) add to this split's.
+     */
     private static ImportManifest.SplitInfo summarize(FileSystem fs, DatasetLayout layout, String split, int lhsGrid, int rhsGrid,
-                                                      List<String> inputs, boolean weighted, List<TaskReport> reports, int sample)
+                                                      List<String> inputs, boolean weighted, List<TaskReport> reports, int sample,
+                                                      List<BucketIndex.Entry> copied, ImportManifest.SplitInfo baseSplit)
             throws IOException {
         long lines = 0;
         long edges = 0;
@@ -270,7 +348,16 @@ public final class ImportJob {
         long unknownRelation = 0;
         List<ImportManifest.BadLine> badSample = new ArrayList<>();
         List<String> unknownSample = new ArrayList<>();
-        List<BucketIndex.Entry> files = new ArrayList<>();
+        List<BucketIndex.Entry> files = new ArrayList<>(copied);
+        List<String> allInputs = new ArrayList<>(inputs);
+        if (baseSplit != null) {
+            lines += baseSplit.linesRead();
+            edges += baseSplit.edges();
+            bad += baseSplit.badLinesSkipped();
+            unknownEntity += baseSplit.unknownEntityEdges();
+            unknownRelation += baseSplit.unknownRelationEdges();
+            allInputs.addAll(0, baseSplit.inputs());
+        }
         for (TaskReport r : reports) {
             lines += r.lines;
             edges += r.edges;
@@ -302,7 +389,7 @@ public final class ImportJob {
         byte[] bytes = index.write(fs, indexPath);
         ImportManifest.BucketIndexFile indexFile = new ImportManifest.BucketIndexFile(layout.relative(indexPath), slots,
                 index.fileCount(), bytes.length, BucketIndex.checksum(bytes));
-        return new ImportManifest.SplitInfo(inputs, weighted, lines, edges, bad, badSample, unknownEntity, unknownSample,
+        return new ImportManifest.SplitInfo(allInputs, weighted, lines, edges, bad, badSample, unknownEntity, unknownSample,
                 unknownRelation, indexFile);
     }
 

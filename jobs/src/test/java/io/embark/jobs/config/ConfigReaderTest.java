@@ -35,6 +35,18 @@ class ConfigReaderTest {
     }
 
     @Test
+    void a_uri_in_a_bare_value_keeps_its_slashes_and_a_comment_after_it_is_still_one() {
+        Map<String, Object> m = ConfigParser.parse("""
+                workspace = hdfs://namenode:8020/embark/ws   // on HDFS
+                data { train = [hdfs://nn/a, file:///tmp/b], test = s3a://bucket/t # test edges
+                }
+                """, "t.conf");
+        assertEquals("hdfs://namenode:8020/embark/ws", m.get("workspace"));
+        assertEquals(List.of("hdfs://nn/a", "file:///tmp/b"), m.get("data.train"));
+        assertEquals("s3a://bucket/t", m.get("data.test"));
+    }
+
+    @Test
     void builds_typed_sections_with_overrides() {
         JobConfig job = JobConfig.read(ConfigLoader.fromText(TEXT, "t.conf", List.of("graph.entities.user.partitions=8", "data.test=[t1, t2]")));
         assertEquals("work/x/graph", job.graphDir());

@@ -32,6 +32,18 @@ class DriverPathsTest {
     }
 
     @Test
+    void a_uri_without_a_host_takes_the_default_file_systems_or_is_refused() {
+        Configuration onHdfs = new Configuration();
+        onHdfs.set("fs.defaultFS", "hdfs://nn:8020");
+        assertEquals("hdfs://nn:8020/embark/run1", read(new DriverPaths(onHdfs, "yarn", false), "workspace=hdfs:///embark/run1").workspace());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> read(new DriverPaths(new Configuration(), "local[2]", false), "workspace=hdfs:///embark/run1"));
+        assertTrue(e.getMessage().startsWith("workspace: hdfs:///embark/run1 names no host, and the default file system (fs.defaultFS) is file:///"),
+                e.getMessage());
+        assertEquals("file:/w", read(new DriverPaths(onHdfs, "local[2]", false), "workspace=file:///w").workspace(), "file: needs no host");
+    }
+
+    @Test
     void without_a_qualifier_paths_are_as_given() {
         JobConfig job = JobConfig.read(ConfigLoader.fromText("", "test", List.of("workspace=work/demo")));
         assertEquals("work/demo", job.workspace());

@@ -81,16 +81,24 @@ class NeighborsJobTest {
     }
 
     @Test
-    void likeliest_tails_use_the_operator_and_comparator() throws Exception {
+    void likeliest_tails_use_the_operator_and_comparator_and_leave_out_the_head() throws Exception {
         ImportedGraph graph = graph();
         TrainedModel model = model();
         String head = graph.entityNames("node", 0).get(7);
         String relation = graph.relationNames().get(1);
-        List<Neighbors.Neighbor> got = NeighborsJob.run(new Configuration(),
-                TrainedWorkspace.config("neighbors.entity=" + head, "neighbors.relation=" + relation, "neighbors.k=4"));
         float[] q = new float[8];
         model.query(1, false, model.table("node", 0).row(7), 0, q, 0);
         List<Scored> expected = bruteForce(graph, model, (t, j) -> (double) model.score(q, 0, t.data(j), t.dataOffset(j), t.dim()));
+        // neighbors.includeSelf = true: exactly the brute force over every entity
+        List<Neighbors.Neighbor> all = NeighborsJob.run(new Configuration(), TrainedWorkspace.config("neighbors.entity=" + head,
+                "neighbors.relation=" + relation, "neighbors.k=4", "neighbors.includeSelf=true"));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected.get(i).name(), all.get(i).name(), "rank " + (i + 1));
+        }
+        // the default: the same ranking without the head itself
+        List<Neighbors.Neighbor> got = NeighborsJob.run(new Configuration(),
+                TrainedWorkspace.config("neighbors.entity=" + head, "neighbors.relation=" + relation, "neighbors.k=4"));
+        expected.removeIf(s -> s.name().equals(head));
         for (int i = 0; i < 4; i++) {
             assertEquals(expected.get(i).name(), got.get(i).name(), "rank " + (i + 1));
         }
