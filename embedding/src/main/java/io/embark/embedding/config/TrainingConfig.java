@@ -26,6 +26,8 @@ import java.util.Map;
  *                            or element-wise (one per coordinate); must match when a checkpoint is resumed
  * @param resume              which checkpoint version a run resumes from: the newest, or the newest that verifies
  * @param kernel              the chunk step: BLAS (the CPU default) or ND4J (ND4J's backend, CUDA included)
+ * @param init                where the model starts when there is no checkpoint to resume: from scratch, or warm-started
+ *                            from a checkpoint of this dataset or of its base ({@link InitConfig})
  */
 public record TrainingConfig(
         int epochs,
@@ -41,7 +43,8 @@ public record TrainingConfig(
         int batchSize,
         AdagradMode adagrad,
         ResumeFrom resume,
-        StepKernel kernel) implements java.io.Serializable {
+        StepKernel kernel,
+        InitConfig init) implements java.io.Serializable {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -74,6 +77,9 @@ public record TrainingConfig(
         if (kernel == null) {
             throw new IllegalArgumentException("training.kernel is required");
         }
+        if (init == null) {
+            throw new IllegalArgumentException("training.init is required (InitConfig.NONE: from scratch)");
+        }
         if (batchSize < 0) {
             throw new IllegalArgumentException("training.batchSize: " + batchSize + " (expected >= 0)");
         }
@@ -83,7 +89,7 @@ public record TrainingConfig(
     public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
                           double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
         this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0,
-                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS);
+                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS, InitConfig.NONE);
     }
 
     /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
@@ -98,31 +104,31 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withResume(ResumeFrom from) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel, init);
     }
 
     public TrainingConfig withAdagrad(AdagradMode mode) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel, init);
     }
 
     /** The keys a resumed checkpoint must match: the optimizer state's shape (absent for row-wise, as older checkpoints). */
@@ -131,19 +137,23 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withKernel(StepKernel k) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k, init);
     }
 
     public TrainingConfig withBatchSize(int edges) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withNegatives(NegativesConfig n) {
-        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel);
+        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+    }
+
+    public TrainingConfig withInit(InitConfig i) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, i);
     }
 
     public Map<String, String> toMap() {
@@ -168,6 +178,11 @@ public record TrainingConfig(
         m.put("training.adagrad", ConfigChoice.spelling(adagrad));
         m.put("training.resume", ConfigChoice.spelling(resume));
         m.put("training.kernel", ConfigChoice.spelling(kernel));
+        if (init.warm()) {
+            m.put("training.init", init.checkpoint());
+            m.put("training.freeze", ConfigChoice.spelling(init.freeze()));
+        }
+        m.put("training.replay", Double.toString(init.replay()));
         return m;
     }
 }

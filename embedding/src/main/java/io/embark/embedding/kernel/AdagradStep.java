@@ -44,6 +44,9 @@ public final class AdagradStep implements Optimizer {
             for (int k = 0; k < g.relationCount(); k++) {
                 int r = g.relationKey(k) / relations.slots();
                 int slot = g.relationKey(k) % relations.slots();
+                if (relations.frozen(r)) {
+                    continue;
+                }
                 float[] p = relations.params(r, slot);
                 Adagrad.elementUpdate(p, relations.state(r, slot), g.relationGradient(k), p.length, settings.relationLearningRate());
             }

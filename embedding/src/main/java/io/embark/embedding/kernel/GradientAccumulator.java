@@ -114,7 +114,7 @@ public final class GradientAccumulator implements Optimizer {
             int slot = key % relations.slots();
             float[] p = relations.params(r, slot);
             float[] g = relationGrad[key];
-            if (rlr > 0) {
+            if (rlr > 0 && !relations.frozen(r)) {
                 Adagrad.elementUpdate(p, relations.state(r, slot), g, p.length, rlr);
             }
             Arrays.fill(g, 0f);

@@ -494,6 +494,13 @@ public final class CheckpointStore {
          */
         public CheckpointInfo commit(Set<TableKey> expectedKeys, RelationParameters relations, int epochs,
                                      Map<String, String> config, Map<String, String> compatibility, List<EpochStats> stats) throws IOException {
+            return commit(expectedKeys, relations, epochs, config, compatibility, stats, null);
+        }
+
+        /** As above, recording where a warm-started run's model came from ({@code lineage}; null: from scratch). */
+        public CheckpointInfo commit(Set<TableKey> expectedKeys, RelationParameters relations, int epochs,
+                                     Map<String, String> config, Map<String, String> compatibility, List<EpochStats> stats,
+                                     CheckpointLineage lineage) throws IOException {
             for (TableKey k : expectedKeys) {
                 if (!written.containsKey(k)) {
                     save(load(k));
@@ -504,7 +511,7 @@ public final class CheckpointStore {
             }
             List<CheckpointInfo.TablePartition> parts = new ArrayList<>(new TreeMap<>(written).values());
             CheckpointInfo info = new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, version, epochs, Instant.now().toString(),
-                    config, compatibility, parts, stats);
+                    config, compatibility, parts, stats, lineage);
             byte[] json = JSON.writeValueAsBytes(info);
             try (OutputStream out = fs.create(new Path(dir.path(), INFO), true)) {
                 out.write(json);

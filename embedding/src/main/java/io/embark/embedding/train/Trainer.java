@@ -107,7 +107,7 @@ public final class Trainer {
                 }
                 double secs = (System.nanoTime() - epochStart) / 1e9;
                 stats.add(new EpochStats(epoch + 1, edges, edges == 0 ? 0 : loss / edges, secs, edges / secs, buckets));
-                writer.commit(schema.allTables(), run.relations(), epoch + 1, start.config(), start.compatibility(), stats);
+                writer.commit(schema.allTables(), run.relations(), epoch + 1, start.config(), start.compatibility(), stats, start.lineage());
                 latest = Optional.of(epoch + 1);
                 logWorkers(epoch, training.epochs(), run.workers());
             }

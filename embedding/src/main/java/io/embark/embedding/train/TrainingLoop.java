@@ -7,6 +7,7 @@ import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.progress.ProgressFormat;
 import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.progress.ProgressTimer;
+import io.embark.embedding.storage.CheckpointLineage;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.PartitionStore;
 import io.embark.partitioning.Bucket;
@@ -60,6 +61,8 @@ public final class TrainingLoop implements AutoCloseable {
     private final ExecutorService loader;
     private final ResidentTables tables;
     private final ProgressLog progress;
+    /** The lineage whose known rows and relations stay fixed; null when nothing is frozen. */
+    private final CheckpointLineage frozen;
 
     /** As below, logging progress by default. */
     public TrainingLoop(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
@@ -70,6 +73,21 @@ public final class TrainingLoop implements AutoCloseable {
     /** A worker of {@code group} that trains {@code relations} (updated in place); progress lines go to {@code progress}. */
     public TrainingLoop(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
                         WorkerGroup group, ProgressLog progress) {
+        this(graph, model, training, relations, group, progress, null);
+    }
+
+    /**
+     * As above; {@code frozen}, when not null, names the rows and relations that stay fixed ({@code training.freeze =
+     * existing}): those its init checkpoint trained.
+     */
+    public TrainingLoop(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
+                        WorkerGroup group, ProgressLog progress, CheckpointLineage frozen) {
+        this.frozen = frozen;
+        if (frozen != null) {
+            for (int r = 0; r < frozen.initRelations().size(); r++) {
+                relations.freeze(r);
+            }
+        }
         this.progress = progress;
         this.graph = graph;
         this.model = model;
@@ -184,7 +202,7 @@ public final class TrainingLoop implements AutoCloseable {
         hogwild.startEpoch(seed(), epoch);
         tables.useStore(store);
         long l0 = System.nanoTime();
-        Map<TableKey, EmbeddingTable> sharedTables = tables.acquire(shared);
+        Map<TableKey, EmbeddingTable> sharedTables = acquire(shared);
         long ioWait = System.nanoTime() - l0;
         SharedParameterSync sync = group.sync(relations, sharedTables.values());
         sync.start();
@@ -200,7 +218,7 @@ public final class TrainingLoop implements AutoCloseable {
             long t0 = System.nanoTime();
             Map<TableKey, EmbeddingTable> held = new HashMap<>(sharedTables);
             if (bucket != null) {
-                held.putAll(tables.acquire(schema.tablesOf(bucket)));
+                held.putAll(acquire(schema.tablesOf(bucket)));
             }
             EdgeBlock block = nextEdges == null ? null
                     : Loads.await(nextEdges, group.loadTimeout().orElse(null), group.cancellation(), "reading the next edges");
@@ -278,6 +296,17 @@ public final class TrainingLoop implements AutoCloseable {
         return result;
     }
 
+    /** Makes {@code keys} resident, each with the rows its init checkpoint trained frozen when the run freezes them. */
+    private Map<TableKey, EmbeddingTable> acquire(Set<TableKey> keys) throws IOException {
+        Map<TableKey, EmbeddingTable> out = tables.acquire(keys);
+        if (frozen != null) {
+            for (Map.Entry<TableKey, EmbeddingTable> e : out.entrySet()) {
+                e.getValue().freezeRowsBelow(frozen.knownRows(e.getKey().entityType(), e.getKey().partition()));
+            }
+        }
+        return out;
+    }
+
     /** The tables some worker holds in round {@code round}: not to be prefetched, their holder will save them. */
     private Set<TableKey> heldIn(RoundSchedule schedule, int round) {
         Set<TableKey> held = new HashSet<>();
@@ -308,12 +337,17 @@ public final class TrainingLoop implements AutoCloseable {
         if (b == null) {
             return null;
         }
-        return loader.submit(() -> readShuffled(graph, DatasetLayout.TRAIN, b, training.seed(), epoch));
+        return loader.submit(() -> readShuffled(graph, DatasetLayout.TRAIN, b, training.seed(), epoch, training.init().replay()));
     }
 
-    static EdgeBlock readShuffled(ImportedGraph graph, String split, Bucket bucket, long seed, int epoch) throws IOException {
-        EdgeBlock block = graph.readBucket(split, bucket);
-        block.shuffle(new SplittableRandom(seed * 7_919L + epoch * 104_729L + bucket.lhsPartition() * 31L + bucket.rhsPartition()));
+    /**
+     * The edges of {@code bucket} in this epoch's order; of an {@code append} import's copied base edges a fraction
+     * {@code replay} ({@code training.replay}), sampled anew each epoch.
+     */
+    static EdgeBlock readShuffled(ImportedGraph graph, String split, Bucket bucket, long seed, int epoch, double replay) throws IOException {
+        long s = seed * 7_919L + epoch * 104_729L + bucket.lhsPartition() * 31L + bucket.rhsPartition();
+        EdgeBlock block = graph.readBucket(split, bucket, replay, s ^ 0x5DEECE66DL);
+        block.shuffle(new SplittableRandom(s));
         return block;
     }
 

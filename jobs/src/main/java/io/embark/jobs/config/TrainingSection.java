@@ -1,6 +1,8 @@
 package io.embark.jobs.config;
 
 import io.embark.embedding.config.AdagradMode;
+import io.embark.embedding.config.Freeze;
+import io.embark.embedding.config.InitConfig;
 import io.embark.embedding.config.LossType;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.ResumeFrom;
@@ -39,7 +41,10 @@ final class TrainingSection {
                     c.integer("training.batchSize", 0, 0, 1 << 24),
                     c.choice("training.adagrad", AdagradMode.class, AdagradMode.ROWWISE),
                     c.choice("training.resume", ResumeFrom.class, ResumeFrom.LATEST),
-                    c.choice("training.kernel", StepKernel.class, StepKernel.BLAS));
+                    c.choice("training.kernel", StepKernel.class, StepKernel.BLAS),
+                    new InitConfig(c.optionalString("training.init").map(p -> c.path("training.init", p)).orElse(null),
+                            c.choice("training.freeze", Freeze.class, Freeze.NONE),
+                            c.doubleValue("training.replay", 1.0, 0, 1)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
