@@ -143,7 +143,8 @@ class IncrementalTrainTest {
     void freezing_keeps_every_known_row_and_relation_while_the_new_entities_learn() throws Exception {
         Path ws = dir.resolve("delta");
         String conf = conf("delta", "delta-train.tsv", "delta-test.tsv");
-        String[] sets = {"training.init=" + dir.resolve("base/checkpoints"), "training.freeze=existing"};
+        // keep every version: the warm start (v0) is compared with the last
+        String[] sets = {"training.init=" + dir.resolve("base/checkpoints"), "training.freeze=existing", "training.keepCheckpoints=20"};
         run("train", conf, sets);
         run("eval", conf, sets);
 
