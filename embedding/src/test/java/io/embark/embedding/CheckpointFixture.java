@@ -5,6 +5,7 @@ import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.EpochStats;
+import io.embark.partitioning.TableKey;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +27,10 @@ public final class CheckpointFixture {
         try (CheckpointStore.EpochWriter w = store.begin(version, Optional.empty(), (type, p) -> {
             throw new IllegalStateException("table " + type + "/" + p + " not given");
         })) {
-            Set<String> keys = new TreeSet<>();
+            Set<TableKey> keys = new TreeSet<>();
             for (EmbeddingTable t : tables) {
                 w.save(t);
-                keys.add(CheckpointStore.EpochWriter.tableKey(t.entityType(), t.partition()));
+                keys.add(new TableKey(t.entityType(), t.partition()));
             }
             w.commit(keys, relations, stats.size(), model.toMap(), model.compatibilityKeys(), stats);
         }

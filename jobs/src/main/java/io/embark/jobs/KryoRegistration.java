@@ -1,6 +1,8 @@
 package io.embark.jobs;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.embark.embedding.train.WorkerResult;
 import io.embark.jobs.export.ExportJob;
 import io.embark.jobs.imports.TaskReport;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -20,6 +22,10 @@ public final class KryoRegistration implements KryoRegistrator {
         for (Class<?> c : ExportJob.kryoClasses()) {
             kryo.register(c);
         }
+        // a record: Java serialization reads it back through its canonical constructor, which Kryo's field
+        // serializer cannot (a record's final fields refuse reflective writes)
+        kryo.register(WorkerResult.class, new JavaSerializer());
+        kryo.register(WorkerResult[].class);
         kryo.register(java.util.ArrayList.class);
         kryo.register(long[].class);
         kryo.register(double[].class);

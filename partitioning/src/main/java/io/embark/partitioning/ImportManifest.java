@@ -48,10 +48,19 @@ public record ImportManifest(
      * @param newEntities   per entity type, the entities the base did not have
      * @param newRelations  the relations the base did not have, in id order
      * @param newEdges      per split, the edges read from this import's own input (not copied from the base)
+     * @param baseSlots     per split of an {@code append} import, the first bucket slot that holds the base's copied edges
+     *                      (this import's own files come first in each bucket): what {@code training.replay} samples;
+     *                      absent in {@code delta} mode and in datasets imported before it was recorded
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Lineage(String base, String baseCreatedAt, String mode, Map<String, Long> newEntities, List<String> newRelations,
-                          Map<String, Long> newEdges) {
+                          Map<String, Long> newEdges, Map<String, Integer> baseSlots) {
+
+        /** The first slot of {@code split}'s buckets that holds the base's edges; -1 when none does (or it is not known). */
+        public int firstBaseSlot(String split) {
+            Integer s = baseSlots == null ? null : baseSlots.get(split);
+            return s == null ? -1 : s;
+        }
     }
 
     /** 2: buckets are indexed ({@link BucketIndex}), at most a few files each; 1 listed every file of every task here. */

@@ -105,16 +105,33 @@ public final class ImportedGraph {
 
     /** Reads all edges of {@code split} in {@code bucket}, verifying each file against the index. */
     public EdgeBlock readBucket(String split, Bucket bucket) throws IOException {
+        return readBucket(split, bucket, 1.0, 0L);
+    }
+
+    /**
+     * Reads the edges of {@code split} in {@code bucket}: every edge this dataset's import read itself, and of the
+     * edges an {@code append} import copied from its base ({@link ImportManifest.Lineage#firstBaseSlot}) a fraction
+     * {@code baseFraction}, each kept with that probability (seeded by {@code seed}); every file is read and verified
+     * in full either way.
+     */
+    public EdgeBlock readBucket(String split, Bucket bucket, double baseFraction, long seed) throws IOException {
         BucketIndex index = bucketIndex(split);
         long total = index.edges(bucket);
         if (total > Integer.MAX_VALUE - 8) {
             throw new IOException("bucket " + bucket + " of split " + split + " has " + total + " edges: more than one block holds; use more partitions");
         }
+        int firstBaseSlot = manifest.lineage() == null ? -1 : manifest.lineage().firstBaseSlot(split);
         EdgeBlock block = new EdgeBlock((int) total, manifest.split(split).weighted());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         for (BucketIndex.Entry f : index.files(bucket)) {
             Path path = layout.bucketFile(split, bucket, f.slot(), f.attempt());
+            boolean sampled = baseFraction < 1 && firstBaseSlot >= 0 && f.slot() >= firstBaseSlot;
             try (EdgeBucketReader reader = new EdgeBucketReader(fs.open(path), path.toString())) {
-                long n = reader.readInto(block);
+                long n = !sampled ? reader.readInto(block) : reader.forEach((rel, l, r, w) -> {
+                    if (random.nextDouble() < baseFraction) {
+                        block.add(rel, l, r, w);
+                    }
+                });
                 if (n != f.edges() || reader.checksum() != f.crc32c()) {
                     throw new IOException(path + ": holds " + n + " edges with CRC32C " + Long.toHexString(reader.checksum())
                             + ", the index says " + f.edges() + " edges with CRC32C " + Long.toHexString(f.crc32c())

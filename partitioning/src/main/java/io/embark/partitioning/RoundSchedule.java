@@ -38,7 +38,7 @@ public final class RoundSchedule {
      * Schedules {@code order} (each bucket once) over {@code workers} workers; {@code tablesOf} names the tables a
      * bucket touches (for one entity type: its lhs and rhs partitions).
      */
-    public static RoundSchedule build(List<Bucket> order, int workers, Function<Bucket, Set<String>> tablesOf) {
+    public static <K> RoundSchedule build(List<Bucket> order, int workers, Function<Bucket, Set<K>> tablesOf) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: " + workers + " (expected >= 1)");
         }
@@ -47,10 +47,10 @@ public final class RoundSchedule {
         Bucket[] previous = new Bucket[workers];
         while (!remaining.isEmpty()) {
             List<Bucket> taken = new ArrayList<>();
-            Set<String> busy = new HashSet<>();
+            Set<K> busy = new HashSet<>();
             for (Iterator<Bucket> it = remaining.iterator(); it.hasNext() && taken.size() < workers; ) {
                 Bucket b = it.next();
-                Set<String> tables = tablesOf.apply(b);
+                Set<K> tables = tablesOf.apply(b);
                 if (disjoint(tables, busy)) {
                     taken.add(b);
                     busy.addAll(tables);
@@ -81,8 +81,8 @@ public final class RoundSchedule {
         return new RoundSchedule(workers, rounds);
     }
 
-    private static int affine(Bucket b, Bucket[] previous, Bucket[] round, Function<Bucket, Set<String>> tablesOf) {
-        Set<String> tables = tablesOf.apply(b);
+    private static <K> int affine(Bucket b, Bucket[] previous, Bucket[] round, Function<Bucket, Set<K>> tablesOf) {
+        Set<K> tables = tablesOf.apply(b);
         for (int w = 0; w < previous.length; w++) {
             if (round[w] == null && previous[w] != null && !disjoint(tables, tablesOf.apply(previous[w]))) {
                 return w;
@@ -91,8 +91,8 @@ public final class RoundSchedule {
         return -1;
     }
 
-    private static boolean disjoint(Set<String> a, Set<String> b) {
-        for (String s : a) {
+    private static <K> boolean disjoint(Set<K> a, Set<K> b) {
+        for (K s : a) {
             if (b.contains(s)) {
                 return false;
             }

@@ -1,5 +1,8 @@
 package io.embark.embedding.config;
 
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +36,7 @@ public record ModelConfig(
         double initScale,
         Optional<Double> maxNorm,
         RegularizerType regularizer,
-        double regularization) {
+        double regularization) implements Serializable {
 
     public ModelConfig {
         if (dimension <= 0) {
@@ -81,6 +84,31 @@ public record ModelConfig(
                             + t + " = " + d);
                 }
             });
+        }
+    }
+
+    /**
+     * Java serialization (a Spark task carries the config to its executor) writes a {@link Form}: the same fields with
+     * the max norm as a nullable number, since {@link Optional} is not serializable; reading it runs the validation
+     * of the canonical constructor again.
+     */
+    @Serial
+    private Object writeReplace() {
+        return new Form(dimension, new HashMap<>(typeDimensions), comparator, relation, new HashMap<>(relations), reciprocal,
+                initScale, maxNorm.orElse(null), regularizer, regularization);
+    }
+
+    /** The serialized form of a {@link ModelConfig}. */
+    private record Form(int dimension, HashMap<String, Integer> typeDimensions, ComparatorType comparator, RelationConfig relation,
+                        HashMap<String, RelationConfig> relations, boolean reciprocal, double initScale, Double maxNorm,
+                        RegularizerType regularizer, double regularization) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Serial
+        private Object readResolve() {
+            return new ModelConfig(dimension, typeDimensions, comparator, relation, relations, reciprocal, initScale,
+                    Optional.ofNullable(maxNorm), regularizer, regularization);
         }
     }
 

@@ -21,7 +21,8 @@ package io.embark.embedding.config;
  *                  the sum of both sides' gradients). In all-negatives mode the set is the partition either way, and
  *                  sharing only merges the two directions' updates of every row into one.
  */
-public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared) {
+public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared)
+        implements java.io.Serializable {
 
     public NegativesConfig {
         if (chunkSize <= 0) {

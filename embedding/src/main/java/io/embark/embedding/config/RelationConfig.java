@@ -4,7 +4,7 @@ package io.embark.embedding.config;
  * The model of one relation type (or, with dynamic relations, of all of them): its operator and the weight its
  * edges' losses are multiplied by. {@code key} is the config path used in messages, e.g. {@code model.relation}.
  */
-public record RelationConfig(OperatorType operator, double weight) {
+public record RelationConfig(OperatorType operator, double weight) implements java.io.Serializable {
 
     public RelationConfig {
         if (operator == null) {

@@ -1,5 +1,6 @@
 package io.embark.embedding.config;
 
+import io.embark.embedding.kernel.StepKernel;
 import io.embark.partitioning.BucketOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,9 @@ import java.util.Map;
  * @param adagrad             the entity embeddings' Adagrad: row-wise (one accumulator per entity, PyTorch-BigGraph's)
  *                            or element-wise (one per coordinate); must match when a checkpoint is resumed
  * @param resume              which checkpoint version a run resumes from: the newest, or the newest that verifies
+ * @param kernel              the chunk step: BLAS (the CPU default) or ND4J (ND4J's backend, CUDA included)
+ * @param init                where the model starts when there is no checkpoint to resume: from scratch, or warm-started
+ *                            from a checkpoint of this dataset or of its base ({@link InitConfig})
  */
 public record TrainingConfig(
         int epochs,
@@ -38,7 +42,9 @@ public record TrainingConfig(
         int keepCheckpoints,
         int batchSize,
         AdagradMode adagrad,
-        ResumeFrom resume) {
+        ResumeFrom resume,
+        StepKernel kernel,
+        InitConfig init) implements java.io.Serializable {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -68,6 +74,12 @@ public record TrainingConfig(
         if (resume == null) {
             throw new IllegalArgumentException("training.resume is required");
         }
+        if (kernel == null) {
+            throw new IllegalArgumentException("training.kernel is required");
+        }
+        if (init == null) {
+            throw new IllegalArgumentException("training.init is required (InitConfig.NONE: from scratch)");
+        }
         if (batchSize < 0) {
             throw new IllegalArgumentException("training.batchSize: " + batchSize + " (expected >= 0)");
         }
@@ -77,7 +89,7 @@ public record TrainingConfig(
     public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
                           double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
         this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0,
-                AdagradMode.ROWWISE, ResumeFrom.LATEST);
+                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS, InitConfig.NONE);
     }
 
     /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
@@ -92,31 +104,31 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withResume(ResumeFrom from) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel, init);
     }
 
     public TrainingConfig withAdagrad(AdagradMode mode) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel, init);
     }
 
     /** The keys a resumed checkpoint must match: the optimizer state's shape (absent for row-wise, as older checkpoints). */
@@ -124,16 +136,24 @@ public record TrainingConfig(
         return adagrad == AdagradMode.ROWWISE ? Map.of() : Map.of("training.adagrad", ConfigChoice.spelling(adagrad));
     }
 
+    public TrainingConfig withKernel(StepKernel k) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k, init);
+    }
+
     public TrainingConfig withBatchSize(int edges) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withNegatives(NegativesConfig n) {
-        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+    }
+
+    public TrainingConfig withInit(InitConfig i) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, i);
     }
 
     public Map<String, String> toMap() {
@@ -157,6 +177,12 @@ public record TrainingConfig(
         m.put("training.batchSize", Integer.toString(batchSize));
         m.put("training.adagrad", ConfigChoice.spelling(adagrad));
         m.put("training.resume", ConfigChoice.spelling(resume));
+        m.put("training.kernel", ConfigChoice.spelling(kernel));
+        if (init.warm()) {
+            m.put("training.init", init.checkpoint());
+            m.put("training.freeze", ConfigChoice.spelling(init.freeze()));
+        }
+        m.put("training.replay", Double.toString(init.replay()));
         return m;
     }
 }

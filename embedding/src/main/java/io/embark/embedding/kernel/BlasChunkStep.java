@@ -5,7 +5,6 @@ import io.embark.embedding.model.Comparator;
 import io.embark.embedding.model.Loss;
 import io.embark.embedding.model.Operator;
 import io.embark.embedding.model.RelationParameters;
-import io.embark.embedding.optim.Adagrad;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.Limits;
 import java.util.Arrays;
@@ -13,7 +12,7 @@ import java.util.Arrays;
 /**
  * The fast CPU chunk step: the three matrix products of each direction (scores {@code S = Q C^T}, query gradients
  * {@code G C}, candidate gradients {@code G^T Q}) are single-threaded OpenBLAS sgemm calls on preallocated off-heap
- * buffers; gathering rows, operators, loss, scatter and Adagrad are plain loops over Java arrays. Nothing is allocated
+ * buffers; gathering rows, operators, loss and scatter are plain loops over Java arrays. Nothing is allocated
  * per step.
  *
  * <p>One direction, say "predict the rhs" of a chunk of n edges with u uniform negatives:
@@ -66,17 +65,8 @@ public final class BlasChunkStep implements ChunkStep {
     private final int[] negNext;
     private final int negShift;
 
-    /** Gradients of the chunk's lhs rows, rhs rows, and uniform negatives of each side. */
-    final float[] gradLhs;
-    final float[] gradRhs;
-    final float[] gradLhsNeg;
-    final float[] gradRhsNeg;
-
-    /** Relation gradients: a small pool of buffers, one per (relation, slot) touched by the chunk. */
-    private final int[] poolIndex;
-    private float[][] pool;
-    private int[] poolKey;
-    private int poolUsed;
+    /** Where the chunk being computed leaves its gradients. */
+    private ChunkGradients out;
 
     private double lastRegularization;
 
@@ -120,14 +110,6 @@ public final class BlasChunkStep implements ChunkStep {
         negShift = 32 - Integer.numberOfTrailingZeros(negHead.length);
         Arrays.fill(negHead, -1);
         negNext = new int[Math.max(1, uniformCapacity)];
-        gradLhs = new float[capacity * maxDim];
-        gradRhs = new float[capacity * maxDim];
-        gradLhsNeg = new float[uniformCapacity * maxDim];
-        gradRhsNeg = new float[uniformCapacity * maxDim];
-        poolIndex = new int[relations.count() * relations.slots()];
-        Arrays.fill(poolIndex, -1);
-        pool = new float[0][];
-        poolKey = new int[0];
         predictingLhs = new Side(true);
         predictingRhs = new Side(false);
     }
@@ -146,39 +128,21 @@ public final class BlasChunkStep implements ChunkStep {
         return Math.max(Math.max(candidates * maxDim, rows * candidates), negativeIndex);
     }
 
-    /**
-     * Computes the chunk's loss and gradients and applies them, unless the loss is not finite: a NaN or infinite loss
-     * means NaN or infinite gradients, which would poison every row they touch, so the chunk's updates are dropped and
-     * the loss returned for the caller to stop on (one check per chunk).
-     */
     @Override
-    public double train(Chunk chunk) {
-        double loss = computeGradients(chunk);
-        if (Double.isFinite(loss)) {
-            applyUpdates(chunk);
-        }
-        return loss;
-    }
-
-    /**
-     * Computes the chunk's loss and leaves its gradients in this step's buffers without touching any parameter (the
-     * gradient tests call this directly). Returns the weighted loss including regularization.
-     */
-    public double computeGradients(Chunk chunk) {
+    public double computeGradients(Chunk chunk, ChunkGradients gradients) {
         check(chunk);
         int d = chunk.lhsTable.dim();
         int n = chunk.size;
-        clearPool();
-        Arrays.fill(gradLhs, 0, n * d, 0f);
-        Arrays.fill(gradRhs, 0, n * d, 0f);
+        out = gradients;
+        gradients.start(n, d);
         if (settings.comparator().normalizes() || settings.comparator().needsNorms()) {
-            Arrays.fill(gradLhsNeg, 0, chunk.lhsNegativeCount * d, 0f);
-            Arrays.fill(gradRhsNeg, 0, chunk.rhsNegativeCount * d, 0f);
+            Arrays.fill(gradients.lhsNegatives, 0, chunk.lhsNegativeCount * d, 0f);
+            Arrays.fill(gradients.rhsNegatives, 0, chunk.rhsNegativeCount * d, 0f);
         }
         double loss = 0;
         lastRegularization = 0;
-        predictingLhs.bind(chunk);
-        predictingRhs.bind(chunk);
+        predictingLhs.bind(chunk, gradients);
+        predictingRhs.bind(chunk, gradients);
         if (chunk.sharedNegatives) {
             loss += pass(chunk, false, 2);
         } else {
@@ -195,43 +159,6 @@ public final class BlasChunkStep implements ChunkStep {
     /** The regularization part of the last {@link #computeGradients} result. */
     public double lastRegularization() {
         return lastRegularization;
-    }
-
-    /** Applies row-wise Adagrad to every row the chunk touched and element-wise Adagrad to the relation parameters. */
-    public void applyUpdates(Chunk chunk) {
-        int d = chunk.lhsTable.dim();
-        float lr = settings.learningRate();
-        float maxNorm = settings.maxNorm();
-        EmbeddingTable lt = chunk.lhsTable;
-        EmbeddingTable rt = chunk.rhsTable;
-        for (int i = 0; i < chunk.size; i++) {
-            Adagrad.rowUpdate(lt, chunk.lhs[i], gradLhs, i * d, lr, maxNorm);
-            Adagrad.rowUpdate(rt, chunk.rhs[i], gradRhs, i * d, lr, maxNorm);
-        }
-        if (settings.predictLhs()) {
-            for (int j = 0; j < chunk.lhsNegativeCount; j++) {
-                Adagrad.rowUpdate(lt, chunk.lhsNegatives[j], gradLhsNeg, j * d, lr, maxNorm);
-            }
-        }
-        if (settings.predictRhs() && !chunk.sharedNegatives) {
-            for (int j = 0; j < chunk.rhsNegativeCount; j++) {
-                Adagrad.rowUpdate(rt, chunk.rhsNegatives[j], gradRhsNeg, j * d, lr, maxNorm);
-            }
-        }
-        if (settings.relationLearningRate() > 0) {
-            for (int k = 0; k < poolUsed; k++) {
-                int r = poolKey[k] / relations.slots();
-                int slot = poolKey[k] % relations.slots();
-                float[] p = relations.params(r, slot);
-                Adagrad.elementUpdate(p, relations.state(r, slot), pool[k], p.length, settings.relationLearningRate());
-            }
-        }
-    }
-
-    /** The gradient accumulated for relation r's parameter slot by the last computeGradients, or null if untouched. */
-    public float[] relationGradient(int r, int slot) {
-        int k = poolIndex[r * relations.slots() + slot];
-        return k < 0 ? null : pool[k];
     }
 
     private void check(Chunk chunk) {
@@ -265,7 +192,7 @@ public final class BlasChunkStep implements ChunkStep {
         final int u = firstPredictsLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
         final int m = rows + u;
         final EmbeddingTable negTable = firstPredictsLhs ? chunk.lhsTable : chunk.rhsTable;
-        final float[] gradNeg = firstPredictsLhs || blocks == 2 ? gradLhsNeg : gradRhsNeg;
+        final float[] gradNeg = firstPredictsLhs || blocks == 2 ? out.lhsNegatives : out.rhsNegatives;
         final Comparator cmp = settings.comparator();
 
         // queries
@@ -420,8 +347,8 @@ public final class BlasChunkStep implements ChunkStep {
         final boolean predictLhs;
         final int slot;
         final boolean adjoint;
-        final float[] gradSrc;
-        final float[] gradCand;
+        float[] gradSrc;
+        float[] gradCand;
         EmbeddingTable src;
         int[] srcIds;
         EmbeddingTable cand;
@@ -431,11 +358,11 @@ public final class BlasChunkStep implements ChunkStep {
             this.predictLhs = predictLhs;
             slot = relations.slot(predictLhs);
             adjoint = relations.adjoint(predictLhs);
-            gradSrc = predictLhs ? gradRhs : gradLhs;
-            gradCand = predictLhs ? gradLhs : gradRhs;
         }
 
-        void bind(Chunk chunk) {
+        void bind(Chunk chunk, ChunkGradients gradients) {
+            gradSrc = predictLhs ? gradients.rhs : gradients.lhs;
+            gradCand = predictLhs ? gradients.lhs : gradients.rhs;
             src = predictLhs ? chunk.rhsTable : chunk.lhsTable;
             srcIds = predictLhs ? chunk.rhs : chunk.lhs;
             cand = predictLhs ? chunk.lhsTable : chunk.rhsTable;
@@ -503,31 +430,7 @@ public final class BlasChunkStep implements ChunkStep {
     }
 
     private float[] relationGrad(int r, int slot) {
-        int key = r * relations.slots() + slot;
-        int k = poolIndex[key];
-        if (k >= 0) {
-            return pool[k];
-        }
-        if (poolUsed == pool.length) {
-            int cap = Math.max(4, pool.length * 2);
-            pool = Arrays.copyOf(pool, cap);
-            poolKey = Arrays.copyOf(poolKey, cap);
-        }
-        int size = relations.params(r, slot).length;
-        if (pool[poolUsed] == null || pool[poolUsed].length < size) {
-            pool[poolUsed] = new float[Math.max(size, relations.maxParameterCount())];
-        }
-        Arrays.fill(pool[poolUsed], 0, size, 0f);
-        poolKey[poolUsed] = key;
-        poolIndex[key] = poolUsed;
-        return pool[poolUsed++];
-    }
-
-    private void clearPool() {
-        for (int k = 0; k < poolUsed; k++) {
-            poolIndex[poolKey[k]] = -1;
-        }
-        poolUsed = 0;
+        return out.relation(r, slot);
     }
 
     @Override

@@ -17,9 +17,10 @@ import java.util.Arrays;
  * proportional to the rows one batch touches, not to the partition. The two sides' tables get separate maps unless
  * they are the same table. One accumulator per worker thread; nothing is allocated once its arrays have grown.
  */
-public final class GradientAccumulator {
+public final class GradientAccumulator implements Optimizer {
 
     private final RelationParameters relations;
+    private final StepSettings settings;
     private final RowGradients lhsRows;
     private final RowGradients rhsRows;
     private final float[][] relationGrad;
@@ -27,8 +28,9 @@ public final class GradientAccumulator {
     private int touchedCount;
     private int chunks;
 
-    public GradientAccumulator(RelationParameters relations) {
+    public GradientAccumulator(RelationParameters relations, StepSettings settings) {
         this.relations = relations;
+        this.settings = settings;
         lhsRows = new RowGradients();
         rhsRows = new RowGradients();
         relationGrad = new float[relations.count() * relations.slots()][];
@@ -40,37 +42,38 @@ public final class GradientAccumulator {
         return chunks;
     }
 
-    /** Whether {@code chunk} uses other tables than the chunks already added (then {@link #apply} first). */
-    public boolean tablesDiffer(Chunk chunk) {
+    /** Whether {@code chunk} uses other tables than the chunks already added (then {@link #add} applies those first). */
+    boolean tablesDiffer(Chunk chunk) {
         return chunks > 0 && (lhsRows.table != chunk.lhsTable || target(chunk).table != chunk.rhsTable);
     }
 
-    /** Adds the gradients that {@code step.computeGradients(chunk)} left in the step's buffers. */
-    public void add(BlasChunkStep step, Chunk chunk, StepSettings settings) {
+    /** Adds the gradients of {@code chunk}; applies those of the chunks before first when they used other tables. */
+    @Override
+    public void add(Chunk chunk, ChunkGradients step) {
         if (tablesDiffer(chunk)) {
-            throw new IllegalStateException("apply the accumulated gradients before switching tables");
+            flush();
         }
         int d = chunk.lhsTable.dim();
         lhsRows.bind(chunk.lhsTable);
         RowGradients rhs = target(chunk);
         rhs.bind(chunk.rhsTable);
         for (int i = 0; i < chunk.size; i++) {
-            lhsRows.add(chunk.lhs[i], step.gradLhs, i * d);
-            rhs.add(chunk.rhs[i], step.gradRhs, i * d);
+            lhsRows.add(chunk.lhs[i], step.lhs, i * d);
+            rhs.add(chunk.rhs[i], step.rhs, i * d);
         }
         if (settings.predictLhs()) {
             for (int j = 0; j < chunk.lhsNegativeCount; j++) {
-                lhsRows.add(chunk.lhsNegatives[j], step.gradLhsNeg, j * d);
+                lhsRows.add(chunk.lhsNegatives[j], step.lhsNegatives, j * d);
             }
         }
         if (settings.predictRhs() && !chunk.sharedNegatives) {
             for (int j = 0; j < chunk.rhsNegativeCount; j++) {
-                rhs.add(chunk.rhsNegatives[j], step.gradRhsNeg, j * d);
+                rhs.add(chunk.rhsNegatives[j], step.rhsNegatives, j * d);
             }
         }
         for (int r = 0; r < relations.count(); r++) {
             for (int slot = 0; slot < relations.slots(); slot++) {
-                float[] g = step.relationGradient(r, slot);
+                float[] g = step.relationOrNull(r, slot);
                 if (g == null) {
                     continue;
                 }
@@ -93,7 +96,11 @@ public final class GradientAccumulator {
     }
 
     /** One Adagrad update of every accumulated row and relation slot; then empty. */
-    public void apply(StepSettings settings) {
+    @Override
+    public void flush() {
+        if (chunks == 0) {
+            return;
+        }
         float lr = settings.learningRate();
         float maxNorm = settings.maxNorm();
         lhsRows.apply(lr, maxNorm);
@@ -107,7 +114,7 @@ public final class GradientAccumulator {
             int slot = key % relations.slots();
             float[] p = relations.params(r, slot);
             float[] g = relationGrad[key];
-            if (rlr > 0) {
+            if (rlr > 0 && !relations.frozen(r)) {
                 Adagrad.elementUpdate(p, relations.state(r, slot), g, p.length, rlr);
             }
             Arrays.fill(g, 0f);

@@ -17,12 +17,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The chunk step written as ND4J array operations throughout: the math runs wherever ND4J's backend runs (its CUDA
  * backend included), and, written independently of {@link BlasChunkStep}, it cross-checks the fast step in the tests.
- * Only the boundary is Java: rows are gathered from the tables into arrays and updated rows are written back.
+ * Only the boundary is Java: rows are gathered from the tables into arrays, and the gradients are copied into the
+ * {@link ChunkGradients} that the shared {@link Optimizer} applies, so both steps train the same way (repeated rows
+ * updated in order, batches summed, shared negatives updated once).
  *
- * <p>Slower than the BLAS step by design (each small ND4J op costs microseconds and results are allocated), and with
- * two semantic limits: one operator type per chunk, and an entity repeated inside a chunk's rows of one table gets
- * one vectorized Adagrad update computed from the pre-chunk state for each occurrence (the BLAS step applies them in
- * sequence), so the two agree exactly only on chunks without repeats.
+ * <p>A chunk may mix operator types (per-relation operators): the operator's forward and backward run per group of
+ * edges of one type, the scores and the loss over the whole chunk. Slower than the BLAS step on a CPU by design (each
+ * small ND4J op costs microseconds and results are allocated).
  */
 public final class Nd4jChunkStep implements ChunkStep {
 
@@ -31,123 +32,114 @@ public final class Nd4jChunkStep implements ChunkStep {
     private final RelationParameters relations;
     private final StepSettings settings;
 
-    public Nd4jChunkStep(RelationParameters relations, StepSettings settings) {
+    /** A step for {@code relations}; the capacities are checked per chunk (ND4J allocates per chunk anyway). */
+    public Nd4jChunkStep(RelationParameters relations, StepSettings settings, int capacity, int uniformCapacity, int maxDim) {
         this.relations = relations;
         this.settings = settings;
     }
 
-    /** Gradients of one direction's source rows, candidate rows and per-edge operator parameters. */
-    private record DirectionGrads(INDArray src, INDArray cand, INDArray params, double loss) {
+    /** The edges of one operator type in a chunk: their indices, in chunk order. */
+    private record Group(OperatorType type, boolean complex, int[] edges) {
     }
 
     @Override
-    public double train(Chunk chunk) {
+    public double computeGradients(Chunk chunk, ChunkGradients out) {
         int n = chunk.size;
         int d = chunk.lhsTable.dim();
-        OperatorType type = relations.operator(chunk.relation[0]).type();
-        for (int i = 1; i < n; i++) {
-            if (relations.operator(chunk.relation[i]).type() != type) {
-                throw new UnsupportedOperationException("Nd4jChunkStep trains chunks of one operator type; this chunk mixes "
-                        + type + " and " + relations.operator(chunk.relation[i]).type());
-            }
-        }
+        out.start(n, d);
+        java.util.Arrays.fill(out.lhsNegatives, 0, chunk.lhsNegativeCount * d, 0f);
+        java.util.Arrays.fill(out.rhsNegatives, 0, chunk.rhsNegativeCount * d, 0f);
+        List<Group> groups = groups(chunk);
         INDArray lhs = gather(chunk.lhsTable, chunk.lhs, n);
         INDArray rhs = gather(chunk.rhsTable, chunk.rhs, n);
-        INDArray lhsNeg = gather(chunk.lhsTable, chunk.lhsNegatives, chunk.lhsNegativeCount);
-        INDArray rhsNeg = gather(chunk.rhsTable, chunk.rhsNegatives, chunk.rhsNegativeCount);
-        INDArray gLhs = Nd4j.zeros(DataType.FLOAT, n, d);
-        INDArray gRhs = Nd4j.zeros(DataType.FLOAT, n, d);
-        INDArray gLhsNeg = Nd4j.zeros(DataType.FLOAT, Math.max(1, chunk.lhsNegativeCount), d);
-        INDArray gRhsNeg = Nd4j.zeros(DataType.FLOAT, Math.max(1, chunk.rhsNegativeCount), d);
-        Map<Integer, INDArray> relGrads = new LinkedHashMap<>();
         double loss = 0;
         for (boolean predictLhs : new boolean[] {false, true}) {
-            if (predictLhs ? !settings.predictLhs() : !settings.predictRhs()) {
+            // shared negatives: both directions score against the one set, as the BLAS step's single pass does
+            if (!chunk.sharedNegatives && (predictLhs ? !settings.predictLhs() : !settings.predictRhs())) {
                 continue;
             }
             INDArray src = predictLhs ? rhs : lhs;
             INDArray cand = predictLhs ? lhs : rhs;
-            INDArray neg = predictLhs ? lhsNeg : rhsNeg;
             int u = predictLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
             int[] candIds = predictLhs ? chunk.lhs : chunk.rhs;
             int[] negIds = predictLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
-            int slot = relations.slot(predictLhs);
-            boolean adjoint = relations.adjoint(predictLhs);
-            INDArray params = gatherParams(chunk, slot);
-            INDArray candidates = u == 0 ? cand : Nd4j.vstack(cand, neg.get(NDArrayIndex.interval(0, u), NDArrayIndex.all()));
-            DirectionGrads g = direction(chunk, type, src, params, adjoint, candidates, candIds, negIds, u);
-            loss += g.loss();
-            (predictLhs ? gRhs : gLhs).addi(g.src());
-            (predictLhs ? gLhs : gRhs).addi(g.cand().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()));
-            if (u > 0) {
-                (predictLhs ? gLhsNeg : gRhsNeg).get(NDArrayIndex.interval(0, u), NDArrayIndex.all())
-                        .addi(g.cand().get(NDArrayIndex.interval(n, n + u), NDArrayIndex.all()));
-            }
-            if (g.params() != null) {
-                // sum the per-edge parameter gradients of each relation: one-hot(edge -> relation)^T * gParams
-                List<Integer> distinct = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    if (!distinct.contains(chunk.relation[i])) {
-                        distinct.add(chunk.relation[i]);
-                    }
-                }
-                INDArray oneHot = Nd4j.zeros(DataType.FLOAT, n, distinct.size());
-                for (int i = 0; i < n; i++) {
-                    oneHot.putScalar(i, distinct.indexOf(chunk.relation[i]), 1f);
-                }
-                INDArray perRelation = oneHot.transpose().mmul(g.params());
-                for (int k = 0; k < distinct.size(); k++) {
-                    int key = distinct.get(k) * relations.slots() + slot;
-                    INDArray row = perRelation.getRow(k).dup().reshape(1, perRelation.columns());
-                    relGrads.merge(key, row, INDArray::add);
-                }
-            }
-        }
-        float lr = settings.learningRate();
-        rowAdagrad(chunk.lhsTable, chunk.lhs, n, lhs, gLhs, lr);
-        rowAdagrad(chunk.rhsTable, chunk.rhs, n, rhs, gRhs, lr);
-        if (chunk.sharedNegatives) {
-            // one set of rows for both sides: one update with both directions' gradient (gathered twice above, the
-            // two copies hold the same values)
-            gLhsNeg.addi(gRhsNeg);
-        }
-        if (settings.predictLhs() && chunk.lhsNegativeCount > 0) {
-            rowAdagrad(chunk.lhsTable, chunk.lhsNegatives, chunk.lhsNegativeCount, lhsNeg, gLhsNeg, lr);
-        }
-        if (settings.predictRhs() && chunk.rhsNegativeCount > 0 && !chunk.sharedNegatives) {
-            rowAdagrad(chunk.rhsTable, chunk.rhsNegatives, chunk.rhsNegativeCount, rhsNeg, gRhsNeg, lr);
-        }
-        if (settings.relationLearningRate() > 0) {
-            for (Map.Entry<Integer, INDArray> e : relGrads.entrySet()) {
-                int r = e.getKey() / relations.slots();
-                int slot = e.getKey() % relations.slots();
-                float[] p = relations.params(r, slot);
-                float[] st = relations.state(r, slot);
-                INDArray g = e.getValue();
-                INDArray state = Nd4j.create(st.clone(), new long[] {1, st.length}, DataType.FLOAT).addi(g.mul(g));
-                INDArray value = Nd4j.create(p.clone(), new long[] {1, p.length}, DataType.FLOAT)
-                        .subi(g.mul(settings.relationLearningRate()).divi(Transforms.sqrt(state).addi(1e-10)));
-                // an element with no gradient keeps its value and accumulator, as in the BLAS step
-                float[] gv = g.toFloatVector();
-                float[] sv = state.toFloatVector();
-                float[] vv = value.toFloatVector();
-                for (int k = 0; k < p.length; k++) {
-                    if (gv[k] != 0f) {
-                        st[k] = sv[k];
-                        p[k] = vv[k];
-                    }
-                }
-            }
+            EmbeddingTable negTable = predictLhs ? chunk.lhsTable : chunk.rhsTable;
+            INDArray candidates = u == 0 ? cand : Nd4j.vstack(cand, gather(negTable, negIds, u));
+            Direction dir = new Direction(relations.slot(predictLhs), relations.adjoint(predictLhs),
+                    predictLhs ? out.rhs : out.lhs, predictLhs ? out.lhs : out.rhs,
+                    predictLhs || chunk.sharedNegatives ? out.lhsNegatives : out.rhsNegatives);
+            loss += direction(chunk, groups, src, candidates, candIds, negIds, u, dir, out);
         }
         return loss;
     }
 
-    private DirectionGrads direction(Chunk chunk, OperatorType type, INDArray x, INDArray params, boolean adjoint,
-                                     INDArray candidates, int[] candIds, int[] negIds, int u) {
+    /** One direction's parameter slot, whether it applies the adjoint, and where its gradients go. */
+    private record Direction(int slot, boolean adjoint, float[] srcGrad, float[] candGrad, float[] negGrad) {
+    }
+
+    private List<Group> groups(Chunk chunk) {
+        Map<OperatorType, List<Integer>> byType = new LinkedHashMap<>();
+        for (int i = 0; i < chunk.size; i++) {
+            byType.computeIfAbsent(relations.operator(chunk.relation[i]).type(), t -> new ArrayList<>()).add(i);
+        }
+        List<Group> out = new ArrayList<>();
+        for (Map.Entry<OperatorType, List<Integer>> e : byType.entrySet()) {
+            int[] edges = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            out.add(new Group(e.getKey(), relations.operator(chunk.relation[edges[0]]).complex(), edges));
+        }
+        return out;
+    }
+
+    /** Rows {@code idx} of {@code a} (all of it when idx is every row in order). */
+    private static INDArray rows(INDArray a, int[] idx) {
+        return idx.length == a.rows() ? a : a.getRows(idx);
+    }
+
+    /** Adds row k of {@code g} to row idx[k] of the row-major {@code dst} (d columns). */
+    private static void addRows(INDArray g, int[] idx, float[] dst, int d) {
+        float[] v = g.dup('c').data().asFloat();
+        for (int k = 0; k < idx.length; k++) {
+            int o = idx[k] * d;
+            for (int j = 0; j < d; j++) {
+                dst[o + j] += v[k * d + j];
+            }
+        }
+    }
+
+    /** Adds row k of {@code gp} (one edge's parameter gradient) to its relation's gradient. */
+    private void addParamRows(INDArray gp, int[] idx, Chunk chunk, int slot, ChunkGradients out) {
+        int size = relations.params(chunk.relation[idx[0]], slot).length;
+        if (gp == null || size == 0) {
+            return;
+        }
+        int width = (int) gp.columns();
+        float[] v = gp.dup('c').data().asFloat();
+        for (int k = 0; k < idx.length; k++) {
+            float[] acc = out.relation(chunk.relation[idx[k]], slot);
+            for (int j = 0; j < size; j++) {
+                acc[j] += v[k * width + j];
+            }
+        }
+    }
+
+    private double direction(Chunk chunk, List<Group> groups, INDArray x, INDArray candidates, int[] candIds, int[] negIds,
+                             int u, Direction dir, ChunkGradients out) {
         int n = chunk.size;
         int m = n + u;
+        int d = (int) x.columns();
         Comparator cmp = settings.comparator();
-        INDArray q = forward(type, x, params, adjoint);
+        INDArray[] params = new INDArray[groups.size()];
+        float[] qData = new float[n * d];
+        for (int gi = 0; gi < groups.size(); gi++) {
+            Group group = groups.get(gi);
+            params[gi] = gatherParams(chunk, group.edges(), dir.slot());
+            INDArray qg = forward(group.type(), rows(x, group.edges()), params[gi], dir.adjoint());
+            float[] v = qg.dup('c').data().asFloat();
+            for (int k = 0; k < group.edges().length; k++) {
+                System.arraycopy(v, k * d, qData, group.edges()[k] * d, d);
+            }
+        }
+        INDArray q = Nd4j.create(qData, new long[] {n, d}, DataType.FLOAT);
 
         // comparator
         INDArray qn = null;
@@ -253,24 +245,43 @@ public final class Nd4jChunkStep implements ChunkStep {
             gc = gc.sub(cn.mulColumnVector(cn.mul(gc).sum(1).reshape(m, 1))).divColumnVector(cNorm);
         }
 
-        // back through the operator
-        INDArray[] back = backward(type, x, params, adjoint, gq);
-        INDArray gx = back[0];
-        INDArray gp = back[1];
-
-        if (settings.n3() > 0f) {
-            boolean complex = type == OperatorType.COMPLEX_DIAGONAL;
-            INDArray coef = weights.mul(settings.n3());
-            INDArray posCand = candidates.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
-            loss += n3(x, complex, coef, gx);
-            INDArray gPosCand = Nd4j.zeros(DataType.FLOAT, n, x.columns());
-            loss += n3(posCand, complex, coef, gPosCand);
-            gc.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).addi(gPosCand);
-            if (gp != null) {
-                loss += n3(params, complex, coef, gp);
-            }
+        // the candidates: the chunk's own rows, then the negatives
+        addRows(gc.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), identity(n), dir.candGrad(), d);
+        if (u > 0) {
+            addRows(gc.get(NDArrayIndex.interval(n, m), NDArrayIndex.all()), identity(u), dir.negGrad(), d);
         }
-        return new DirectionGrads(gx, gc, gp, loss);
+
+        // back through the operator, and N3, per group of one operator type
+        for (int gi = 0; gi < groups.size(); gi++) {
+            Group group = groups.get(gi);
+            int[] idx = group.edges();
+            INDArray xg = rows(x, idx);
+            INDArray[] back = backward(group.type(), xg, params[gi], dir.adjoint(), rows(gq, idx));
+            INDArray gx = back[0];
+            INDArray gp = back[1];
+            if (settings.n3() > 0f) {
+                INDArray coef = rows(weights, idx).mul(settings.n3());
+                INDArray posCand = rows(candidates.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), idx);
+                loss += n3(xg, group.complex(), coef, gx);
+                INDArray gPosCand = Nd4j.zeros(DataType.FLOAT, idx.length, d);
+                loss += n3(posCand, group.complex(), coef, gPosCand);
+                addRows(gPosCand, idx, dir.candGrad(), d);
+                if (gp != null && relations.params(chunk.relation[idx[0]], dir.slot()).length > 0) {
+                    loss += n3(params[gi], group.complex(), coef, gp);
+                }
+            }
+            addRows(gx, idx, dir.srcGrad(), d);
+            addParamRows(gp, idx, chunk, dir.slot(), out);
+        }
+        return loss;
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
     }
 
     /** coef_i * sum |v|^3 per row (complex moduli when complex); adds the gradient to {@code grad}. */
@@ -375,15 +386,15 @@ public final class Nd4jChunkStep implements ChunkStep {
         };
     }
 
-    private INDArray gatherParams(Chunk chunk, int slot) {
-        int n = chunk.size;
-        int size = relations.params(chunk.relation[0], slot).length;
+    private INDArray gatherParams(Chunk chunk, int[] idx, int slot) {
+        int n = idx.length;
+        int size = relations.params(chunk.relation[idx[0]], slot).length;
         if (size == 0) {
             return Nd4j.zeros(DataType.FLOAT, n, 1);
         }
         float[] flat = new float[n * size];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(relations.params(chunk.relation[i], slot), 0, flat, i * size, size);
+        for (int k = 0; k < n; k++) {
+            System.arraycopy(relations.params(chunk.relation[idx[k]], slot), 0, flat, k * size, size);
         }
         return Nd4j.create(flat, new long[] {n, size}, DataType.FLOAT);
     }
@@ -395,47 +406,6 @@ public final class Nd4jChunkStep implements ChunkStep {
             System.arraycopy(t.data(ids[i]), t.dataOffset(ids[i]), flat, i * d, d);
         }
         return Nd4j.create(flat, new long[] {Math.max(1, count), d}, DataType.FLOAT);
-    }
-
-    /**
-     * Adagrad in ND4J ops on the gathered rows (row-wise, or element-wise when the table keeps an accumulator per
-     * entry), then the rows are written back to the table.
-     */
-    private void rowAdagrad(EmbeddingTable t, int[] ids, int count, INDArray rows, INDArray grad, float lr) {
-        int d = t.dim();
-        boolean elementwise = t.elementwise();
-        INDArray g = grad.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-        INDArray x = rows.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-        int width = elementwise ? d : 1;
-        float[] st = new float[count * width];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(t.state(ids[i]), t.stateOffset(ids[i]), st, i * width, width);
-        }
-        INDArray state = Nd4j.create(st, new long[] {count, width}, DataType.FLOAT);
-        INDArray updated;
-        if (elementwise) {
-            state.addi(g.mul(g));
-            updated = x.sub(g.mul(lr).divi(Transforms.sqrt(state).addi(1e-10)));
-        } else {
-            state.addi(g.mul(g).mean(1).reshape(count, 1));
-            updated = x.sub(g.mul(lr).divColumnVector(Transforms.sqrt(state).addi(1e-10)));
-        }
-        if (settings.maxNorm() > 0f) {
-            INDArray norms = updated.norm2(1).reshape(count, 1);
-            INDArray scale = Transforms.min(norms.rdiv(settings.maxNorm()), 1.0);
-            updated.muliColumnVector(scale);
-        }
-        float[] u = updated.dup('c').data().asFloat();
-        float[] s = state.dup('c').data().asFloat();
-        INDArray active = g.mul(g).sum(1);
-        float[] a = active.toFloatVector();
-        for (int i = 0; i < count; i++) {
-            if (a[i] == 0f) {
-                continue;
-            }
-            System.arraycopy(u, i * d, t.data(ids[i]), t.dataOffset(ids[i]), d);
-            System.arraycopy(s, i * width, t.state(ids[i]), t.stateOffset(ids[i]), width);
-        }
     }
 
     @Override

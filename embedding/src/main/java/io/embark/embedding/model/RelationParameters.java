@@ -25,12 +25,15 @@ public final class RelationParameters {
     private final boolean reciprocal;
     private final float[][][] params;
     private final float[][][] state;
+    /** Relations whose parameters no optimizer step changes ({@code training.freeze = existing}). */
+    private final boolean[] frozen;
 
     private RelationParameters(Operator[] operators, float[] weights, int[] dims, boolean reciprocal) {
         this.operators = operators;
         this.weights = weights;
         this.dims = dims;
         this.reciprocal = reciprocal;
+        this.frozen = new boolean[operators.length];
         int slots = reciprocal ? 2 : 1;
         params = new float[operators.length][slots][];
         state = new float[operators.length][slots][];
@@ -160,6 +163,33 @@ public final class RelationParameters {
             }
         }
         return rp;
+    }
+
+    /** Keeps relation {@code r}'s parameters (and accumulators) fixed: the optimizers skip it. */
+    public void freeze(int r) {
+        frozen[r] = true;
+    }
+
+    /** Whether relation {@code r} is kept fixed ({@link #freeze}). */
+    public boolean frozen(int r) {
+        return frozen[r];
+    }
+
+    /**
+     * Takes relation {@code r}'s parameters and accumulators from relation {@code from} of {@code other} (a warm
+     * start); refused when the two differ in operator, dimension or slots.
+     */
+    public void copyRelation(int r, RelationParameters other, int from, String name) {
+        if (other.operators[from].type() != operators[r].type() || other.dims[from] != dims[r] || other.reciprocal != reciprocal) {
+            throw new IllegalArgumentException("relation '" + name + "': the init checkpoint has operator " + other.operators[from].type()
+                    + ", dimension " + other.dims[from] + (other.reciprocal ? ", reciprocal" : "") + "; this model has "
+                    + operators[r].type() + ", dimension " + dims[r] + (reciprocal ? ", reciprocal" : "")
+                    + " (training.init: a warm start keeps the model's shape)");
+        }
+        for (int slot = 0; slot < slots(); slot++) {
+            System.arraycopy(other.params[from][slot], 0, params[r][slot], 0, params[r][slot].length);
+            System.arraycopy(other.state[from][slot], 0, state[r][slot], 0, state[r][slot].length);
+        }
     }
 
     /** A deep copy (for tests that compare two step implementations from the same start). */

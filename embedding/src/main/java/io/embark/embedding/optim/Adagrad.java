@@ -26,11 +26,14 @@ public final class Adagrad {
     /**
      * Updates row {@code row} of {@code table} with the gradient {@code g[gOff, gOff+dim)}: row-wise or element-wise as
      * the table keeps its accumulators; when {@code maxNorm > 0} and the updated row is longer, scales it back to
-     * {@code maxNorm}. The row's place (segment array and offset) is resolved once here, not per element.
+     * {@code maxNorm}. Rows below the table's {@link EmbeddingTable#frozenRows()} are left alone. The row's place (segment array and offset) is resolved once here, not per element.
      *
      * @throws NonFiniteGradientException row-wise, when the accumulator would become infinite or NaN (nothing changed)
      */
     public static void rowUpdate(EmbeddingTable table, int row, float[] g, int gOff, float lr, float maxNorm) {
+        if (row < table.frozenRows()) {
+            return; // training.freeze = existing: a row the init checkpoint trained stays as it was, accumulator included
+        }
         int dim = table.dim();
         float[] data = table.data(row);
         int off = table.dataOffset(row);

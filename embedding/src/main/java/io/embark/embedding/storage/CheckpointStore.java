@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.partitioning.AtomicDirectory;
 import io.embark.partitioning.AtomicFile;
+import io.embark.partitioning.TableKey;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
@@ -449,7 +450,7 @@ public final class CheckpointStore {
         private final int version;
         private final Optional<Integer> previous;
         private final BiFunction<String, Integer, EmbeddingTable> initializer;
-        private final Map<String, CheckpointInfo.TablePartition> written = new ConcurrentHashMap<>();
+        private final Map<TableKey, CheckpointInfo.TablePartition> written = new ConcurrentHashMap<>();
         /** Every file written (or adopted) so far, by path in the version: what the manifest will record. */
         private final Map<String, FileCrc> files = new ConcurrentHashMap<>();
 
@@ -461,13 +462,9 @@ public final class CheckpointStore {
             this.initializer = initializer;
         }
 
-        private static String key(String type, int partition) {
-            return type + "/" + partition;
-        }
-
         @Override
         public EmbeddingTable load(String type, int partition) throws IOException {
-            if (written.containsKey(key(type, partition))) {
+            if (written.containsKey(new TableKey(type, partition))) {
                 String name = tableName(type, partition);
                 return CheckedFiles.read(fs, new Path(dir.path(), name), files.get(name), in -> TableFormat.read(type, partition, in),
                         (file, problem, cause) -> new DamagedCheckpointException(OptionalInt.empty(), file, problem + " (written earlier "
@@ -487,7 +484,7 @@ public final class CheckpointStore {
                 crc = TableFormat.write(t, out);
             }
             files.put(name, crc);
-            written.put(key(t.entityType(), t.partition()), new CheckpointInfo.TablePartition(t.entityType(), t.partition(), t.rows(), t.dim()));
+            written.put(new TableKey(t.entityType(), t.partition()), new CheckpointInfo.TablePartition(t.entityType(), t.partition(), t.rows(), t.dim()));
         }
 
         /**
@@ -495,12 +492,18 @@ public final class CheckpointStore {
          * version, or initialized), the relation parameters, the info and, last, the manifest of them all, then commits
          * by rename.
          */
-        public CheckpointInfo commit(Set<String> expectedKeys, RelationParameters relations, int epochs,
+        public CheckpointInfo commit(Set<TableKey> expectedKeys, RelationParameters relations, int epochs,
                                      Map<String, String> config, Map<String, String> compatibility, List<EpochStats> stats) throws IOException {
-            for (String k : expectedKeys) {
+            return commit(expectedKeys, relations, epochs, config, compatibility, stats, null);
+        }
+
+        /** As above, recording where a warm-started run's model came from ({@code lineage}; null: from scratch). */
+        public CheckpointInfo commit(Set<TableKey> expectedKeys, RelationParameters relations, int epochs,
+                                     Map<String, String> config, Map<String, String> compatibility, List<EpochStats> stats,
+                                     CheckpointLineage lineage) throws IOException {
+            for (TableKey k : expectedKeys) {
                 if (!written.containsKey(k)) {
-                    int slash = k.lastIndexOf('/');
-                    save(load(k.substring(0, slash), Integer.parseInt(k.substring(slash + 1))));
+                    save(load(k));
                 }
             }
             try (OutputStream out = fs.create(new Path(dir.path(), RELATIONS), true)) {
@@ -508,7 +511,7 @@ public final class CheckpointStore {
             }
             List<CheckpointInfo.TablePartition> parts = new ArrayList<>(new TreeMap<>(written).values());
             CheckpointInfo info = new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, version, epochs, Instant.now().toString(),
-                    config, compatibility, parts, stats);
+                    config, compatibility, parts, stats, lineage);
             byte[] json = JSON.writeValueAsBytes(info);
             try (OutputStream out = fs.create(new Path(dir.path(), INFO), true)) {
                 out.write(json);
@@ -561,7 +564,7 @@ public final class CheckpointStore {
                     if (!fs.rename(f.getPath(), target)) {
                         throw new IOException("cannot move " + f.getPath() + " to " + target);
                     }
-                    written.put(key(type, partition), new CheckpointInfo.TablePartition(type, partition, shape[0], shape[1]));
+                    written.put(new TableKey(type, partition), new CheckpointInfo.TablePartition(type, partition, shape[0], shape[1]));
                     files.put(tableName(type, partition), new FileCrc(f.getLen(), trailer));
                     n++;
                 }
@@ -573,10 +576,6 @@ public final class CheckpointStore {
         @Override
         public void close() {
             dir.abort();
-        }
-
-        public static String tableKey(String type, int partition) {
-            return key(type, partition);
         }
     }
 }

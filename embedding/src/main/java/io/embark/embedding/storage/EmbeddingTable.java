@@ -38,6 +38,8 @@ public final class EmbeddingTable {
     private final int mask;
     private final float[][] data;
     private final float[][] state;
+    /** Rows below this index are not updated by the optimizer ({@code training.freeze = existing}); 0 by default. */
+    private int frozenRows;
 
     /**
      * A table of one segment over the given arrays: row i is {@code data[i*dim, (i+1)*dim)}, its accumulator
@@ -205,6 +207,19 @@ public final class EmbeddingTable {
         return state[s];
     }
 
+    /** Rows below this index stay as they are: {@link io.embark.embedding.optim.Adagrad#rowUpdate} skips them. */
+    public int frozenRows() {
+        return frozenRows;
+    }
+
+    /** Keeps rows {@code [0, n)} fixed while training (the rows a warm start's init checkpoint trained). */
+    public void freezeRowsBelow(int n) {
+        if (n < 0 || n > rows) {
+            throw new IllegalArgumentException("table " + entityType + "/" + partition + ": cannot freeze " + n + " of its " + rows + " rows");
+        }
+        frozenRows = n;
+    }
+
     /** A copy of row {@code i}. */
     public float[] row(int i) {
         float[] r = new float[dim];
@@ -220,6 +235,8 @@ public final class EmbeddingTable {
             d[i] = data[i].clone();
             s[i] = state[i].clone();
         }
-        return new EmbeddingTable(entityType, partition, rows, dim, elementwise, shift, d, s);
+        EmbeddingTable c = new EmbeddingTable(entityType, partition, rows, dim, elementwise, shift, d, s);
+        c.frozenRows = frozenRows;
+        return c;
     }
 }

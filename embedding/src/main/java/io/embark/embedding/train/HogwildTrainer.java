@@ -1,15 +1,18 @@
 package io.embark.embedding.train;
 
 import io.embark.embedding.config.NegativesConfig;
-import io.embark.embedding.kernel.BlasChunkStep;
 import io.embark.embedding.kernel.Chunk;
-import io.embark.embedding.kernel.GradientAccumulator;
+import io.embark.embedding.kernel.ChunkGradients;
+import io.embark.embedding.kernel.ChunkStep;
+import io.embark.embedding.kernel.Optimizer;
+import io.embark.embedding.kernel.StepKernel;
 import io.embark.embedding.kernel.StepSettings;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.optim.NonFiniteGradientException;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.EdgeBlock;
+import io.embark.partitioning.TableKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Trains one bucket with HOGWILD threads: the bucket's (already shuffled) edges are cut into chunks, grouped so that
  * a chunk's edges share their (lhs type, rhs type), and the threads take chunks from a shared counter and update the
- * shared tables and relation parameters without locks. Each thread owns its {@link ChunkStep}, {@link Chunk} and
- * random source, created once per run. The threads add the edges of each batch they finish to a shared counter
+ * shared tables and relation parameters without locks. Each thread owns its {@link ChunkStep} (of the configured
+ * {@link StepKernel}), {@link ChunkGradients}, {@link Optimizer}, {@link Chunk} and random source, created once per
+ * run: the step computes a chunk's gradients, the optimizer applies them (per chunk, or summed over a batch). The threads add the edges of each batch they finish to a shared counter
  * ({@link #edgesTrained}) that a progress reporter reads while a bucket trains.
  *
  * <p>Every chunk's loss is checked (once per chunk, never per element): a NaN or infinite loss, or a gradient that
@@ -52,8 +56,8 @@ final class HogwildTrainer implements AutoCloseable {
     /** The epoch (0-based) set by {@link #startEpoch}, for the message of a non-finite loss. */
     private int epoch;
 
-    HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepSettings settings, NegativesConfig negatives,
-                   int threads, long seed) {
+    HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepKernel kernel, StepSettings settings,
+                   NegativesConfig negatives, int threads, long seed) {
         this.schema = schema;
         this.negatives = negatives;
         this.settings = settings;
@@ -61,9 +65,9 @@ final class HogwildTrainer implements AutoCloseable {
         workers = new Worker[threads];
         SplittableRandom seeds = new SplittableRandom(seed);
         for (int t = 0; t < threads; t++) {
-            workers[t] = new Worker(new BlasChunkStep(relations, settings, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
-                    new Chunk(negatives.chunkSize(), uniformCapacity), seeds.split(),
-                    settings.chunksPerStep() > 1 ? new GradientAccumulator(relations) : null);
+            workers[t] = new Worker(kernel.create(relations, settings, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
+                    new ChunkGradients(relations, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
+                    Optimizer.of(relations, settings), new Chunk(negatives.chunkSize(), uniformCapacity), seeds.split());
         }
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(threads, r -> {
@@ -90,7 +94,7 @@ final class HogwildTrainer implements AutoCloseable {
         return trainedEdges.sum();
     }
 
-    BucketResult train(Bucket bucket, EdgeBlock edges, Map<String, EmbeddingTable> tables) {
+    BucketResult train(Bucket bucket, EdgeBlock edges, Map<TableKey, EmbeddingTable> tables) {
         int size = edges.size();
         if (size == 0) {
             return new BucketResult(0, 0);
@@ -159,17 +163,18 @@ final class HogwildTrainer implements AutoCloseable {
     }
 
     private final class Worker {
-        final BlasChunkStep step;
+        final ChunkStep step;
+        final ChunkGradients gradients;
+        final Optimizer optimizer;
         final Chunk chunk;
         SplittableRandom random;
         final int[] ownLhs;
         final int[] ownRhs;
-        /** null: a step per chunk; else the batch's summed gradients (see {@link StepSettings#chunksPerStep}) */
-        final GradientAccumulator batch;
 
-        Worker(BlasChunkStep step, Chunk chunk, SplittableRandom random, GradientAccumulator batch) {
+        Worker(ChunkStep step, ChunkGradients gradients, Optimizer optimizer, Chunk chunk, SplittableRandom random) {
             this.step = step;
-            this.batch = batch;
+            this.gradients = gradients;
+            this.optimizer = optimizer;
             this.chunk = chunk;
             this.random = random;
             this.ownLhs = chunk.lhsNegatives;
@@ -181,7 +186,7 @@ final class HogwildTrainer implements AutoCloseable {
          * whose loss is not finite (its updates are not applied) or a refused Adagrad update.
          */
         double[] run(Bucket bucket, EdgeBlock edges, int[] order, List<int[]> chunks, AtomicInteger next,
-                     Map<String, EmbeddingTable> tables, AtomicReference<String> nonFinite) {
+                     Map<TableKey, EmbeddingTable> tables, AtomicReference<String> nonFinite) {
             double loss = 0;
             long count = 0;
             // a thread takes a whole batch of consecutive chunks (one chunk when stepping per chunk)
@@ -191,28 +196,17 @@ final class HogwildTrainer implements AutoCloseable {
                 try {
                     for (int c = b * per; c < Math.min(chunks.size(), (b + 1) * per); c++) {
                         fill(bucket, edges, order, chunks.get(c), tables);
-                        double l;
-                        if (batch == null) {
-                            l = step.train(chunk);
-                        } else {
-                            if (batch.tablesDiffer(chunk)) {
-                                batch.apply(settings);
-                            }
-                            l = step.computeGradients(chunk);
-                            if (Double.isFinite(l)) {
-                                batch.add(step, chunk, settings);
-                            }
-                        }
+                        double l = step.computeGradients(chunk, gradients);
                         if (!Double.isFinite(l)) {
+                            // NaN or infinite gradients would poison every row they touch: nothing of the batch is applied
                             nonFinite.compareAndSet(null, "the loss of a chunk of " + chunk.size + " edges is " + l);
                             return new double[] {loss, count};
                         }
+                        optimizer.add(chunk, gradients);
                         loss += l;
                         count += chunk.size;
                     }
-                    if (batch != null && batch.chunks() > 0) {
-                        batch.apply(settings);
-                    }
+                    optimizer.flush();
                 } catch (NonFiniteGradientException e) {
                     nonFinite.compareAndSet(null, "a non-finite gradient (" + e.getMessage() + ")");
                     return new double[] {loss, count};
@@ -223,7 +217,7 @@ final class HogwildTrainer implements AutoCloseable {
         }
 
         /** Loads the edges of chunk {@code spec} = {group, from, to} and draws its negatives. */
-        private void fill(Bucket bucket, EdgeBlock edges, int[] order, int[] spec, Map<String, EmbeddingTable> tables) {
+        private void fill(Bucket bucket, EdgeBlock edges, int[] order, int[] spec, Map<TableKey, EmbeddingTable> tables) {
             int types = schema.typeCount();
             int[] rel = edges.relations();
             int[] lhs = edges.lhsOffsets();

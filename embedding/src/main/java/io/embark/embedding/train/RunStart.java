@@ -1,10 +1,12 @@
 package io.embark.embedding.train;
 
+import io.embark.embedding.config.Freeze;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.ResumeFrom;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointInfo;
+import io.embark.embedding.storage.CheckpointLineage;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EpochStats;
@@ -19,21 +21,26 @@ import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
- * Where a training run starts, the same for one machine ({@link Trainer}) and for a cluster
- * ({@link DistributedTrainer}): a run that would break a size limit refused ({@link TrainingLimits}), leftovers of dead runs removed, the
+ * Where a training run of {@link Trainer} starts, the same for one machine and for a cluster: a run that would break a size limit refused ({@link TrainingLimits}), leftovers of dead runs removed, the
  * version to resume chosen ({@code training.resume}: the newest, checked complete, or the newest that verifies in
  * full), checked for compatibility (refused naming the differing keys), its epochs and stats carried over. A
  * checkpoint file that does not verify, here or later in the run, is refused naming the file and the newest older
- * version that verifies ({@link #explain}).
+ * version that verifies ({@link #explain}). A run with nothing to resume and {@code training.init} set starts from a
+ * {@link WarmStart}, written as version 0; its {@link CheckpointLineage} is carried by every later version.
  */
 record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, String> compatibility,
-                Optional<Integer> latest, List<EpochStats> stats, int startEpoch) {
+                Optional<Integer> latest, List<EpochStats> stats, int startEpoch, CheckpointLineage lineage) {
 
     private static final System.Logger LOG = System.getLogger(RunStart.class.getName());
 
-    static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints)
-            throws IOException {
-        TrainingLimits.check(graph, model, training, false);
+    static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints,
+                       boolean distributed) throws IOException {
+        TrainingLimits.check(graph, model, training, distributed);
+        if (training.init().replay() < 1 && (graph.manifest().lineage() == null
+                || graph.manifest().lineage().firstBaseSlot(io.embark.partitioning.DatasetLayout.TRAIN) < 0)) {
+            throw new IllegalArgumentException("training.replay = " + training.init().replay() + ": the dataset " + graph.layout().root()
+                    + " holds no copied base edges to sample (expected a dataset imported with import.base and import.mode = append)");
+        }
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         Map<String, String> compatibility = compatibility(graph, model, training);
         Map<String, String> config = new LinkedHashMap<>(model.toMap());
@@ -42,7 +49,13 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
         Optional<Integer> latest = resumeVersion(training.resume(), checkpoints);
         List<EpochStats> stats = new ArrayList<>();
         int startEpoch = 0;
-        if (latest.isPresent()) {
+        CheckpointLineage lineage = null;
+        if (latest.isEmpty() && training.init().warm()) {
+            WarmStart.Source source = WarmStart.open(checkpoints.fileSystem(), training.init().checkpoint());
+            lineage = WarmStart.lineage(graph, schema, compatibility, source, training);
+            WarmStart.write(graph, model, training, schema, source, lineage, checkpoints, config, compatibility);
+            latest = Optional.of(0);
+        } else if (latest.isPresent()) {
             CheckpointInfo info;
             try {
                 info = checkpoints.checkComplete(latest.get());
@@ -52,9 +65,18 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
             Trainer.refuseIncompatible(info, compatibility, checkpoints.versionDir(latest.get()).toString());
             stats.addAll(checkpoints.stats(latest.get()));
             startEpoch = info.epochs();
+            lineage = info.lineage();
+            if (training.init().warm() && lineage == null) {
+                LOG.log(Level.WARNING, "training.init = {0} is not used: {1} already holds a checkpoint trained from scratch, which is resumed",
+                        training.init().checkpoint(), checkpoints.root());
+            }
             LOG.log(Level.INFO, "resuming from checkpoint {0} after epoch {1}", checkpoints.versionDir(latest.get()), startEpoch);
         }
-        RunStart start = new RunStart(schema, config, compatibility, latest, stats, startEpoch);
+        if (training.init().freeze() != Freeze.NONE && lineage == null) {
+            throw new IllegalArgumentException("training.freeze = existing: the checkpoints under " + checkpoints.root()
+                    + " were not warm-started (training.init), so no rows are known to keep fixed");
+        }
+        RunStart start = new RunStart(schema, config, compatibility, latest, stats, startEpoch, lineage);
         if (start.finished(training)) {
             LOG.log(Level.INFO, "checkpoint already holds {0} epochs (training.epochs = {1}): nothing to train",
                     startEpoch, training.epochs());
@@ -105,6 +127,22 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
         compatibility.putAll(new TrainingSchema(graph.manifest(), model).compatibilityKeys());
         compatibility.putAll(training.compatibilityKeys());
         return compatibility;
+    }
+
+    /**
+     * What stays fixed in the epoch after checkpoint {@code previous}: the lineage it records when the run freezes
+     * ({@code training.freeze = existing}), else null. Read by each worker from the version it starts from.
+     */
+    static CheckpointLineage frozen(TrainingConfig training, CheckpointStore checkpoints, Optional<Integer> previous) throws IOException {
+        if (training.init().freeze() == Freeze.NONE || previous.isEmpty()) {
+            return null;
+        }
+        CheckpointLineage lineage = checkpoints.info(previous.get()).lineage();
+        if (lineage == null) {
+            throw new IllegalArgumentException("training.freeze = existing: checkpoint " + checkpoints.versionDir(previous.get())
+                    + " records no warm start (training.init), so no rows are known to keep fixed");
+        }
+        return lineage;
     }
 
     boolean finished(TrainingConfig training) {

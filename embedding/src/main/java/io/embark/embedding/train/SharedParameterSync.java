@@ -46,6 +46,11 @@ public final class SharedParameterSync {
         buffer = new float[(int) n];
     }
 
+    /** Nothing to sync: the one-worker case, which allocates nothing. */
+    public static SharedParameterSync none() {
+        return new SharedParameterSync(List.of(), null, "[]");
+    }
+
     /** The relation parameters and the given tables, each with its optimizer state. */
     public static SharedParameterSync of(RelationParameters relations, Collection<EmbeddingTable> tables, Communicator comm) {
         List<float[]> arrays = new ArrayList<>();
@@ -70,7 +75,7 @@ public final class SharedParameterSync {
     public void start() {
         long t0 = System.nanoTime();
         flatten(base);
-        if (base.length > 0 && comm.size() > 1) {
+        if (base.length > 0 && comm != null && comm.size() > 1) {
             comm.broadcast(base, 0);
             unflatten(base);
         }
@@ -81,7 +86,7 @@ public final class SharedParameterSync {
     public void sync() {
         long t0 = System.nanoTime();
         syncs++;
-        if (base.length > 0 && comm.size() > 1) {
+        if (base.length > 0 && comm != null && comm.size() > 1) {
             flatten(buffer);
             for (int i = 0; i < buffer.length; i++) {
                 buffer[i] -= base[i];

@@ -3,6 +3,7 @@ package io.embark.embedding.train;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.ImportManifest;
+import io.embark.partitioning.TableKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -134,9 +135,9 @@ public final class TrainingSchema {
         return Math.toIntExact(m);
     }
 
-    /** The (type, partition) tables that training {@code bucket} touches, as {@code "type/partition"} keys. */
-    public Set<String> tablesOf(Bucket bucket) {
-        Set<String> keys = new LinkedHashSet<>();
+    /** The (type, partition) tables that training {@code bucket} touches. */
+    public Set<TableKey> tablesOf(Bucket bucket) {
+        Set<TableKey> keys = new LinkedHashSet<>();
         for (int r = 0; r < lhsType.length; r++) {
             keys.add(key(lhsType[r], partitionOf(lhsType[r], bucket.lhsPartition())));
             keys.add(key(rhsType[r], partitionOf(rhsType[r], bucket.rhsPartition())));
@@ -145,8 +146,8 @@ public final class TrainingSchema {
     }
 
     /** Every (type, partition) table of the model. */
-    public Set<String> allTables() {
-        Set<String> keys = new LinkedHashSet<>();
+    public Set<TableKey> allTables() {
+        Set<TableKey> keys = new LinkedHashSet<>();
         for (int t = 0; t < typeNames.size(); t++) {
             for (int p = 0; p < type(t).partitions(); p++) {
                 keys.add(key(t, p));
@@ -155,8 +156,8 @@ public final class TrainingSchema {
         return keys;
     }
 
-    public String key(int type, int partition) {
-        return typeNames.get(type) + "/" + partition;
+    public TableKey key(int type, int partition) {
+        return new TableKey(typeNames.get(type), partition);
     }
 
     /**

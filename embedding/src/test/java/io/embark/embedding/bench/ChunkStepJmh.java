@@ -6,7 +6,7 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.TrainingConfig;
-import io.embark.embedding.kernel.BlasChunkStep;
+import io.embark.embedding.kernel.StepDriver;
 import io.embark.embedding.kernel.Chunk;
 import io.embark.embedding.kernel.ChunkStep;
 import io.embark.embedding.kernel.Nd4jChunkStep;
@@ -67,7 +67,7 @@ public class ChunkStepJmh {
     public String impl;
 
     private EmbeddingTable table;
-    private ChunkStep step;
+    private StepDriver step;
     private Chunk chunk;
     private SplittableRandom random;
     private int[] rows;
@@ -88,7 +88,7 @@ public class ChunkStepJmh {
         random = new SplittableRandom(1);
         table = EmbeddingTable.random("e", 0, ENTITIES, dim, 1e-3, random);
         StepSettings settings = StepSettings.of(model, training);
-        step = impl.equals("nd4j") ? new Nd4jChunkStep(relations, settings) : new BlasChunkStep(relations, settings, CHUNK, UNIFORM, dim);
+        step = impl.equals("nd4j") ? StepDriver.nd4j(relations, settings, CHUNK, UNIFORM, dim) : StepDriver.blas(relations, settings, CHUNK, UNIFORM, dim);
         chunk = new Chunk(CHUNK, UNIFORM);
         chunk.lhsTable = table;
         chunk.rhsTable = table;

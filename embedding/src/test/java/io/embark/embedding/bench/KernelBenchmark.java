@@ -5,7 +5,7 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.TrainingConfig;
-import io.embark.embedding.kernel.BlasChunkStep;
+import io.embark.embedding.kernel.StepDriver;
 import io.embark.embedding.kernel.Chunk;
 import io.embark.embedding.kernel.GradientAccumulator;
 import io.embark.embedding.kernel.StepSettings;
@@ -60,8 +60,8 @@ public final class KernelBenchmark {
                     chunk.lhsTable = table;
                     chunk.rhsTable = table;
                     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-                    GradientAccumulator batch = settings.chunksPerStep() > 1 ? new GradientAccumulator(rel) : null;
-                    try (BlasChunkStep step = new BlasChunkStep(rel, settings, 50, 1000, dim)) {
+                    GradientAccumulator batch = settings.chunksPerStep() > 1 ? new GradientAccumulator(rel, settings) : null;
+                    try (StepDriver step = StepDriver.blas(rel, settings, 50, 1000, dim)) {
                         long warm = System.nanoTime() + 2_000_000_000L;
                         boolean counting = false;
                         long cpu0 = 0;
@@ -88,9 +88,9 @@ public final class KernelBenchmark {
                                 step.train(chunk);
                             } else {
                                 step.computeGradients(chunk);
-                                batch.add(step, chunk, settings);
+                                batch.add(chunk, step.gradients);
                                 if (batch.chunks() == settings.chunksPerStep()) {
-                                    batch.apply(settings);
+                                    batch.flush();
                                 }
                             }
                             if (counting) {

@@ -31,6 +31,9 @@ class ConfigValidationTest {
         assertEquals("model.regularization: 0.1 with model.regularizer = none (set model.regularizer = n3, or the coefficient to 0)",
                 message(() -> new ModelConfig(4, Map.of(), ComparatorType.DOT, RelationConfig.of(OperatorType.NONE), Map.of(), false, 1e-3,
                         Optional.empty(), RegularizerType.NONE, 0.1)));
+        assertEquals("training.freeze = existing: only means something with training.init (the checkpoint whose rows stay fixed)",
+                message(() -> new InitConfig(null, Freeze.EXISTING, 1.0)));
+        assertEquals("training.replay: 1.5 (expected a fraction in [0, 1])", message(() -> new InitConfig("x", Freeze.NONE, 1.5)));
     }
 
     @Test

@@ -52,7 +52,7 @@ class GradientAccumulatorTest {
         float[] gl = new float[ROWS * DIM];
         float[] gr = shared ? gl : new float[ROWS * DIM];
         float[][] gRel = new float[4][];
-        try (BlasChunkStep step = new BlasChunkStep(rel, settings, 3, 4, DIM)) {
+        try (StepDriver step = StepDriver.blas(rel, settings, 3, 4, DIM)) {
             for (Chunk c : List.of(a, b)) {
                 step.computeGradients(c);
                 GradientCheckTest.addDense(step, c, DIM, gl, gr);
@@ -87,15 +87,15 @@ class GradientAccumulatorTest {
         }
 
         // actual: the accumulator
-        GradientAccumulator acc = new GradientAccumulator(rel);
-        try (BlasChunkStep step = new BlasChunkStep(rel, settings, 3, 4, DIM)) {
+        GradientAccumulator acc = new GradientAccumulator(rel, settings);
+        try (StepDriver step = StepDriver.blas(rel, settings, 3, 4, DIM)) {
             for (Chunk c : List.of(a, b)) {
                 step.computeGradients(c);
-                acc.add(step, c, settings);
+                acc.add(c, step.gradients);
             }
         }
         assertEquals(2, acc.chunks());
-        acc.apply(settings);
+        acc.flush();
         assertEquals(0, acc.chunks());
 
         assertArrayEquals(expLhs.segmentData(0), lhs.segmentData(0), 1e-6f);

@@ -104,7 +104,7 @@ class GradientCheckTest {
             chunk.negatives(new int[] {6, 5, 2}, 3, new int[] {0, 6, 4}, 3);
         }
 
-        try (BlasChunkStep step = new BlasChunkStep(rel, StepSettings.of(model, training), 4, 3, DIM)) {
+        try (StepDriver step = StepDriver.blas(rel, StepSettings.of(model, training), 4, 3, DIM)) {
             step.computeGradients(chunk);
             float[] gl = new float[ROWS * DIM];
             float[] gr = new float[ROWS * DIM];
@@ -138,7 +138,7 @@ class GradientCheckTest {
      * Adds the row gradients that {@code step.computeGradients(chunk)} left in the step into dense per-table arrays
      * ({@code lhs} and {@code rhs} may be the same array when both sides use one table).
      */
-    static void addDense(BlasChunkStep step, Chunk chunk, int dim, float[] lhs, float[] rhs) {
+    static void addDense(StepDriver step, Chunk chunk, int dim, float[] lhs, float[] rhs) {
         for (int i = 0; i < chunk.size; i++) {
             addRow(lhs, chunk.lhs[i], step.gradLhs, i, dim);
             addRow(rhs, chunk.rhs[i], step.gradRhs, i, dim);
@@ -161,13 +161,13 @@ class GradientCheckTest {
     }
 
     private static final class Checker {
-        final BlasChunkStep step;
+        final StepDriver step;
         final Chunk chunk;
         final String name;
         int checked;
         int skipped;
 
-        Checker(BlasChunkStep step, Chunk chunk, String name) {
+        Checker(StepDriver step, Chunk chunk, String name) {
             this.step = step;
             this.chunk = chunk;
             this.name = name;

@@ -1,6 +1,7 @@
 package io.embark.embedding.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embark.embedding.config.ComparatorType;
 import io.embark.embedding.config.LossType;
@@ -8,12 +9,15 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.RegularizerType;
+import io.embark.embedding.config.RelationConfig;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -23,9 +27,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The ND4J-ops step and the BLAS step, written independently, take three steps from the same state on the same chunks
- * and must agree on the losses and on every updated embedding, accumulator and relation parameter (to float32
- * rounding: 1e-4 relative). Chunks repeat no entity within a table's rows, where the two steps agree by design.
+ * The ND4J-ops step and the BLAS step, written independently, take three steps from the same state on the same chunks,
+ * through the same optimizer, and must agree on the losses and on every updated embedding, accumulator and relation
+ * parameter (to float32 rounding: 1e-4 relative). {@link #bothStepsAgreeOnRepeatedRowsMixedOperatorsAndBatches} draws
+ * rows with replacement from a small table and mixes operator types inside each chunk, with and without shared
+ * negatives and batches: every config the trainer gives either step.
  */
 class Nd4jCrossCheckTest {
 
@@ -57,21 +63,14 @@ class Nd4jCrossCheckTest {
         StepSettings settings = StepSettings.of(model, training);
         RelationParameters relA = RelationParameters.create(model, List.of("a", "b", "c"), new int[] {dim, dim, dim});
         Random random = new Random(op.ordinal() * 7L + cmp.ordinal());
-        for (int r = 0; r < 3; r++) {
-            for (int s = 0; s < relA.slots(); s++) {
-                float[] p = relA.params(r, s);
-                for (int k = 0; k < p.length; k++) {
-                    p[k] += (float) (random.nextGaussian() * 0.2);
-                }
-            }
-        }
+        perturb(relA, random);
         RelationParameters relB = relA.copy();
         EmbeddingTable lhsA = EmbeddingTable.random("e", 0, rows, dim, 0.5, new SplittableRandom(1), elementwise);
         EmbeddingTable rhsA = EmbeddingTable.random("e", 1, rows, dim, 0.5, new SplittableRandom(2), elementwise);
         EmbeddingTable lhsB = lhsA.copy();
         EmbeddingTable rhsB = rhsA.copy();
-        try (BlasChunkStep blas = new BlasChunkStep(relA, settings, 5, 6, dim);
-             Nd4jChunkStep nd4j = new Nd4jChunkStep(relB, settings)) {
+        try (StepDriver blas = StepDriver.blas(relA, settings, 5, 6, dim);
+             StepDriver nd4j = StepDriver.nd4j(relB, settings, 5, 6, dim)) {
             for (int step = 0; step < 3; step++) {
                 List<Integer> ids = new ArrayList<>();
                 for (int i = 0; i < rows; i++) {
@@ -101,16 +100,93 @@ class Nd4jCrossCheckTest {
                 assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "step " + step + " loss");
             }
         }
-        assertClose("lhs embeddings", lhsA.segmentData(0), lhsB.segmentData(0));
-        assertClose("rhs embeddings", rhsA.segmentData(0), rhsB.segmentData(0));
-        assertClose("lhs accumulators", lhsA.segmentState(0), lhsB.segmentState(0));
-        assertClose("rhs accumulators", rhsA.segmentState(0), rhsB.segmentState(0));
-        for (int r = 0; r < 3; r++) {
-            for (int s = 0; s < relA.slots(); s++) {
-                assertClose("relation " + r + " slot " + s, relA.params(r, s), relB.params(r, s));
-                assertClose("relation " + r + " slot " + s + " accumulators", relA.state(r, s), relB.state(r, s));
+        assertSameState(lhsA, rhsA, relA, lhsB, rhsB, relB);
+    }
+
+    /**
+     * Per-relation operators of three types in every chunk (complex_diagonal, translation, linear: three operator
+     * groups, complex and real N3), rows drawn with replacement from 8 entities (so an entity repeats among a chunk's
+     * rows, among its negatives and between the two), optionally one shared set of negatives for both sides (one
+     * table), and optionally batches of two chunks summed by {@link GradientAccumulator}.
+     */
+    @ParameterizedTest(name = "{0} {1} shared={2} chunksPerStep={3}")
+    @CsvSource({"DOT, SOFTMAX, false, 1", "DOT, SOFTMAX, true, 1", "DOT, SOFTMAX, false, 2", "DOT, SOFTMAX, true, 2",
+        "COS, RANKING, false, 1", "SQUARED_L2, LOGISTIC, true, 2", "L2, RANKING, false, 2"})
+    void bothStepsAgreeOnRepeatedRowsMixedOperatorsAndBatches(ComparatorType cmp, LossType loss, boolean shared, int chunksPerStep) {
+        int dim = 6;
+        int rows = 8;
+        int n = 6;
+        int u = 5;
+        ModelConfig model = new ModelConfig(dim, Map.of(), cmp, RelationConfig.of(OperatorType.DIAGONAL),
+                Map.of("a", RelationConfig.of(OperatorType.COMPLEX_DIAGONAL), "b", RelationConfig.of(OperatorType.TRANSLATION),
+                        "c", new RelationConfig(OperatorType.LINEAR, 0.5)),
+                true, 1e-3, Optional.of(3.0), RegularizerType.N3, 0.01);
+        TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(n, true, u, true, true, false, shared))
+                .withLoss(loss, 0.5).withLearningRates(0.1, 0.05).withBatchSize(chunksPerStep * n);
+        StepSettings settings = StepSettings.of(model, training);
+        RelationParameters relA = RelationParameters.create(model, List.of("a", "b", "c"), new int[] {dim, dim, dim});
+        Random random = new Random(cmp.ordinal() * 31L + loss.ordinal() * 7L + (shared ? 1 : 0) + chunksPerStep);
+        perturb(relA, random);
+        RelationParameters relB = relA.copy();
+        EmbeddingTable lhsA = EmbeddingTable.random("e", 0, rows, dim, 0.5, new SplittableRandom(1));
+        EmbeddingTable rhsA = shared ? lhsA : EmbeddingTable.random("e", 1, rows, dim, 0.5, new SplittableRandom(2));
+        EmbeddingTable lhsB = lhsA.copy();
+        EmbeddingTable rhsB = shared ? lhsB : rhsA.copy();
+        boolean repeated = false;
+        try (StepDriver blas = StepDriver.blas(relA, settings, n, u, dim);
+             StepDriver nd4j = StepDriver.nd4j(relB, settings, n, u, dim)) {
+            Optimizer optA = Optimizer.of(relA, settings);
+            Optimizer optB = Optimizer.of(relB, settings);
+            for (int step = 0; step < 3 * chunksPerStep; step++) {
+                Chunk a = new Chunk(n, u);
+                Chunk b = new Chunk(n, u);
+                int[] ln = new int[u];
+                int[] rn = new int[u];
+                int[][] edges = new int[n][];
+                for (int i = 0; i < n; i++) {
+                    edges[i] = new int[] {i % 3, random.nextInt(rows), random.nextInt(rows)};
+                }
+                for (int j = 0; j < u; j++) {
+                    ln[j] = random.nextInt(rows);
+                    rn[j] = random.nextInt(rows);
+                }
+                for (Chunk c : List.of(a, b)) {
+                    c.lhsTable = c == a ? lhsA : lhsB;
+                    c.rhsTable = c == a ? rhsA : rhsB;
+                    for (int i = 0; i < n; i++) {
+                        c.add(edges[i][0], edges[i][1], edges[i][2], 1f + 0.25f * i);
+                    }
+                    if (shared) {
+                        c.sharedNegatives(ln.clone(), u);
+                    } else {
+                        c.negatives(ln.clone(), u, rn.clone(), u);
+                    }
+                }
+                repeated |= hasRepeat(a.lhs, n) || hasRepeat(a.rhs, n);
+                double la = blas.computeGradients(a);
+                optA.add(a, blas.gradients);
+                double lb = nd4j.computeGradients(b);
+                optB.add(b, nd4j.gradients);
+                if ((step + 1) % chunksPerStep == 0) {
+                    optA.flush();
+                    optB.flush();
+                }
+                assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "step " + step + " loss");
             }
         }
+        assertTrue(repeated, "some chunk repeats an entity among its rows");
+        assertSameState(lhsA, rhsA, relA, lhsB, rhsB, relB);
+    }
+
+    private static boolean hasRepeat(int[] ids, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                if (ids[i] == ids[j]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -147,16 +223,43 @@ class Nd4jCrossCheckTest {
                 chunk.negatives(new int[] {0, 2, 9, 0, 11}, 5, neg.clone(), 5);
             }
             if (k == 0) {
-                try (BlasChunkStep blas = new BlasChunkStep(rel, settings, 4, 5, dim)) {
+                try (StepDriver blas = StepDriver.blas(rel, settings, 4, 5, dim)) {
                     losses[0] = blas.computeGradients(chunk);
                 }
             } else {
-                try (Nd4jChunkStep nd4j = new Nd4jChunkStep(rel.copy(), settings)) {
+                try (StepDriver nd4j = StepDriver.nd4j(rel.copy(), settings, 4, 5, dim)) {
                     losses[1] = nd4j.train(chunk);
                 }
             }
         }
         assertEquals(losses[1], losses[0], 1e-4 * Math.max(1, Math.abs(losses[1])), "loss");
+    }
+
+    /** Moves every relation parameter off its initial value, so that the operators are not the identity. */
+    private static void perturb(RelationParameters rel, Random random) {
+        for (int r = 0; r < rel.count(); r++) {
+            for (int s = 0; s < rel.slots(); s++) {
+                float[] p = rel.params(r, s);
+                for (int k = 0; k < p.length; k++) {
+                    p[k] += (float) (random.nextGaussian() * 0.2);
+                }
+            }
+        }
+    }
+
+    /** The two runs' embeddings, accumulators and relation parameters agree to float32 rounding. */
+    private static void assertSameState(EmbeddingTable lhsA, EmbeddingTable rhsA, RelationParameters relA,
+                                        EmbeddingTable lhsB, EmbeddingTable rhsB, RelationParameters relB) {
+        assertClose("lhs embeddings", lhsA.segmentData(0), lhsB.segmentData(0));
+        assertClose("rhs embeddings", rhsA.segmentData(0), rhsB.segmentData(0));
+        assertClose("lhs accumulators", lhsA.segmentState(0), lhsB.segmentState(0));
+        assertClose("rhs accumulators", rhsA.segmentState(0), rhsB.segmentState(0));
+        for (int r = 0; r < relA.count(); r++) {
+            for (int s = 0; s < relA.slots(); s++) {
+                assertClose("relation " + r + " slot " + s, relA.params(r, s), relB.params(r, s));
+                assertClose("relation " + r + " slot " + s + " accumulators", relA.state(r, s), relB.state(r, s));
+            }
+        }
     }
 
     private static void assertClose(String what, float[] a, float[] b) {

@@ -83,9 +83,9 @@ class SegmentedTrainingTest {
     /** 12 chunks of random edges (rows repeat, and reach the last, short segment) with fresh negatives each. */
     private static double train(RelationParameters rel, StepSettings settings, EmbeddingTable lhs, EmbeddingTable rhs, boolean shared) {
         SplittableRandom random = new SplittableRandom(42);
-        GradientAccumulator batch = settings.chunksPerStep() > 1 ? new GradientAccumulator(rel) : null;
+        GradientAccumulator batch = settings.chunksPerStep() > 1 ? new GradientAccumulator(rel, settings) : null;
         double loss = 0;
-        try (BlasChunkStep step = new BlasChunkStep(rel, settings, N, U, DIM)) {
+        try (StepDriver step = StepDriver.blas(rel, settings, N, U, DIM)) {
             Chunk chunk = new Chunk(N, U);
             chunk.lhsTable = lhs;
             chunk.rhsTable = rhs;
@@ -95,14 +95,14 @@ class SegmentedTrainingTest {
                     loss += step.train(chunk);
                 } else {
                     loss += step.computeGradients(chunk);
-                    batch.add(step, chunk, settings);
+                    batch.add(chunk, step.gradients);
                     if (batch.chunks() == settings.chunksPerStep()) {
-                        batch.apply(settings);
+                        batch.flush();
                     }
                 }
             }
             if (batch != null && batch.chunks() > 0) {
-                batch.apply(settings);
+                batch.flush();
             }
         }
         return loss;
@@ -143,7 +143,7 @@ class SegmentedTrainingTest {
             Chunk chunk = new Chunk(N, U);
             chunk.lhsTable = segmented ? lhsSeg : lhsOne;
             chunk.rhsTable = segmented ? rhsSeg : rhsOne;
-            try (Nd4jChunkStep step = new Nd4jChunkStep(segmented ? relSeg : relOne, settings)) {
+            try (StepDriver step = StepDriver.nd4j(segmented ? relSeg : relOne, settings, N, U, DIM)) {
                 for (int c = 0; c < 6; c++) {
                     fill(chunk, random, LHS_ROWS, RHS_ROWS, false);
                     step.train(chunk);

@@ -59,8 +59,8 @@ class SharedNegativesTest {
         separate.negatives(neg.clone(), U, neg.clone(), U);
         Chunk shared = chunk(table);
         shared.sharedNegatives(neg.clone(), U);
-        try (BlasChunkStep two = new BlasChunkStep(rel, settings(model, loss, false), N, U, DIM);
-             BlasChunkStep one = new BlasChunkStep(rel, settings(model, loss, true), N, U, DIM)) {
+        try (StepDriver two = StepDriver.blas(rel, settings(model, loss, false), N, U, DIM);
+             StepDriver one = StepDriver.blas(rel, settings(model, loss, true), N, U, DIM)) {
             double l2 = two.computeGradients(separate);
             double l1 = one.computeGradients(shared);
             assertEquals(l2, l1, 1e-5 * Math.max(1, Math.abs(l2)), "loss");
@@ -94,8 +94,8 @@ class SharedNegativesTest {
         EmbeddingTable tableA = EmbeddingTable.random("e", 0, ROWS, DIM, 0.5, new SplittableRandom(5));
         EmbeddingTable tableB = tableA.copy();
         StepSettings settings = settings(model, loss, true);
-        try (BlasChunkStep blas = new BlasChunkStep(relA, settings, N, U, DIM);
-             Nd4jChunkStep nd4j = new Nd4jChunkStep(relB, settings)) {
+        try (StepDriver blas = StepDriver.blas(relA, settings, N, U, DIM);
+             StepDriver nd4j = StepDriver.nd4j(relB, settings, N, U, DIM)) {
             for (int step = 0; step < 3; step++) {
                 // 5 lhs, 5 rhs and 6 negative rows, all different: the two steps treat a row repeated within a chunk
                 // differently by design (see Nd4jChunkStep)
@@ -139,7 +139,7 @@ class SharedNegativesTest {
         EmbeddingTable table = EmbeddingTable.random("e", 0, ROWS, DIM, 0.5, new SplittableRandom(3));
         Chunk chunk = chunk(table);
         chunk.sharedNegatives(new int[] {1, 2, 3}, 3);
-        try (BlasChunkStep step = new BlasChunkStep(rel, settings(model, LossType.SOFTMAX, false), N, U, DIM)) {
+        try (StepDriver step = StepDriver.blas(rel, settings(model, LossType.SOFTMAX, false), N, U, DIM)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.train(chunk));
             assertNotNull(e.getMessage());
         }

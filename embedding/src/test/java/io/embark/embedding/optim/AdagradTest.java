@@ -28,6 +28,23 @@ class AdagradTest {
         assertArrayEquals(new float[] {-0.5f, -0.5f}, row(t, 0), 1e-6f);
     }
 
+    @Test
+    void rowsBelowTheFrozenCountKeepTheirValuesAndAccumulators() {
+        for (boolean elementwise : new boolean[] {false, true}) {
+            EmbeddingTable t = EmbeddingTable.zeros("e", 0, 3, 2, elementwise);
+            t.freezeRowsBelow(2);
+            float[] g = {1f, 1f};
+            for (int r = 0; r < 3; r++) {
+                Adagrad.rowUpdate(t, r, g, 0, 0.5f, 0f);
+            }
+            assertArrayEquals(new float[] {0f, 0f}, row(t, 0), "frozen row 0 untouched");
+            assertArrayEquals(new float[] {0f, 0f}, row(t, 1), "frozen row 1 untouched");
+            assertEquals(0f, t.state(1)[t.stateOffset(1)], "and its accumulator");
+            assertTrue(row(t, 2)[0] < 0, "row 2 (not frozen) trains");
+            assertThrows(IllegalArgumentException.class, () -> t.freezeRowsBelow(4));
+        }
+    }
+
     private static float[] row(EmbeddingTable t, int r) {
         float[] out = new float[t.dim()];
         System.arraycopy(t.data(r), t.dataOffset(r), out, 0, t.dim());

@@ -17,7 +17,7 @@ import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.eval.LinkPrediction;
 import io.embark.embedding.eval.RankingMetrics;
 import io.embark.embedding.eval.TrainedModel;
-import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.DamagedCheckpointException;
 import io.embark.embedding.storage.EpochStats;
@@ -76,7 +76,7 @@ class DistributedTrainerTest {
         double singleMrr = mrr(graph, single);
 
         CheckpointStore dist = new CheckpointStore(fs, new Path(tmp.resolve("dist").toString()));
-        List<EpochStats> stats = DistributedTrainer.train(graph, model, training, dist, new ThreadRunner(graph, dist, 2, -1));
+        List<EpochStats> stats = Trainer.train(graph, model, training, dist, new ThreadRunner(graph, dist, 2, -1), EpochEvaluator.NONE);
         double distMrr = mrr(graph, dist);
 
         long trainEdges = graph.manifest().split("train").edges();
@@ -98,14 +98,14 @@ class DistributedTrainerTest {
         TrainingConfig three = training.withEpochs(3);
         // attempt 0 of epoch 2 (0-based 1) dies in rank 1 after its first round; the runner retries with attempt 1
         ThreadRunner runner = new ThreadRunner(graph, dist, 2, 1);
-        List<EpochStats> stats = DistributedTrainer.train(graph, model, three, dist, runner);
+        List<EpochStats> stats = Trainer.train(graph, model, three, dist, runner, EpochEvaluator.NONE);
         assertEquals(3, stats.size());
         assertEquals(4, runner.attempts.get(), "3 epochs, one retried");
         long trainEdges = graph.manifest().split("train").edges();
         assertEquals(trainEdges, stats.get(1).edges(), "the retried epoch trained every edge once, not more");
         assertTrue(fs.listStatus(dist.versionDir(3)).length > 0);
         for (var st : fs.listStatus(dist.versionDir(3))) {
-            assertTrue(!st.getPath().getName().startsWith(DistributedTrainer.ATTEMPT_PREFIX), "attempt dirs removed: " + st.getPath());
+            assertTrue(!st.getPath().getName().startsWith(DistributedEpoch.ATTEMPT_PREFIX), "attempt dirs removed: " + st.getPath());
         }
     }
 
@@ -113,15 +113,15 @@ class DistributedTrainerTest {
     void aDamagedTableOfThePreviousCheckpointStopsTheEpochNamingTheFile() throws Exception {
         ImportedGraph graph = graph();
         CheckpointStore dist = new CheckpointStore(fs, new Path(tmp.resolve("damaged").toString()));
-        DistributedTrainer.train(graph, model, training.withEpochs(1), dist, new ThreadRunner(graph, dist, 2, -1));
+        Trainer.train(graph, model, training.withEpochs(1), dist, new ThreadRunner(graph, dist, 2, -1), EpochEvaluator.NONE);
         java.nio.file.Path table = tmp.resolve("damaged/v00000001/entities/e/part-00002.emb");
         byte[] b = java.nio.file.Files.readAllBytes(table);
         b[40] ^= 0x01;
         java.nio.file.Files.write(table, b);
         assertTrue(java.nio.file.Files.deleteIfExists(table.resolveSibling(".part-00002.emb.crc")));
 
-        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class, () -> DistributedTrainer.train(graph, model,
-                training.withEpochs(2), dist, new ThreadRunner(graph, dist, 2, -1)));
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class, () -> Trainer.train(graph, model,
+                training.withEpochs(2), dist, new ThreadRunner(graph, dist, 2, -1), EpochEvaluator.NONE));
         assertTrue(e.getMessage().startsWith(table + ": CRC32C "), "names the file: " + e.getMessage());
         assertTrue(e.getMessage().endsWith("(checkpoint version v00000001 is damaged or incomplete); no older version under "
                 + dist.root() + " verifies"), e.getMessage());
@@ -134,9 +134,10 @@ class DistributedTrainerTest {
         CheckpointStore dist = new CheckpointStore(fs, new Path(tmp.resolve("bad").toString()));
         InProcessFabric fabric = new InProcessFabric(1);
         try (Communicator comm = Communicator.builder().rank(0).worldSize(1).transport(fabric.transport(0)).build();
-             RankTrainer t = new RankTrainer(graph, model, training, DistributedTrainer.startingRelations(graph, model, dist, Optional.empty()), comm)) {
+             TrainingLoop t = new TrainingLoop(graph, model, training, DistributedEpoch.startingRelations(graph, model, dist, Optional.empty()),
+                     WorkerGroup.over(comm))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> t.trainEpoch(0, DistributedTrainer.store(graph, model, training, dist, new Path(tmp.resolve("a").toString()), Optional.empty()), 0));
+                    () -> t.trainEpoch(0, DistributedEpoch.store(graph, model, training, dist, new Path(tmp.resolve("a").toString()), Optional.empty()), 0));
             assertTrue(e.getMessage().contains("syncEdges"), e.getMessage());
         }
     }
@@ -144,10 +145,10 @@ class DistributedTrainerTest {
     @Test
     void adaptivePeriodShrinksWithTheLoss() {
         List<EpochStats> history = List.of(new EpochStats(1, 10, 4.0, 1, 10, 1), new EpochStats(2, 10, 1.0, 1, 10, 1));
-        assertEquals(8000, DistributedTrainer.adaptivePeriod(8000, 100, List.of()));
+        assertEquals(8000, DistributedEpoch.adaptivePeriod(8000, 100, List.of()));
         // sqrt(1.0 / 4.0) = 0.5
-        assertEquals(4000, DistributedTrainer.adaptivePeriod(8000, 100, history));
-        assertEquals(5000, DistributedTrainer.adaptivePeriod(8000, 5000, history));
+        assertEquals(4000, DistributedEpoch.adaptivePeriod(8000, 100, history));
+        assertEquals(5000, DistributedEpoch.adaptivePeriod(8000, 5000, history));
     }
 
     private static double mrr(ImportedGraph graph, CheckpointStore store) throws IOException {
@@ -162,7 +163,7 @@ class DistributedTrainerTest {
         return Communicator.builder().rank(rank).worldSize(workers).transport(fabric.transport(rank)).options(options).build();
     }
 
-    private final class ThreadRunner implements DistributedTrainer.EpochRunner {
+    private final class ThreadRunner implements EpochRunner {
         final ImportedGraph graph;
         final CheckpointStore store;
         final int workers;
@@ -178,15 +179,21 @@ class DistributedTrainerTest {
         }
 
         @Override
-        public DistributedTrainer.EpochRun run(int epoch, Path versionDir, Optional<Integer> previous, List<EpochStats> history)
+        public boolean distributed() {
+            return true;
+        }
+
+        @Override
+        public EpochRun run(int epoch, CheckpointStore.EpochWriter writer, Optional<Integer> previous, List<EpochStats> history)
                 throws IOException {
             for (int attempt = 0; ; attempt++) {
                 attempts.incrementAndGet();
-                Path dir = DistributedTrainer.attemptDir(versionDir, attempt);
+                Path dir = DistributedEpoch.attemptDir(writer.directory(), attempt);
                 boolean fail = epoch == failEpoch && !failed;
                 failed |= fail;
                 try {
-                    return new DistributedTrainer.EpochRun(dir, attempt(epoch, dir, previous, fail));
+                    List<WorkerResult> results = attempt(epoch, dir, previous, fail);
+                    return new EpochRun(results, DistributedEpoch.adopt(writer, dir, fs));
                 } catch (IOException | RuntimeException e) {
                     if (!fail) {
                         throw e;
@@ -195,34 +202,32 @@ class DistributedTrainerTest {
             }
         }
 
-        private List<RankTrainer.RankResult> attempt(int epoch, Path dir, Optional<Integer> previous, boolean fail) throws IOException {
+        private List<WorkerResult> attempt(int epoch, Path dir, Optional<Integer> previous, boolean fail) throws IOException {
             InProcessFabric fabric = new InProcessFabric(workers);
             ExecutorService pool = Executors.newFixedThreadPool(workers);
             try {
-                List<Future<RankTrainer.RankResult>> futures = new ArrayList<>();
+                List<Future<WorkerResult>> futures = new ArrayList<>();
                 for (int r = 0; r < workers; r++) {
                     int rank = r;
                     futures.add(pool.submit(() -> {
                         try (Communicator comm = inProcess(fabric, rank, workers)) {
-                            RelationParameters relations = DistributedTrainer.startingRelations(graph, model, store, previous);
-                            try (RankTrainer t = new RankTrainer(graph, model, training, relations, comm)) {
-                                if (fail && rank == 1) {
-                                    // train a little (saving tables into this attempt's directory), then die
-                                    comm.barrier();
-                                    var shared = DistributedTrainer.store(graph, model, training, store, dir, previous);
-                                    shared.save(shared.load("e", 0));
-                                    throw new IllegalStateException("worker 1 dies (test)");
-                                }
-                                if (fail) {
-                                    comm.barrier();
-                                }
-                                return t.trainEpoch(epoch, DistributedTrainer.store(graph, model, training, store, dir, previous), 100);
+                            if (fail && rank == 1) {
+                                // train a little (saving tables into this attempt's directory), then die
+                                comm.barrier();
+                                var shared = DistributedEpoch.store(graph, model, training, store, dir, previous);
+                                shared.save(shared.load("e", 0));
+                                throw new IllegalStateException("worker 1 dies (test)");
                             }
+                            if (fail) {
+                                comm.barrier();
+                            }
+                            return DistributedEpoch.trainWorker(graph, model, training, store, dir, previous, epoch, 100,
+                                    WorkerGroup.over(comm), ProgressLog.defaults());
                         }
                     }));
                 }
-                List<RankTrainer.RankResult> out = new ArrayList<>();
-                for (Future<RankTrainer.RankResult> f : futures) {
+                List<WorkerResult> out = new ArrayList<>();
+                for (Future<WorkerResult> f : futures) {
                     try {
                         out.add(f.get(5, TimeUnit.MINUTES));
                     } catch (ExecutionException e) {

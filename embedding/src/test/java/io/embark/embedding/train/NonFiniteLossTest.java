@@ -14,7 +14,10 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.storage.CheckpointStore;
+import io.embark.embedding.storage.EpochStats;
+import java.io.IOException;
 import io.embark.partitioning.ImportedGraph;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,8 +63,9 @@ class NonFiniteLossTest {
     }
 
     /**
-     * The distributed path: one worker (RankTrainer over the in-process transport) trains epoch 2 with the exploding
-     * learning rate; its HOGWILD trainer stops with the epoch and bucket, and DistributedTrainer commits nothing.
+     * The distributed path: one worker (the training loop over the in-process transport, saving into an attempt
+     * directory) trains epoch 2 with the exploding learning rate; its HOGWILD trainer stops with the epoch and bucket,
+     * and the trainer commits nothing.
      */
     @Test
     void aDistributedEpochWithANonFiniteLossIsNotCommitted() throws Exception {
@@ -71,26 +75,34 @@ class NonFiniteLossTest {
         ModelConfig model = ModelConfig.simple(8, OperatorType.DIAGONAL, ComparatorType.DOT, true).withInitScale(0.1);
         TrainingConfig good = TrainingConfig.defaults(1, NegativesConfig.pbg(20, 10)).withThreads(1);
         CheckpointStore store = new CheckpointStore(fs, hpath("ckpt"));
-        DistributedTrainer.train(graph, model, good, store, oneWorker(graph, model, good, store));
+        Trainer.train(graph, model, good, store, oneWorker(graph, model, good, store), EpochEvaluator.NONE);
         assertEquals(Optional.of(1), store.latestVersion());
 
         TrainingConfig exploding = good.withEpochs(2).withLearningRates(1e30, 1e30);
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
-                () -> DistributedTrainer.train(graph, model, exploding, store, oneWorker(graph, model, exploding, store)));
+                () -> Trainer.train(graph, model, exploding, store, oneWorker(graph, model, exploding, store), EpochEvaluator.NONE));
         assertTrue(e.getMessage().startsWith("epoch 2, bucket (") && e.getMessage().contains("checkpoint v2 was written"), e.getMessage());
         assertEquals(Optional.of(1), store.latestVersion());
         assertFalse(fs.exists(store.versionDir(2)));
     }
 
-    /** Every epoch on one worker, a RankTrainer in this thread (world size 1: no peer to wait for). */
-    private static DistributedTrainer.EpochRunner oneWorker(ImportedGraph graph, ModelConfig model, TrainingConfig training,
-                                                            CheckpointStore store) {
-        return (epoch, versionDir, previous, history) -> {
-            org.apache.hadoop.fs.Path dir = DistributedTrainer.attemptDir(versionDir, 0);
-            try (Communicator comm = DistributedTrainerTest.inProcess(new InProcessFabric(1), 0, 1);
-                 RankTrainer t = new RankTrainer(graph, model, training, DistributedTrainer.startingRelations(graph, model, store, previous), comm)) {
-                return new DistributedTrainer.EpochRun(dir, List.of(t.trainEpoch(epoch, DistributedTrainer.store(graph, model, training, store, dir,
-                        previous), 100)));
+    /** Every epoch on one worker in this thread, through an attempt directory (world size 1: no peer to wait for). */
+    private static EpochRunner oneWorker(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore store) {
+        return new EpochRunner() {
+            @Override
+            public EpochRun run(int epoch, CheckpointStore.EpochWriter writer, Optional<Integer> previous, List<EpochStats> history)
+                    throws IOException {
+                org.apache.hadoop.fs.Path dir = DistributedEpoch.attemptDir(writer.directory(), 0);
+                try (Communicator comm = DistributedTrainerTest.inProcess(new InProcessFabric(1), 0, 1)) {
+                    WorkerResult r = DistributedEpoch.trainWorker(graph, model, training, store, dir, previous, epoch, 100,
+                            WorkerGroup.over(comm), ProgressLog.defaults());
+                    return new EpochRun(List.of(r), DistributedEpoch.adopt(writer, dir, store.fileSystem()));
+                }
+            }
+
+            @Override
+            public boolean distributed() {
+                return true;
             }
         };
     }

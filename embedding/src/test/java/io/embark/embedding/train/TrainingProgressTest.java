@@ -1,11 +1,5 @@
 package io.embark.embedding.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.embark.allreduce.Communicator;
-import io.embark.allreduce.transport.InProcessFabric;
 import io.embark.embedding.GraphFixture;
 import io.embark.embedding.PlantedGraph;
 import io.embark.embedding.config.ComparatorType;
@@ -22,6 +16,7 @@ import io.embark.partitioning.Bucket;
 import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.EdgeBlock;
 import io.embark.partitioning.ImportedGraph;
+import io.embark.partitioning.TableKey;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +32,9 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Training reports progress while buckets train: the HOGWILD threads count every edge once, the trainer and each
@@ -76,14 +74,12 @@ class TrainingProgressTest {
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         CheckpointStore store = new CheckpointStore(fs, new Path(tmp.resolve("ckpt").toString()));
         long expected = 0;
-        try (HogwildTrainer hogwild = new HogwildTrainer(schema, RunStart.relations(schema, model, store, Optional.empty()),
+        try (HogwildTrainer hogwild = new HogwildTrainer(schema, RunStart.relations(schema, model, store, Optional.empty()), batched.kernel(),
                 StepSettings.of(model, batched), batched.negatives(), batched.threads(), 1)) {
             for (Bucket b : List.of(new Bucket(0, 0), new Bucket(1, 0))) {
-                Map<String, EmbeddingTable> tables = new HashMap<>();
-                for (String key : schema.tablesOf(b)) {
-                    int slash = key.lastIndexOf('/');
-                    tables.put(key, Trainer.initialTable(schema, model, batched, key.substring(0, slash),
-                            Integer.parseInt(key.substring(slash + 1))));
+                Map<TableKey, EmbeddingTable> tables = new HashMap<>();
+                for (TableKey key : schema.tablesOf(b)) {
+                    tables.put(key, Trainer.initialTable(schema, model, batched, key.entityType(), key.partition()));
                 }
                 EdgeBlock edges = graph.readBucket(DatasetLayout.TRAIN, b);
                 HogwildTrainer.BucketResult r = hogwild.train(b, edges, tables);
@@ -104,38 +100,15 @@ class TrainingProgressTest {
         assertTrue(ProgressThreads.named("embark-progress").isEmpty(), "reporter threads left: " + ProgressThreads.named("embark-progress"));
         List<String[]> logged = List.copyOf(lines);
         assertFalse(logged.isEmpty(), "no progress line in a run of two epochs with a 1 ms interval");
-        Pattern line = Pattern.compile("epoch [12]/2 (starting|bucket \\([01], [01]\\) [1-4]/4|saving checkpoint v[12]): "
+        Pattern line = Pattern.compile("epoch [12]/2 (starting|round [1-4]/4 bucket \\([01], [01]\\)): "
                 + COUNT + " of " + COUNT + " edges of the epoch \\(\\d{1,3}%\\), [0-9,]+ edges/s, "
                 + "ETA (\\d+m\\d\\ds|\\d+h\\d\\dm|unknown) for the epoch");
         String total = io.embark.embedding.progress.ProgressFormat.count(graph.manifest().split(DatasetLayout.TRAIN).edges());
         for (String[] l : logged) {
-            assertEquals(Trainer.class.getName(), l[0]);
+            assertEquals(TrainingLoop.class.getName(), l[0]);
             assertTrue(line.matcher(l[1]).matches(), l[1]);
             assertTrue(l[1].contains(" of " + total + " edges"), "the epoch's total is the train split: " + l[1]);
         }
         assertTrue(logged.stream().anyMatch(l -> l[1].contains(" bucket (")), "some line names the bucket training");
-    }
-
-    @Test
-    void eachRankLogsProgressOfItsShareAndLeavesNoThread() throws Exception {
-        ImportedGraph graph = graph();
-        CheckpointStore store = new CheckpointStore(fs, new Path(tmp.resolve("dist").toString()));
-        InProcessFabric fabric = new InProcessFabric(1);
-        try (Communicator comm = Communicator.builder().rank(0).worldSize(1).transport(fabric.transport(0)).build();
-             RankTrainer t = new RankTrainer(graph, model, training, DistributedTrainer.startingRelations(graph, model, store, Optional.empty()),
-                     comm, everyMillisecond)) {
-            RankTrainer.RankResult r = t.trainEpoch(0, DistributedTrainer.store(graph, model, training, store,
-                    new Path(tmp.resolve("attempt").toString()), Optional.empty()), 1_000);
-            assertEquals(graph.manifest().split(DatasetLayout.TRAIN).edges(), r.edges());
-            assertTrue(ProgressThreads.named("embark-progress").isEmpty(), "reporter threads left after the epoch");
-        }
-        List<String[]> logged = List.copyOf(lines);
-        assertFalse(logged.isEmpty(), "no progress line from the rank with a 1 ms interval");
-        Pattern line = Pattern.compile("rank 0 epoch 1/2 (starting|round [1-4]/4 bucket \\([01], [01]\\)): " + COUNT + " of "
-                + COUNT + " edges of this rank's share \\(\\d{1,3}%\\), [0-9,]+ edges/s, ETA (\\d+m\\d\\ds|unknown) for this rank's share");
-        for (String[] l : logged) {
-            assertEquals(RankTrainer.class.getName(), l[0]);
-            assertTrue(line.matcher(l[1]).matches(), l[1]);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.embark.jobs.config;
 
+import java.io.Serial;
+import java.io.Serializable;
 import java.util.Optional;
 
 /**
@@ -18,7 +20,31 @@ import java.util.Optional;
  * @param registrationSeconds how long the driver waits for enough task slots before refusing to start
  */
 public record DistributedConfig(int workers, long syncEdges, boolean adaptive, long minSyncEdges, int timeoutSeconds,
-                                Optional<String> bindAddress, Optional<Integer> port, int registrationSeconds) {
+                                Optional<String> bindAddress, Optional<Integer> port, int registrationSeconds)
+        implements Serializable {
+
+    /**
+     * Java serialization (each task of a training stage carries the section) writes a {@link Form}, with the optional
+     * address and port as nullable values, since {@link Optional} is not serializable.
+     */
+    @Serial
+    private Object writeReplace() {
+        return new Form(workers, syncEdges, adaptive, minSyncEdges, timeoutSeconds, bindAddress.orElse(null), port.orElse(null),
+                registrationSeconds);
+    }
+
+    /** The serialized form of a {@link DistributedConfig}. */
+    private record Form(int workers, long syncEdges, boolean adaptive, long minSyncEdges, int timeoutSeconds, String bindAddress,
+                        Integer port, int registrationSeconds) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Serial
+        private Object readResolve() {
+            return new DistributedConfig(workers, syncEdges, adaptive, minSyncEdges, timeoutSeconds, Optional.ofNullable(bindAddress),
+                    Optional.ofNullable(port), registrationSeconds);
+        }
+    }
 
     static Optional<DistributedConfig> read(ConfigReader c) {
         boolean present = c.has("distributed.workers");

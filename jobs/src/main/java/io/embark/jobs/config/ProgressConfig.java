@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @param interval time between two progress lines of one stage ({@code progress.intervalSeconds})
  */
-public record ProgressConfig(Duration interval) {
+public record ProgressConfig(Duration interval) implements java.io.Serializable {
 
     static ProgressConfig read(ConfigReader c) {
         double seconds = c.doubleValue("progress.intervalSeconds", ProgressLog.DEFAULT_INTERVAL.toSeconds(), 0.01, 86_400);

@@ -1,10 +1,13 @@
 package io.embark.jobs.config;
 
 import io.embark.embedding.config.AdagradMode;
+import io.embark.embedding.config.Freeze;
+import io.embark.embedding.config.InitConfig;
 import io.embark.embedding.config.LossType;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.ResumeFrom;
 import io.embark.embedding.config.TrainingConfig;
+import io.embark.embedding.kernel.StepKernel;
 import io.embark.partitioning.BucketOrder;
 
 /** Section {@code training}: maps the config keys onto the embedding module's {@link TrainingConfig}. */
@@ -37,7 +40,11 @@ final class TrainingSection {
                     c.integer("training.keepCheckpoints", 2, 1, 1000),
                     c.integer("training.batchSize", 0, 0, 1 << 24),
                     c.choice("training.adagrad", AdagradMode.class, AdagradMode.ROWWISE),
-                    c.choice("training.resume", ResumeFrom.class, ResumeFrom.LATEST));
+                    c.choice("training.resume", ResumeFrom.class, ResumeFrom.LATEST),
+                    c.choice("training.kernel", StepKernel.class, StepKernel.BLAS),
+                    new InitConfig(c.optionalString("training.init").map(p -> c.path("training.init", p)).orElse(null),
+                            c.choice("training.freeze", Freeze.class, Freeze.NONE),
+                            c.doubleValue("training.replay", 1.0, 0, 1)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

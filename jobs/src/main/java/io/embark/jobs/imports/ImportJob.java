@@ -167,6 +167,7 @@ public final class ImportJob {
         boolean weighted = data.weightColumn().isPresent();
         Map<String, ImportManifest.SplitInfo> splits = new LinkedHashMap<>();
         Map<String, Long> newEdges = new LinkedHashMap<>();
+        Map<String, Integer> baseSlots = new LinkedHashMap<>();
         long[] relationEdges = new long[relations.size()];
         boolean append = base != null && job.importing().mode() == ImportMode.APPEND;
         for (String split : SPLITS) {
@@ -190,6 +191,9 @@ public final class ImportJob {
             }
             // the base's bucket files go after this import's own slots of each bucket
             int ownSlots = reports.stream().flatMap(r -> r.files.stream()).mapToInt(f -> f.slot + 1).max().orElse(0);
+            if (fromBase) {
+                baseSlots.put(split, ownSlots);
+            }
             List<BucketIndex.Entry> copied = fromBase ? base.copyBuckets(spark, split, layout, ownSlots, hconf) : List.of();
             ImportManifest.SplitInfo info = summarize(fs, layout, split, lhsGrid, rhsGrid, inputs.getOrDefault(split, List.of()), weighted,
                     reports, data.badLineSample(), copied, fromBase ? base.split(split) : null);
@@ -224,7 +228,7 @@ public final class ImportJob {
         if (base != null) {
             int known = base.manifest().relations().size();
             lineage = new ImportManifest.Lineage(base.location(), base.manifest().createdAt(), ConfigChoice.spelling(job.importing().mode()),
-                    BaseDataset.byType(types, dict.added()), relationNames.subList(known, relationNames.size()), newEdges);
+                    BaseDataset.byType(types, dict.added()), relationNames.subList(known, relationNames.size()), newEdges, baseSlots);
         }
         ImportManifest manifest = new ImportManifest(ImportManifest.FORMAT_VERSION, Instant.now().toString(), job.asStrings(),
                 typeInfos, relationInfos, schema.isDynamic(), lhsGrid, rhsGrid, splits, lineage);

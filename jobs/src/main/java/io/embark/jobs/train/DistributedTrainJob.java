@@ -4,9 +4,13 @@ import io.embark.allreduce.transport.TcpTransportConfig;
 import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EpochStats;
-import io.embark.embedding.train.DistributedTrainer;
+import io.embark.embedding.model.RelationParameters;
+import io.embark.embedding.train.DistributedEpoch;
+import io.embark.embedding.train.EpochRunner;
 import io.embark.embedding.train.NonFiniteLossException;
-import io.embark.embedding.train.RankTrainer;
+import io.embark.embedding.train.Trainer;
+import io.embark.embedding.train.TrainingLoop;
+import io.embark.embedding.train.WorkerResult;
 import io.embark.jobs.TaskFailures;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.DistributedConfig;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -40,7 +45,8 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The {@code train} command with {@code distributed.workers} set: one Spark barrier stage per epoch, each task a
- * {@link TrainTask}; the driver only begins and commits checkpoint versions ({@link DistributedTrainer}) and never
+ * {@link TrainTask}; the driver only begins and commits checkpoint versions ({@link Trainer}, the coordinator of every
+ * run, with this class's {@link EpochRunner}) and never
  * sees embeddings or relation parameters on their way between workers. A failed task fails the stage attempt; Spark
  * reruns the whole stage (a barrier stage is all or nothing) and the rerun starts the epoch again from the last
  * committed checkpoint in a fresh attempt directory (up to {@code spark.stage.maxConsecutiveAttempts} times). While
@@ -67,25 +73,51 @@ public final class DistributedTrainJob {
         Path ckpt = new Path(job.checkpointDir());
         CheckpointStore checkpoints = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
         TrainJob.discardIfStale(job, graph, checkpoints);
-        RoundSchedule first = RankTrainer.schedule(graph, job.model(), job.training(), 0, d.workers());
+        RoundSchedule first = TrainingLoop.schedule(graph, job.model(), job.training(), 0, d.workers());
         LOG.info(String.format("train on %d workers: %d rounds per epoch, %.0f%% of worker-rounds busy%s", d.workers(),
                 first.rounds(), 100 * first.utilization(),
                 first.utilization() < 0.75 ? " (more partitions keep more workers busy: P >= 2 x workers)" : ""));
         byte[] secret = TcpTransportConfig.randomSecret();
         HadoopConf hadoop = HadoopConf.of(conf);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         ProgressLog waitingLog = waitingLog(job.progress().log());
-        DistributedTrainer.EpochRunner runner = (epoch, versionDir, previous, history) -> {
-            long period = d.adaptive() ? DistributedTrainer.adaptivePeriod(d.syncEdges(), d.minSyncEdges(), history) : d.syncEdges();
+        List<EpochStats> stats;
+        try (SparkEpochRunner runner = new SparkEpochRunner(spark, job, d, hadoop, graphDir, ckpt, checkpoints.fileSystem(),
+                secret, waitingLog)) {
+            stats = Trainer.train(graph, job.model(), job.training(), checkpoints, runner, SparkValidation.of(spark, job, graph));
+        }
+        if (!stats.isEmpty()) {
+            EpochStats last = stats.get(stats.size() - 1);
+            LOG.info("train: {} epoch(s) in {} on {} workers; last epoch: loss {}, {} edges/s", stats.size(), ckpt, d.workers(),
+                    String.format("%.4f", last.loss()), String.format("%,.0f", last.edgesPerSecond()));
+        }
+        return stats;
+    }
+
+    /** Each epoch as one barrier stage of W {@link TrainTask}s; adopts the tables of the stage attempt that completed. */
+    private record SparkEpochRunner(SparkSession spark, JobConfig job, DistributedConfig d, HadoopConf hadoop, Path graphDir,
+                                    Path ckpt, FileSystem fs, byte[] secret, ProgressLog waitingLog) implements EpochRunner {
+
+        @Override
+        public boolean distributed() {
+            return true;
+        }
+
+        @Override
+        public EpochRun run(int epoch, CheckpointStore.EpochWriter writer, Optional<Integer> previous, List<EpochStats> history)
+                throws IOException {
+            SparkContext sc = spark.sparkContext();
+            Path versionDir = writer.directory();
+            long period = d.adaptive() ? DistributedEpoch.adaptivePeriod(d.syncEdges(), d.minSyncEdges(), history) : d.syncEdges();
             TrainTask task = new TrainTask(hadoop, graphDir.toString(), ckpt.toString(), versionDir.toString(), previous,
-                    epoch, period, job.asStrings(), d, secret);
+                    epoch, period, job, secret);
             sc.setJobDescription("embark train: epoch " + (epoch + 1) + " on " + d.workers() + " workers (sync every " + period + " edges)");
-            JavaRDD<Integer> ranks = jsc.parallelize(IntStream.range(0, d.workers()).boxed().toList(), d.workers());
-            ClassTag<double[]> tag = ClassTag$.MODULE$.apply(double[].class);
-            RDD<double[]> out = ranks.rdd().barrier().mapPartitions(new StageFunction(task), false, tag);
+            JavaRDD<Integer> ranks = JavaSparkContext.fromSparkContext(sc)
+                    .parallelize(IntStream.range(0, d.workers()).boxed().toList(), d.workers());
+            ClassTag<WorkerResult> tag = ClassTag$.MODULE$.apply(WorkerResult.class);
+            RDD<WorkerResult> out = ranks.rdd().barrier().mapPartitions(new StageFunction(task), false, tag);
             // the shuffle behind repartition(1) makes the barrier stage a map stage: Spark retries a failed barrier map
             // stage as a whole, while a failed barrier result stage aborts the job
-            List<double[]> results;
+            List<WorkerResult> results;
             try (StageProgress waiting = StageProgress.waitingFor(spark, waitingLog,
                     "epoch " + (epoch + 1) + " on " + d.workers() + " workers")) {
                 results = new ArrayList<>(JavaRDD.fromRDD(out, tag).repartition(1).collect());
@@ -97,29 +129,20 @@ public final class DistributedTrainJob {
                 }
                 throw e;
             }
-            results.sort(Comparator.comparingDouble(a -> a[0]));
-            int attempt = (int) results.get(0)[11];
-            List<RankTrainer.RankResult> rs = new ArrayList<>();
-            for (double[] a : results) {
-                if ((int) a[11] != attempt) {
-                    throw new IllegalStateException("workers of one stage report different attempts: " + attempt + " and " + (int) a[11]);
+            results.sort(Comparator.comparingInt(WorkerResult::rank));
+            int attempt = results.get(0).attempt();
+            for (WorkerResult r : results) {
+                if (r.attempt() != attempt) {
+                    throw new IllegalStateException("workers of one stage report different attempts: " + attempt + " and " + r.attempt());
                 }
-                rs.add(TrainTask.fromArray(a));
             }
             if (attempt > 0) {
                 LOG.warn("epoch {} completed on stage attempt {}: the earlier attempt(s) failed (a worker or executor was "
                         + "lost) and everything they wrote was discarded", epoch + 1, attempt);
             }
-            return new DistributedTrainer.EpochRun(DistributedTrainer.attemptDir(versionDir, attempt), rs);
-        };
-        List<EpochStats> stats = DistributedTrainer.train(graph, job.model(), job.training(), checkpoints, runner,
-                SparkValidation.of(spark, job, graph));
-        if (!stats.isEmpty()) {
-            EpochStats last = stats.get(stats.size() - 1);
-            LOG.info("train: {} epoch(s) in {} on {} workers; last epoch: loss {}, {} edges/s", stats.size(), ckpt, d.workers(),
-                    String.format("%.4f", last.loss()), String.format("%,.0f", last.edgesPerSecond()));
+            RelationParameters relations = DistributedEpoch.adopt(writer, DistributedEpoch.attemptDir(versionDir, attempt), fs);
+            return new EpochRun(results, relations);
         }
-        return stats;
     }
 
     /**
@@ -160,7 +183,7 @@ public final class DistributedTrainJob {
     }
 
     /** The stage's function, as Spark's Scala API wants it. */
-    private static final class StageFunction extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<double[]>>
+    private static final class StageFunction extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<WorkerResult>>
             implements Serializable {
 
         private static final long serialVersionUID = 1L;
@@ -171,7 +194,7 @@ public final class DistributedTrainJob {
         }
 
         @Override
-        public scala.collection.Iterator<double[]> apply(scala.collection.Iterator<Integer> in) {
+        public scala.collection.Iterator<WorkerResult> apply(scala.collection.Iterator<Integer> in) {
             try {
                 return CollectionConverters.asScala(task.run(CollectionConverters.asJava(in)));
             } catch (IOException e) {

@@ -3,34 +3,34 @@ package io.embark.jobs.train;
 import io.embark.allreduce.Communicator;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
-import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointStore;
-import io.embark.embedding.train.DistributedTrainer;
-import io.embark.embedding.train.RankTrainer;
+import io.embark.embedding.train.DistributedEpoch;
+import io.embark.embedding.train.TrainingLoop;
+import io.embark.embedding.train.WorkerGroup;
+import io.embark.embedding.train.WorkerResult;
 import io.embark.jobs.config.DistributedConfig;
-import io.embark.jobs.config.ExecutorConfig;
+import io.embark.jobs.config.JobConfig;
+import io.embark.jobs.config.ProgressConfig;
 import io.embark.jobs.imports.HadoopConf;
 import io.embark.partitioning.ImportedGraph;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.BarrierTaskContext;
 
 /**
- * One task of an epoch's barrier stage: joins the other tasks ({@link BarrierRendezvous}), trains this rank's share
- * of the epoch ({@link RankTrainer}) into the attempt directory of the stage attempt it runs in, and returns its
- * {@link RankTrainer.RankResult} as a {@code double[]} (see {@link #toArray}). Shipped to executors by Java
- * serialization: it holds only strings, numbers and the flat config.
+ * One task of an epoch's barrier stage: joins the other tasks ({@link BarrierRendezvous}), trains this worker's share
+ * of the epoch (the one {@link TrainingLoop}) into the attempt directory of the stage attempt it runs in, and returns
+ * its {@link WorkerResult}, marked with that attempt. Shipped to executors by Java serialization, with the config
+ * sections as the typed records the driver validated (nothing is re-parsed on the executor).
  */
 final class TrainTask implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final HadoopConf hadoop;
     private final String graphDir;
@@ -39,20 +39,14 @@ final class TrainTask implements Serializable {
     private final Integer previous;
     private final int epoch;
     private final long syncEdges;
-    private final HashMap<String, String> config;
-    private final DistributedSettings distributed;
+    private final ModelConfig model;
+    private final TrainingConfig training;
+    private final ProgressConfig progress;
+    private final DistributedConfig distributed;
     private final byte[] secret;
 
-    /** The distributed section, as plain serializable fields. */
-    record DistributedSettings(int timeoutSeconds, String bindAddress, Integer port) implements Serializable {
-        DistributedConfig toConfig(int workers) {
-            return new DistributedConfig(workers, 1, false, 1, timeoutSeconds, Optional.ofNullable(bindAddress),
-                    Optional.ofNullable(port), 0);
-        }
-    }
-
     TrainTask(HadoopConf hadoop, String graphDir, String checkpointDir, String versionDir, Optional<Integer> previous,
-              int epoch, long syncEdges, Map<String, String> config, DistributedConfig distributed, byte[] secret) {
+              int epoch, long syncEdges, JobConfig job, byte[] secret) {
         this.hadoop = hadoop;
         this.graphDir = graphDir;
         this.checkpointDir = checkpointDir;
@@ -60,42 +54,27 @@ final class TrainTask implements Serializable {
         this.previous = previous.orElse(null);
         this.epoch = epoch;
         this.syncEdges = syncEdges;
-        this.config = new HashMap<>(config);
-        this.distributed = new DistributedSettings(distributed.timeoutSeconds(), distributed.bindAddress().orElse(null),
-                distributed.port().orElse(null));
+        this.model = job.model();
+        this.training = job.training();
+        this.progress = job.progress();
+        this.distributed = job.distributed().orElseThrow();
         this.secret = secret.clone();
     }
 
-    Iterator<double[]> run(Iterator<Integer> ignored) throws IOException {
+    Iterator<WorkerResult> run(Iterator<Integer> ignored) throws IOException {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int attempt = ctx.stageAttemptNumber();
         Configuration conf = hadoop.get();
-        ModelConfig model = ExecutorConfig.model(config);
-        TrainingConfig training = ExecutorConfig.training(config);
         Path graphPath = new Path(graphDir);
         ImportedGraph graph = ImportedGraph.open(graphPath.getFileSystem(conf), graphPath);
         Path ckpt = new Path(checkpointDir);
         CheckpointStore checkpoints = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
         Optional<Integer> prev = Optional.ofNullable(previous);
-        Path attemptDir = DistributedTrainer.attemptDir(new Path(versionDir), attempt);
-        try (Communicator comm = BarrierRendezvous.connect(ctx, distributed.toConfig(ctx.getTaskInfos().length), secret)) {
-            RelationParameters relations = DistributedTrainer.startingRelations(graph, model, checkpoints, prev);
-            try (RankTrainer trainer = new RankTrainer(graph, model, training, relations, comm, ExecutorConfig.progress(config).log())) {
-                RankTrainer.RankResult r = trainer.trainEpoch(epoch, DistributedTrainer.store(graph, model, training,
-                        checkpoints, attemptDir, prev), syncEdges);
-                return List.of(toArray(r, attempt)).iterator();
-            }
+        Path attemptDir = DistributedEpoch.attemptDir(new Path(versionDir), attempt);
+        try (Communicator comm = BarrierRendezvous.connect(ctx, distributed, secret)) {
+            WorkerResult r = DistributedEpoch.trainWorker(graph, model, training, checkpoints, attemptDir, prev, epoch, syncEdges,
+                    WorkerGroup.over(comm), progress.log());
+            return List.of(r.withAttempt(attempt)).iterator();
         }
-    }
-
-    /** A result as doubles: rank, edges, loss, buckets, rounds, syncs, compute, I/O wait, sync, barrier, seconds, attempt. */
-    static double[] toArray(RankTrainer.RankResult r, int attempt) {
-        return new double[] {r.rank(), r.edges(), r.loss(), r.buckets(), r.rounds(), r.syncs(), r.computeSeconds(),
-            r.ioWaitSeconds(), r.syncSeconds(), r.barrierSeconds(), r.seconds(), attempt};
-    }
-
-    static RankTrainer.RankResult fromArray(double[] a) {
-        return new RankTrainer.RankResult((int) a[0], (long) a[1], a[2], (int) a[3], (int) a[4], (long) a[5], a[6], a[7],
-                a[8], a[9], a[10]);
     }
 }

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.embark.allreduce.CollectiveCancelledException;
 import io.embark.allreduce.Communicator;
 import io.embark.allreduce.transport.TcpTransportConfig;
+import io.embark.jobs.config.DistributedConfig;
 import io.embark.jobs.imports.ImportJobTestAccess;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.BarrierTaskContext;
@@ -36,7 +38,7 @@ class BarrierRendezvousTest {
     void aTaskConnectingWhenItsPeerFailsStopsWhenSparkKillsIt() throws Exception {
         SparkSession spark = ImportJobTestAccess.spark();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrainTask.DistributedSettings config = new TrainTask.DistributedSettings(300, "127.0.0.1", null);
+        DistributedConfig config = new DistributedConfig(2, 1, false, 1, 300, Optional.of("127.0.0.1"), Optional.empty(), 0);
         byte[] secret = TcpTransportConfig.randomSecret();
         ENDINGS.clear();
         long t0 = System.nanoTime();
@@ -56,10 +58,10 @@ class BarrierRendezvousTest {
             extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Integer>>
             implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        private final TrainTask.DistributedSettings config;
+        private final DistributedConfig config;
         private final byte[] secret;
 
-        ScalaFunction(TrainTask.DistributedSettings config, byte[] secret) {
+        ScalaFunction(DistributedConfig config, byte[] secret) {
             this.config = config;
             this.secret = secret;
         }
@@ -74,7 +76,7 @@ class BarrierRendezvousTest {
             }
             long t0 = System.nanoTime();
             Throwable error = null;
-            try (Communicator c = BarrierRendezvous.connect(ctx, config.toConfig(2), secret)) {
+            try (Communicator c = BarrierRendezvous.connect(ctx, config, secret)) {
                 error = new AssertionError("connected to a peer that failed");
             } catch (Throwable e) {
                 error = e;
