@@ -94,7 +94,7 @@ public final class TrainedModel {
         String key = entityType + "/" + partition;
         EmbeddingTable t = tables.get(key);
         if (t == null) {
-            t = store.table(version, entityType, partition);
+            t = store.tableForLookups(version, entityType, partition);
             tables.put(key, t);
         }
         return t;

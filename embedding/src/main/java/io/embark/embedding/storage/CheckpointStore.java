@@ -183,6 +183,19 @@ public final class CheckpointStore {
         return CheckedFiles.read(fs, p, expected(version, RELATIONS), RelationsFormat::read, refusal(version));
     }
 
+    /** Floats per segment of the tables {@link #tableForLookups} reads: 64 MB. */
+    public static final int LOOKUP_SEGMENT_FLOATS = 1 << 24;
+
+    /**
+     * As {@link #table}, in segments of at most {@link #LOOKUP_SEGMENT_FLOATS}: for eval and export, which read many
+     * partitions one after the other in one JVM and only look rows up.
+     */
+    public EmbeddingTable tableForLookups(int version, String type, int partition) throws IOException {
+        String name = tableName(type, partition);
+        return CheckedFiles.read(fs, new Path(versionDir(version), name), expected(version, name),
+                in -> TableFormat.readInSegments(type, partition, in, LOOKUP_SEGMENT_FLOATS), refusal(version));
+    }
+
     public EmbeddingTable table(int version, String type, int partition) throws IOException {
         String name = tableName(type, partition);
         return CheckedFiles.read(fs, new Path(versionDir(version), name), expected(version, name),

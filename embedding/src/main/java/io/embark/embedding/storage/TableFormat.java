@@ -92,12 +92,27 @@ public final class TableFormat {
 
     /** As {@link #read(String, int, Crc32cInputStream)} into segments of {@code rowsPerSegment} rows (0: the default). */
     static EmbeddingTable read(String type, int partition, Crc32cInputStream in, int rowsPerSegment) throws IOException {
+        return read(type, partition, in, dim -> rowsPerSegment);
+    }
+
+    /**
+     * As {@link #read(String, int, Crc32cInputStream)} into segments of at most {@code maxSegmentFloats} floats (whole
+     * rows): for readers that only look rows up (eval, export), so that a JVM never needs one contiguous array the size
+     * of a partition; G1 allocates such an array as one humongous object, which a fragmented heap may not find room for.
+     */
+    static EmbeddingTable readInSegments(String type, int partition, Crc32cInputStream in, int maxSegmentFloats) throws IOException {
+        return read(type, partition, in, dim -> Integer.highestOneBit(Math.max(1, maxSegmentFloats / dim)));
+    }
+
+    private static EmbeddingTable read(String type, int partition, Crc32cInputStream in, java.util.function.IntUnaryOperator rowsPerSegmentOfDim)
+            throws IOException {
         String source = in.source();
         DataInputStream data = new DataInputStream(in);
         int[] shape = readHeader(data, source);
         checkLength(shape, in.contentBytes(), source);
         int rows = shape[0];
         int dim = shape[1];
+        int rowsPerSegment = rowsPerSegmentOfDim.applyAsInt(dim);
         boolean elementwise = shape[2] == 1;
         EmbeddingTable t = rowsPerSegment == 0 ? EmbeddingTable.zeros(type, partition, rows, dim, elementwise)
                 : EmbeddingTable.zeros(type, partition, rows, dim, elementwise, rowsPerSegment);

@@ -36,7 +36,7 @@ final class PartitionSource implements Serializable {
         String type = types[key[0]];
         int p = key[1];
         List<String> names = inputs.graph().entityNames(type, p);
-        EmbeddingTable table = inputs.store().table(inputs.version(), type, p);
+        EmbeddingTable table = inputs.store().tableForLookups(inputs.version(), type, p);
         if (names.size() != table.rows()) {
             throw new IOException("entity type '" + type + "' partition " + p + ": the dictionary has "
                     + names.size() + " names but checkpoint version " + inputs.version() + " has " + table.rows()
