@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** What the training tests do with workspaces: copy an imported graph, read the filtered MRR the eval stage wrote. */
-final class Workspaces {
+public final class Workspaces {
 
     private Workspaces() {
     }
@@ -25,7 +25,7 @@ final class Workspaces {
     }
 
     /** Copies a directory tree (an imported graph into another workspace). */
-    static void copy(Path from, Path to) throws Exception {
+    public static void copy(Path from, Path to) throws Exception {
         try (var s = Files.walk(from)) {
             for (Path p : s.toList()) {
                 Path t = to.resolve(from.relativize(p).toString());

@@ -13,6 +13,7 @@ import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.jobs.Main;
+import io.embark.jobs.Workspaces;
 import io.embark.jobs.config.ConfigLoader;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.imports.ImportJobTestAccess;
@@ -118,19 +119,6 @@ class IncrementalTrainTest {
         return ImportedGraph.open(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(workspace.resolve("graph").toString()));
     }
 
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-    }
-
     private static double mrr(Path workspace) throws Exception {
         Path metrics;
         try (var s = Files.list(workspace.resolve("checkpoints"))) {
@@ -189,7 +177,7 @@ class IncrementalTrainTest {
     @Test
     void a_new_entity_starts_from_the_mean_of_its_trained_neighbours() throws Exception {
         Path ws = dir.resolve("warm-start");
-        copyTree(dir.resolve("delta/graph"), ws.resolve("graph"));
+        Workspaces.copy(dir.resolve("delta/graph"), ws.resolve("graph"));
         String conf = conf("warm-start", "delta-train.tsv", "delta-test.tsv");
         run("train", conf, "training.init=" + dir.resolve("base/checkpoints"), "training.epochs=1");
 
@@ -244,7 +232,7 @@ class IncrementalTrainTest {
         Map<String, Long> trained = new HashMap<>();
         for (String replay : List.of("0", "0.5", "1")) {
             Path ws = dir.resolve("replay-" + replay);
-            copyTree(dir.resolve("append/graph"), ws.resolve("graph"));
+            Workspaces.copy(dir.resolve("append/graph"), ws.resolve("graph"));
             run("train", conf("replay-" + replay, "delta-train.tsv", "delta-test.tsv"), "training.init=" + dir.resolve("base/checkpoints"),
                     "training.epochs=1", "training.replay=" + replay);
             CheckpointStore c = checkpoints(ws);
@@ -260,14 +248,14 @@ class IncrementalTrainTest {
     @Test
     void what_does_not_fit_is_refused_naming_the_key() throws Exception {
         String conf = conf("refused", "delta-train.tsv", "delta-test.tsv");
-        copyTree(dir.resolve("delta/graph"), dir.resolve("refused/graph"));
+        Workspaces.copy(dir.resolve("delta/graph"), dir.resolve("refused/graph"));
         Exception missing = assertThrows(Exception.class, () -> run("train", conf, "training.init=" + dir.resolve("nowhere")));
         assertTrue(missing.getMessage().contains("training.init") && missing.getMessage().contains("does not exist"), missing.getMessage());
 
         // a checkpoint of the delta's own dataset cannot start the base's model: the base is not its lineage
         Path other = dir.resolve("other");
-        copyTree(dir.resolve("base/graph"), other.resolve("graph"));
-        copyTree(dir.resolve("delta/graph"), dir.resolve("delta-trained/graph"));
+        Workspaces.copy(dir.resolve("base/graph"), other.resolve("graph"));
+        Workspaces.copy(dir.resolve("delta/graph"), dir.resolve("delta-trained/graph"));
         run("train", conf("delta-trained", "delta-train.tsv", "delta-test.tsv"), "training.epochs=1");
         Exception lineage = assertThrows(Exception.class, () -> run("train", conf("other", "base-train.tsv", null),
                 "training.init=" + dir.resolve("delta-trained/checkpoints")));
