@@ -158,7 +158,11 @@ public record ModelConfig(
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>(compatibilityKeys());
         m.put("model.relation.weight", Double.toString(relation.weight()));
-        relations.forEach((n, rc) -> m.put("model.relations." + n + ".weight", Double.toString(rc.weight())));
+        m.put("model.relation.init", ConfigChoice.spelling(relation.init()));
+        relations.forEach((n, rc) -> {
+            m.put("model.relations." + n + ".weight", Double.toString(rc.weight()));
+            m.put("model.relations." + n + ".init", ConfigChoice.spelling(rc.init()));
+        });
         m.put("model.initScale", Double.toString(initScale));
         m.put("model.maxNorm", maxNorm.map(String::valueOf).orElse("none"));
         m.put("model.regularizer", ConfigChoice.spelling(regularizer));

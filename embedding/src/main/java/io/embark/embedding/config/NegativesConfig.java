@@ -20,8 +20,12 @@ package io.embark.embedding.config;
  *                  are the same, so the step gathers, scores in one product and updates each negative row once (with
  *                  the sum of both sides' gradients). In all-negatives mode the set is the partition either way, and
  *                  sharing only merges the two directions' updates of every row into one.
+ * @param queryEntity  also score each edge's own query entity as a negative (l for (l, r, ?), t for (?, r, t)) when
+ *                  the two sides have one entity type: evaluation keeps it as a candidate, and uniform draws almost
+ *                  never pick it, so without this nothing in training pushes "the entity itself" below the answer
  */
-public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared)
+public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared,
+                              boolean queryEntity)
         implements java.io.Serializable {
 
     public NegativesConfig {
@@ -47,14 +51,24 @@ public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean
         }
     }
 
-    /** Separate negatives per side ({@code shared = false}). */
+    /** Separate negatives per side ({@code shared = false}), no query-entity negative. */
     public NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all) {
-        this(chunkSize, batch, uniform, lhs, rhs, all, false);
+        this(chunkSize, batch, uniform, lhs, rhs, all, false, false);
+    }
+
+    /** No query-entity negative. */
+    public NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared) {
+        this(chunkSize, batch, uniform, lhs, rhs, all, shared, false);
     }
 
     /** The same scheme with {@code shared} set. */
     public NegativesConfig withShared(boolean shared) {
-        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared);
+        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity);
+    }
+
+    /** The same scheme with {@code queryEntity} set. */
+    public NegativesConfig withQueryEntity(boolean queryEntity) {
+        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity);
     }
 
     /** PyTorch-BigGraph's FB15k scheme: chunks of 50 that corrupt each other plus 1000 uniform negatives, both sides. */

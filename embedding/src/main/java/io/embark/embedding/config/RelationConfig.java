@@ -1,14 +1,17 @@
 package io.embark.embedding.config;
 
 /**
- * The model of one relation type (or, with dynamic relations, of all of them): its operator and the weight its
- * edges' losses are multiplied by. {@code key} is the config path used in messages, e.g. {@code model.relation}.
+ * The model of one relation type (or, with dynamic relations, of all of them): its operator, the weight its edges'
+ * losses are multiplied by, and how its operator starts.
  */
-public record RelationConfig(OperatorType operator, double weight) implements java.io.Serializable {
+public record RelationConfig(OperatorType operator, double weight, RelationInit init) implements java.io.Serializable {
 
     public RelationConfig {
         if (operator == null) {
             throw new IllegalArgumentException("model.relation.operator: missing");
+        }
+        if (init == null) {
+            throw new IllegalArgumentException("model.relation.init: missing");
         }
         if (!(weight > 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("model.relation.weight: " + weight + " (expected > 0)");
@@ -16,6 +19,6 @@ public record RelationConfig(OperatorType operator, double weight) implements ja
     }
 
     public static RelationConfig of(OperatorType operator) {
-        return new RelationConfig(operator, 1.0);
+        return new RelationConfig(operator, 1.0, RelationInit.IDENTITY);
     }
 }

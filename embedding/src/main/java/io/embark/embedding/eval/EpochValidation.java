@@ -56,8 +56,9 @@ public final class EpochValidation implements EpochEvaluator {
 
     /**
      * The metrics recorded per epoch, keys prefixed with the split: {@code valid_mrr}, {@code valid_hits_at_1},
-     * {@code valid_hits_at_10}, {@code valid_mean_rank}, {@code valid_count} (rankings, both sides), and
-     * {@code valid_seconds}; filtered when the options filter, raw otherwise.
+     * {@code valid_hits_at_10}, {@code valid_mean_rank}, {@code valid_query_above} ({@link RankingMetrics#queryAbove}),
+     * {@code valid_count} (rankings, both sides), and {@code valid_seconds}; filtered when the options filter, raw
+     * otherwise.
      */
     public static Map<String, Double> metrics(RankingOptions options, RankingTotals totals, double seconds) {
         RankingMetrics m = totals.overall(options.filtered());
@@ -67,6 +68,7 @@ public final class EpochValidation implements EpochEvaluator {
         out.put(p + "hits_at_1", m.hitsAt1());
         out.put(p + "hits_at_10", m.hitsAt10());
         out.put(p + "mean_rank", m.meanRank());
+        out.put(p + "query_above", m.queryAbove());
         out.put(p + "count", (double) m.count());
         out.put(p + "seconds", Math.round(seconds * 10) / 10.0);
         return out;

@@ -22,9 +22,13 @@ package io.embark.embedding.eval;
  * @param hitsAt10 ... at most 10
  * @param hitsAt50 ... at most 50
  * @param auc      mean fraction of negatives ranked below the positive
+ * @param queryAbove fraction of rankings in which the query's own entity (l when ranking the tails of (l, r, ?), t for
+ *                 the heads of (?, r, t)) scored strictly above the answer: a diagnostic of models that answer "itself"
+ *                 (0 where the query entity is of another type than the answers, is the answer, or is filtered out as
+ *                 a true edge; counted whether or not a sampled ranking drew it)
  */
 public record RankingMetrics(long count, double mrr, double meanRank, double hitsAt1, double hitsAt3, double hitsAt10,
-                             double hitsAt50, double auc) {
+                             double hitsAt50, double auc, double queryAbove) {
 
     /** The rank cut-offs of the Hits@k metrics, in the order of the record's fields. */
     public static final int[] HITS_AT = {1, 3, 10, 50};
@@ -36,7 +40,8 @@ public record RankingMetrics(long count, double mrr, double meanRank, double hit
 
     @Override
     public String toString() {
-        return String.format("MRR %.4f, Hits@1 %.4f, Hits@3 %.4f, Hits@10 %.4f, Hits@50 %.4f, mean rank %.1f, AUC %.4f over %,d rankings",
-                mrr, hitsAt1, hitsAt3, hitsAt10, hitsAt50, meanRank, auc, count);
+        return String.format("MRR %.4f, Hits@1 %.4f, Hits@3 %.4f, Hits@10 %.4f, Hits@50 %.4f, mean rank %.1f, AUC %.4f, "
+                + "query entity above the answer %.4f over %,d rankings", mrr, hitsAt1, hitsAt3, hitsAt10, hitsAt50, meanRank, auc,
+                queryAbove, count);
     }
 }

@@ -161,11 +161,14 @@ public final class RankingTask {
         }
         equal--; // the positive itself
         long negatives = entities - 1;
-        totals.add(false, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives);
+        long self = queryEntity(edges, i, predicted);
+        boolean selfAbove = self >= 0 && self != target && row.of(self) > pos;
+        totals.add(false, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives, selfAbove);
         if (!options.filtered()) {
             return;
         }
-        for (long other : truths.truths(predicted, r, edges.entity(predicted.other(), i))) {
+        Set<Long> known = truths.truths(predicted, r, edges.entity(predicted.other(), i));
+        for (long other : known) {
             if (other == target) {
                 continue;
             }
@@ -177,7 +180,17 @@ public final class RankingTask {
             }
             negatives--;
         }
-        totals.add(true, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives);
+        totals.add(true, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives, selfAbove && !known.contains(self));
+    }
+
+    /**
+     * The query's own entity (the known side of edge i) when it is also a candidate for the predicted side (both sides
+     * of the relation have one entity type), else -1.
+     */
+    private long queryEntity(SliceEdges edges, int i, Side predicted) {
+        int r = edges.relation(i);
+        Side known = predicted.other();
+        return ids.type(r, known).equals(ids.type(r, predicted)) ? edges.entity(known, i) : -1;
     }
 
     private void rankSampled(SliceEdges edges, List<Integer> group, String type, Side predicted, TrueEdges truths,
@@ -193,6 +206,12 @@ public final class RankingTask {
             query(edges, i, predicted, query, 0);
             float pos = pairScore(query, t, targetOffset);
             Set<Long> known = options.filtered() ? truths.truths(predicted, r, edges.entity(predicted.other(), i)) : Set.of();
+            long self = queryEntity(edges, i, predicted);
+            boolean selfAbove = false;
+            if (self >= 0 && self != target) {
+                int sp = PartitionAssignment.partition(self, parts);
+                selfAbove = pairScore(query, model.table(type, sp), PartitionAssignment.offset(self, parts)) > pos;
+            }
             long[] raw = new long[3];
             long[] filtered = new long[3];
             for (int offset : draws(sampled, edges.bucket(), edges.indexInBucket(i), predicted, t.rows())) {
@@ -206,10 +225,10 @@ public final class RankingTask {
                     filtered[c]++;
                 }
             }
-            totals.add(false, predicted, r, RankingMetrics.realisticRank(raw[0], raw[1]), raw[0] + raw[1] + raw[2]);
+            totals.add(false, predicted, r, RankingMetrics.realisticRank(raw[0], raw[1]), raw[0] + raw[1] + raw[2], selfAbove);
             if (options.filtered()) {
                 totals.add(true, predicted, r, RankingMetrics.realisticRank(filtered[0], filtered[1]),
-                        filtered[0] + filtered[1] + filtered[2]);
+                        filtered[0] + filtered[1] + filtered[2], selfAbove && !known.contains(self));
             }
             ranked.accept(1);
         }

@@ -80,14 +80,17 @@ public final class BlasChunkStep implements ChunkStep {
         this.uniformCapacity = uniformCapacity;
         this.maxDim = maxDim;
         this.maxBlocks = settings.sharedNegatives() ? 2 : 1;
-        long largest = largestBuffer(capacity, uniformCapacity, maxDim, settings.sharedNegatives());
+        long largest = largestBuffer(capacity, uniformCapacity + (settings.queryEntityNegatives() ? capacity : 0), maxDim,
+                settings.sharedNegatives());
         if (largest > Limits.MAX_ARRAY) {
             throw new IllegalArgumentException("a chunk step for " + capacity + " edges, " + Limits.number(uniformCapacity)
                     + " negatives and dimension " + maxDim + " needs a buffer of " + Limits.number(largest) + " floats, more than "
                     + Limits.number(Limits.MAX_ARRAY) + " (TrainingLimits refuses such a config by its keys)");
         }
         int maxRows = maxBlocks * capacity;
-        this.maxCandidates = maxRows + uniformCapacity;
+        // one-direction passes append each edge's query entity as a candidate (two-direction passes have it already:
+        // it is the other direction's own candidate)
+        this.maxCandidates = maxRows + uniformCapacity + (settings.queryEntityNegatives() ? capacity : 0);
         bufQ = new Sgemm((long) maxRows * maxDim);
         bufC = new Sgemm((long) maxCandidates * maxDim);
         bufS = new Sgemm((long) maxRows * maxCandidates);
@@ -190,8 +193,17 @@ public final class BlasChunkStep implements ChunkStep {
         final int rows = blocks * n; // query rows, and the candidates that are the chunk's rows rows
         final int[] negIds = firstPredictsLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
         final int u = firstPredictsLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
-        final int m = rows + u;
         final EmbeddingTable negTable = firstPredictsLhs ? chunk.lhsTable : chunk.rhsTable;
+        final EmbeddingTable srcTable = firstPredictsLhs ? chunk.rhsTable : chunk.lhsTable;
+        // the query entity as one more negative: only where evaluation has it among the candidates (one entity type
+        // on both sides), and not where the negatives are the whole partition that holds it already
+        final boolean queryNegatives = settings.queryEntityNegatives()
+                && srcTable.entityType().equals(negTable.entityType())
+                && !(srcTable == negTable && u == negTable.rows());
+        // one direction: the n query entities are appended as candidates [rows + u, rows + u + n); two directions:
+        // edge i's query entity is the other direction's own candidate i
+        final int selfBase = rows + u;
+        final int m = rows + u + (queryNegatives && blocks == 1 ? n : 0);
         final float[] gradNeg = firstPredictsLhs || blocks == 2 ? out.lhsNegatives : out.rhsNegatives;
         final Comparator cmp = settings.comparator();
 
@@ -227,6 +239,17 @@ public final class BlasChunkStep implements ChunkStep {
                 System.arraycopy(negTable.data(id), negTable.dataOffset(id), c, (rows + j) * d, d);
             }
         }
+        if (m > selfBase) {
+            Side side = firstPredictsLhs ? predictingLhs : predictingRhs;
+            for (int i = 0; i < n; i++) {
+                int id = side.srcIds[i];
+                if (plain) {
+                    bufC.buffer.put((selfBase + i) * d, side.src.data(id), side.src.dataOffset(id), d);
+                } else {
+                    System.arraycopy(side.src.data(id), side.src.dataOffset(id), c, (selfBase + i) * d, d);
+                }
+            }
+        }
         if (cmp.normalizes()) {
             for (int i = 0; i < rows; i++) {
                 qNorm[i] = Comparator.normalize(q, i * d, d);
@@ -254,20 +277,31 @@ public final class BlasChunkStep implements ChunkStep {
         // every negative is valid except the ones equal to the row's positive: found through the index, marked
         // invalid for that row only
         indexNegatives(negIds, u);
-        Arrays.fill(valid, rows, m, true);
+        Arrays.fill(valid, rows, selfBase, true);
+        Arrays.fill(valid, selfBase, m, false);
         for (int b = 0; b < blocks; b++) {
-            int[] candIds = (firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs).candIds;
+            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
+            int[] candIds = side.candIds;
             Arrays.fill(valid, 0, rows, false);
             for (int i = 0; i < n; i++) {
                 int pos = candIds[i];
                 for (int j = 0; j < n; j++) {
                     valid[b * n + j] = batch && j != i && candIds[j] != pos;
                 }
+                // the query entity's column: appended (one direction) or the other direction's candidate i
+                int self = !queryNegatives ? -1 : blocks == 1 ? selfBase + i : (1 - b) * n + i;
+                if (self >= 0) {
+                    // an id names the same entity only in the same table (partition)
+                    valid[self] = srcTable != negTable || side.srcIds[i] != pos;
+                }
                 markNegatives(negIds, pos, rows, false);
                 int row = b * n + i;
                 float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
                 loss += lossFn.row(s, row * m, m, row, valid, w, settings.margin(), g, row * m);
                 markNegatives(negIds, pos, rows, true);
+                if (self >= 0) {
+                    valid[self] = false;
+                }
             }
         }
         clearNegativeIndex(negIds, u);
@@ -285,6 +319,7 @@ public final class BlasChunkStep implements ChunkStep {
             // adds to them)
             bufGC.buffer.get(0, gc, 0, rows * d);
             bufGC.buffer.get(rows * d, gradNeg, 0, u * d);
+            bufGC.buffer.get(selfBase * d, gc, selfBase * d, (m - selfBase) * d);
         } else {
             bufGC.get(gc, m * d);
         }
@@ -303,6 +338,13 @@ public final class BlasChunkStep implements ChunkStep {
         if (!plain) {
             for (int k = 0; k < u * d; k++) {
                 gradNeg[k] += gc[rows * d + k];
+            }
+        }
+        if (m > selfBase) {
+            // the appended query entities' candidate gradients belong to the source rows
+            float[] gradSrc = (firstPredictsLhs ? predictingLhs : predictingRhs).gradSrc;
+            for (int k = 0; k < n * d; k++) {
+                gradSrc[k] += gc[selfBase * d + k];
             }
         }
         for (int b = 0; b < blocks; b++) {

@@ -64,11 +64,20 @@ public final class Nd4jChunkStep implements ChunkStep {
             int[] candIds = predictLhs ? chunk.lhs : chunk.rhs;
             int[] negIds = predictLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
             EmbeddingTable negTable = predictLhs ? chunk.lhsTable : chunk.rhsTable;
+            EmbeddingTable srcTable = predictLhs ? chunk.rhsTable : chunk.lhsTable;
+            int[] srcIds = predictLhs ? chunk.rhs : chunk.lhs;
+            // the query entities as n more candidates, under the same conditions as the BLAS step's
+            boolean queryNegatives = settings.queryEntityNegatives() && srcTable.entityType().equals(negTable.entityType())
+                    && !(srcTable == negTable && u == negTable.rows());
             INDArray candidates = u == 0 ? cand : Nd4j.vstack(cand, gather(negTable, negIds, u));
+            if (queryNegatives) {
+                candidates = Nd4j.vstack(candidates, src);
+            }
             Direction dir = new Direction(relations.slot(predictLhs), relations.adjoint(predictLhs),
                     predictLhs ? out.rhs : out.lhs, predictLhs ? out.lhs : out.rhs,
                     predictLhs || chunk.sharedNegatives ? out.lhsNegatives : out.rhsNegatives);
-            loss += direction(chunk, groups, src, candidates, candIds, negIds, u, dir, out);
+            loss += direction(chunk, groups, src, candidates, candIds, negIds, u, queryNegatives ? srcIds : null,
+                    srcTable == negTable, dir, out);
         }
         return loss;
     }
@@ -122,10 +131,14 @@ public final class Nd4jChunkStep implements ChunkStep {
         }
     }
 
+    /**
+     * {@code selfIds}: the query entities appended as the last n candidates, or null when there are none; an id equal
+     * to the row's positive is the same entity only when {@code selfSameTable}.
+     */
     private double direction(Chunk chunk, List<Group> groups, INDArray x, INDArray candidates, int[] candIds, int[] negIds,
-                             int u, Direction dir, ChunkGradients out) {
+                             int u, int[] selfIds, boolean selfSameTable, Direction dir, ChunkGradients out) {
         int n = chunk.size;
-        int m = n + u;
+        int m = n + u + (selfIds == null ? 0 : n);
         int d = (int) x.columns();
         Comparator cmp = settings.comparator();
         INDArray[] params = new INDArray[groups.size()];
@@ -176,6 +189,9 @@ public final class Nd4jChunkStep implements ChunkStep {
             }
             for (int j = 0; j < u; j++) {
                 validData[i * m + n + j] = negIds[j] != candIds[i] ? 1f : 0f;
+            }
+            if (selfIds != null) {
+                validData[i * m + n + u + i] = !selfSameTable || selfIds[i] != candIds[i] ? 1f : 0f;
             }
             w[i] = chunk.weight[i] * relations.weight(chunk.relation[i]);
         }
@@ -248,7 +264,10 @@ public final class Nd4jChunkStep implements ChunkStep {
         // the candidates: the chunk's own rows, then the negatives
         addRows(gc.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), identity(n), dir.candGrad(), d);
         if (u > 0) {
-            addRows(gc.get(NDArrayIndex.interval(n, m), NDArrayIndex.all()), identity(u), dir.negGrad(), d);
+            addRows(gc.get(NDArrayIndex.interval(n, n + u), NDArrayIndex.all()), identity(u), dir.negGrad(), d);
+        }
+        if (selfIds != null) {
+            addRows(gc.get(NDArrayIndex.interval(n + u, m), NDArrayIndex.all()), identity(n), dir.srcGrad(), d);
         }
 
         // back through the operator, and N3, per group of one operator type

@@ -11,7 +11,9 @@ import io.embark.embedding.model.Loss;
  * What a chunk step needs from the config, resolved once: the comparator and loss, which sides are corrupted,
  * whether the chunk's edges corrupt each other, the N3 coefficient, the learning rates, the max norm (0 = none) and
  * how many chunks' gradients one optimizer step sums (1: a step per chunk), and whether a chunk's two sides may share
- * one set of negatives ({@link io.embark.embedding.config.NegativesConfig#shared}; the sampler marks the chunks that do).
+ * one set of negatives ({@link io.embark.embedding.config.NegativesConfig#shared}; the sampler marks the chunks that do),
+ * and whether each edge's query entity is scored as one more negative
+ * ({@link io.embark.embedding.config.NegativesConfig#queryEntity}).
  */
 public record StepSettings(
         Comparator comparator,
@@ -25,7 +27,8 @@ public record StepSettings(
         float relationLearningRate,
         float maxNorm,
         int chunksPerStep,
-        boolean sharedNegatives) {
+        boolean sharedNegatives,
+        boolean queryEntityNegatives) {
 
     public StepSettings {
         if (chunksPerStep < 1) {
@@ -36,7 +39,7 @@ public record StepSettings(
     /** A step per chunk. */
     public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, boolean predictLhs,
                         boolean predictRhs, float n3, float learningRate, float relationLearningRate, float maxNorm) {
-        this(comparator, loss, margin, batchNegatives, predictLhs, predictRhs, n3, learningRate, relationLearningRate, maxNorm, 1, false);
+        this(comparator, loss, margin, batchNegatives, predictLhs, predictRhs, n3, learningRate, relationLearningRate, maxNorm, 1, false, false);
     }
 
     public static StepSettings of(ModelConfig model, TrainingConfig training) {
@@ -53,6 +56,7 @@ public record StepSettings(
                 (float) training.relationLearningRate(),
                 model.maxNorm().map(Double::floatValue).orElse(0f),
                 training.chunksPerStep(),
-                neg.shared());
+                neg.shared(),
+                neg.queryEntity());
     }
 }

@@ -36,6 +36,17 @@ final class ComplexDiagonalOperator implements Operator {
         java.util.Arrays.fill(p, pOff + h, pOff + dim, 0f);
     }
 
+    /** Unit-modulus numbers of uniform random phase: a rotation of each complex coordinate. */
+    @Override
+    public void initializeRandom(float[] p, int pOff, int dim, java.util.SplittableRandom random, double scale) {
+        int h = dim / 2;
+        for (int k = 0; k < h; k++) {
+            double phase = random.nextDouble(-Math.PI, Math.PI);
+            p[pOff + k] = (float) Math.cos(phase);
+            p[pOff + h + k] = (float) Math.sin(phase);
+        }
+    }
+
     @Override
     public void apply(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int dim, boolean adjoint) {
         FloatMath.complexProduct(p, pOff, x, xOff, out, outOff, dim / 2, adjoint ? -1f : 1f);

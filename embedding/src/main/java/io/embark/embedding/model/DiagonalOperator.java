@@ -20,6 +20,14 @@ final class DiagonalOperator implements Operator {
         java.util.Arrays.fill(p, pOff, pOff + dim, 1f);
     }
 
+    /** Random signs: a reflection of a random subset of the coordinates. */
+    @Override
+    public void initializeRandom(float[] p, int pOff, int dim, java.util.SplittableRandom random, double scale) {
+        for (int k = 0; k < dim; k++) {
+            p[pOff + k] = random.nextBoolean() ? 1f : -1f;
+        }
+    }
+
     @Override
     public void apply(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int dim, boolean adjoint) {
         for (int k = 0; k < dim; k++) {

@@ -36,6 +36,42 @@ final class LinearOperator implements Operator {
         }
     }
 
+    /** A random orthogonal A (Gram-Schmidt on Gaussian rows, in double precision), b = 0. */
+    @Override
+    public void initializeRandom(float[] p, int pOff, int dim, java.util.SplittableRandom random, double scale) {
+        java.util.Arrays.fill(p, pOff, pOff + parameterCount(dim), 0f);
+        double[][] rows = new double[dim][dim];
+        for (int i = 0; i < dim; i++) {
+            double[] v = rows[i];
+            double norm;
+            do {
+                for (int k = 0; k < dim; k++) {
+                    v[k] = TranslationOperator.gaussian(random);
+                }
+                for (int pass = 0; pass < 2; pass++) { // twice: re-orthogonalization keeps rounding errors small
+                    for (int j = 0; j < i; j++) {
+                        double dot = 0;
+                        for (int k = 0; k < dim; k++) {
+                            dot += v[k] * rows[j][k];
+                        }
+                        for (int k = 0; k < dim; k++) {
+                            v[k] -= dot * rows[j][k];
+                        }
+                    }
+                }
+                norm = 0;
+                for (int k = 0; k < dim; k++) {
+                    norm += v[k] * v[k];
+                }
+                norm = Math.sqrt(norm);
+            } while (norm < 1e-6);
+            for (int k = 0; k < dim; k++) {
+                v[k] /= norm;
+                p[pOff + i * dim + k] = (float) v[k];
+            }
+        }
+    }
+
     @Override
     public void apply(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int dim, boolean adjoint) {
         int bOff = pOff + dim * dim;

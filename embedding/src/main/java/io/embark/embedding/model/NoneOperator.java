@@ -20,6 +20,10 @@ final class NoneOperator implements Operator {
     }
 
     @Override
+    public void initializeRandom(float[] p, int pOff, int dim, java.util.SplittableRandom random, double scale) {
+    }
+
+    @Override
     public void apply(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int dim, boolean adjoint) {
         System.arraycopy(x, xOff, out, outOff, dim);
     }

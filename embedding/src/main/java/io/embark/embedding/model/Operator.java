@@ -19,8 +19,14 @@ public interface Operator {
     /** Number of parameters for embeddings of dimension {@code dim}. */
     int parameterCount(int dim);
 
-    /** Writes the identity operator's parameters (the initial value). */
+    /** Writes the identity operator's parameters ({@link io.embark.embedding.config.RelationInit#IDENTITY}). */
     void initialize(float[] p, int pOff, int dim);
+
+    /**
+     * Writes a random norm-preserving operator of this family ({@link io.embark.embedding.config.RelationInit#RANDOM});
+     * {@code scale} is the embeddings' init scale (translations are drawn at it).
+     */
+    void initializeRandom(float[] p, int pOff, int dim, java.util.SplittableRandom random, double scale);
 
     /** {@code out = op(x)} (or its adjoint). */
     void apply(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int dim, boolean adjoint);

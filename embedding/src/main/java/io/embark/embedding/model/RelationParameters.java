@@ -3,10 +3,12 @@ package io.embark.embedding.model;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.RelationConfig;
 import io.embark.embedding.config.OperatorType;
+import io.embark.embedding.config.RelationInit;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The operator parameters of every relation type with their element-wise Adagrad accumulators. Relation r has one
@@ -29,6 +31,15 @@ public final class RelationParameters {
     private final boolean[] frozen;
 
     private RelationParameters(Operator[] operators, float[] weights, int[] dims, boolean reciprocal) {
+        this(operators, weights, dims, reciprocal, null, 0);
+    }
+
+    /**
+     * {@code inits[r]} (null: all identity) says how relation r's operators start; random ones are seeded by the
+     * relation's index and slot, so that every run (and every worker) of a model starts from the same operators.
+     */
+    private RelationParameters(Operator[] operators, float[] weights, int[] dims, boolean reciprocal, RelationInit[] inits,
+                               double scale) {
         this.operators = operators;
         this.weights = weights;
         this.dims = dims;
@@ -42,7 +53,11 @@ public final class RelationParameters {
             for (int s = 0; s < slots; s++) {
                 params[r][s] = new float[n];
                 state[r][s] = new float[n];
-                operators[r].initialize(params[r][s], 0, dims[r]);
+                if (inits != null && inits[r] == RelationInit.RANDOM) {
+                    operators[r].initializeRandom(params[r][s], 0, dims[r], new SplittableRandom(0x4E4C2F52L * (2L * r + s + 1)), scale);
+                } else {
+                    operators[r].initialize(params[r][s], 0, dims[r]);
+                }
             }
         }
     }
@@ -51,12 +66,14 @@ public final class RelationParameters {
     public static RelationParameters create(ModelConfig model, List<String> names, int[] dims) {
         Operator[] ops = new Operator[names.size()];
         float[] weights = new float[names.size()];
+        RelationInit[] inits = new RelationInit[names.size()];
         for (int r = 0; r < ops.length; r++) {
             RelationConfig rc = model.relation(names.get(r));
             ops[r] = Operator.of(rc.operator());
             weights[r] = (float) rc.weight();
+            inits[r] = rc.init();
         }
-        return new RelationParameters(ops, weights, dims.clone(), model.reciprocal());
+        return new RelationParameters(ops, weights, dims.clone(), model.reciprocal(), inits, model.initScale());
     }
 
     public int count() {

@@ -20,6 +20,20 @@ final class TranslationOperator implements Operator {
         java.util.Arrays.fill(p, pOff, pOff + dim, 0f);
     }
 
+    /** A translation drawn like an embedding, N(0, 1) * scale per coordinate. */
+    @Override
+    public void initializeRandom(float[] p, int pOff, int dim, java.util.SplittableRandom random, double scale) {
+        for (int k = 0; k < dim; k++) {
+            p[pOff + k] = (float) (gaussian(random) * scale);
+        }
+    }
+
+    static double gaussian(java.util.SplittableRandom random) {
+        double u = random.nextDouble();
+        double v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+
     @Override
     public void apply(float[] p, int pOff, float[] x, int xOff, float[] out, int outOff, int dim, boolean adjoint) {
         float sign = adjoint ? -1f : 1f;

@@ -36,8 +36,12 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
     static RunStart of(ImportedGraph graph, ModelConfig model, TrainingConfig training, CheckpointStore checkpoints,
                        boolean distributed) throws IOException {
         TrainingLimits.check(graph, model, training, distributed);
-        if (training.init().replay() < 1 && (graph.manifest().lineage() == null
-                || graph.manifest().lineage().firstBaseSlot(io.embark.partitioning.DatasetLayout.TRAIN) < 0)) {
+        // replay < 1 samples the base's copied edges of an append-mode dataset; a delta-mode dataset holds only new
+        // edges, so there replay = 0 (train only them) is what happens anyway and is accepted
+        double replay = training.init().replay();
+        var imported = graph.manifest().lineage();
+        if (replay < 1 && (imported == null
+                || (imported.firstBaseSlot(io.embark.partitioning.DatasetLayout.TRAIN) < 0 && replay > 0))) {
             throw new IllegalArgumentException("training.replay = " + training.init().replay() + ": the dataset " + graph.layout().root()
                     + " holds no copied base edges to sample (expected a dataset imported with import.base and import.mode = append)");
         }

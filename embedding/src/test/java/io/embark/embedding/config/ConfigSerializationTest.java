@@ -21,7 +21,7 @@ class ConfigSerializationTest {
     @Test
     void modelAndTrainingConfigsArriveAsTheyLeft() throws Exception {
         ModelConfig model = new ModelConfig(8, Map.of("user", 4), ComparatorType.COS, RelationConfig.of(OperatorType.DIAGONAL),
-                Map.of("follows", new RelationConfig(OperatorType.TRANSLATION, 0.5)), false, 0.01, Optional.of(2.5),
+                Map.of("follows", new RelationConfig(OperatorType.TRANSLATION, 0.5, RelationInit.IDENTITY)), false, 0.01, Optional.of(2.5),
                 RegularizerType.N3, 0.001);
         TrainingConfig training = TrainingConfig.defaults(3, NegativesConfig.pbg(20, 10).withShared(true))
                 .withKernel(StepKernel.ND4J).withBatchSize(40).withAdagrad(AdagradMode.ELEMENTWISE);

@@ -154,7 +154,10 @@ class BruteForceRankingTest {
                         equal += s == pos ? 1 : 0;
                         negatives++;
                     }
-                    totals.add(filtered, predicted, e[1], RankingMetrics.realisticRank(greater, equal), negatives);
+                    List<Integer> selfEdge = predicted == Side.RHS ? List.of(e[0], e[1], e[0]) : List.of(e[2], e[1], e[2]);
+                    boolean selfAbove = other != target && !(filtered && known.contains(selfEdge))
+                            && score(e[1], predicted, other, other) > pos;
+                    totals.add(filtered, predicted, e[1], RankingMetrics.realisticRank(greater, equal), negatives, selfAbove);
                 }
             }
         }
@@ -182,6 +185,8 @@ class BruteForceRankingTest {
         assertArrayEquals(expected.sums(), byTasks(options, 7).sums(), 1e-9, "the split into tasks changes nothing");
         assertEquals(2L * splits.get("test").size(), oneTask.overall(true).count());
         assertTrue(oneTask.overall(true).mrr() >= oneTask.overall(false).mrr(), "filtering never lowers the MRR");
+        assertTrue(oneTask.overall(false).queryAbove() > 0, "the untrained model's query entity outranks some answers, "
+                + "so the comparison covers the query-entity count: " + oneTask.overall(false));
         assertArrayEquals(bruteForce(List.of(), new Candidates.All()).sums(),
                 byTasks(new RankingOptions("test", List.of(), new Candidates.All()), 2).sums(), 1e-9);
     }

@@ -10,6 +10,7 @@ import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.RegularizerType;
 import io.embark.embedding.config.RelationConfig;
+import io.embark.embedding.config.RelationInit;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
@@ -119,7 +120,7 @@ class Nd4jCrossCheckTest {
         int u = 5;
         ModelConfig model = new ModelConfig(dim, Map.of(), cmp, RelationConfig.of(OperatorType.DIAGONAL),
                 Map.of("a", RelationConfig.of(OperatorType.COMPLEX_DIAGONAL), "b", RelationConfig.of(OperatorType.TRANSLATION),
-                        "c", new RelationConfig(OperatorType.LINEAR, 0.5)),
+                        "c", new RelationConfig(OperatorType.LINEAR, 0.5, RelationInit.IDENTITY)),
                 true, 1e-3, Optional.of(3.0), RegularizerType.N3, 0.01);
         TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(n, true, u, true, true, false, shared))
                 .withLoss(loss, 0.5).withLearningRates(0.1, 0.05).withBatchSize(chunksPerStep * n);
@@ -248,7 +249,7 @@ class Nd4jCrossCheckTest {
     }
 
     /** The two runs' embeddings, accumulators and relation parameters agree to float32 rounding. */
-    private static void assertSameState(EmbeddingTable lhsA, EmbeddingTable rhsA, RelationParameters relA,
+    static void assertSameState(EmbeddingTable lhsA, EmbeddingTable rhsA, RelationParameters relA,
                                         EmbeddingTable lhsB, EmbeddingTable rhsB, RelationParameters relB) {
         assertClose("lhs embeddings", lhsA.segmentData(0), lhsB.segmentData(0));
         assertClose("rhs embeddings", rhsA.segmentData(0), rhsB.segmentData(0));
@@ -262,7 +263,7 @@ class Nd4jCrossCheckTest {
         }
     }
 
-    private static void assertClose(String what, float[] a, float[] b) {
+    static void assertClose(String what, float[] a, float[] b) {
         assertEquals(a.length, b.length);
         for (int k = 0; k < a.length; k++) {
             assertEquals(a[k], b[k], 1e-4 * Math.max(1, Math.abs(a[k])), what + "[" + k + "]");

@@ -5,6 +5,7 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.RegularizerType;
 import io.embark.embedding.config.RelationConfig;
+import io.embark.embedding.config.RelationInit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,7 @@ final class ModelSection {
         for (String t : c.childNames("model.typeDimensions")) {
             typeDims.put(t, c.integer("model.typeDimensions." + t, 1, 1, 1 << 16));
         }
-        RelationConfig relation = relation(c, "model.relation", new RelationConfig(OperatorType.NONE, 1.0));
+        RelationConfig relation = relation(c, "model.relation", RelationConfig.of(OperatorType.NONE));
         Map<String, RelationConfig> relations = new LinkedHashMap<>();
         for (String r : c.childNames("model.relations")) {
             relations.put(r, relation(c, "model.relations." + r, relation));
@@ -50,7 +51,8 @@ final class ModelSection {
         try {
             return new RelationConfig(
                     c.choice(prefix + ".operator", OperatorType.class, defaults.operator()),
-                    c.doubleValue(prefix + ".weight", defaults.weight(), Double.MIN_VALUE, Double.MAX_VALUE));
+                    c.doubleValue(prefix + ".weight", defaults.weight(), Double.MIN_VALUE, Double.MAX_VALUE),
+                    c.choice(prefix + ".init", RelationInit.class, defaults.init()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

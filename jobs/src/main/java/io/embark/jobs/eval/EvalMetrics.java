@@ -79,6 +79,7 @@ final class EvalMetrics {
         m.put("hits_at_10", r.hitsAt10());
         m.put("hits_at_50", r.hitsAt50());
         m.put("auc", r.auc());
+        m.put("query_above", r.queryAbove());
         m.put("count", r.count());
         return m;
     }
@@ -98,16 +99,17 @@ final class EvalMetrics {
     /** The metrics by mode and side, one row each, e.g. {@code filtered  rhs   0.2871 ...}. */
     String table() {
         StringBuilder sb = new StringBuilder(heading).append('\n');
-        sb.append(String.format("  %-8s %-5s %8s %8s %8s %8s %8s %10s %8s %10s%n",
-                "", "side", "MRR", "Hits@1", "Hits@3", "Hits@10", "Hits@50", "mean rank", "AUC", "rankings"));
+        sb.append(String.format("  %-8s %-5s %8s %8s %8s %8s %8s %10s %8s %11s %10s%n",
+                "", "side", "MRR", "Hits@1", "Hits@3", "Hits@10", "Hits@50", "mean rank", "AUC", "query>ans", "rankings"));
         for (boolean f : filtered ? new boolean[] {true, false} : new boolean[] {false}) {
             for (String side : List.of("both", "lhs", "rhs")) {
                 RankingMetrics m = side.equals("both") ? totals.overall(f) : totals.side(f, side.equals("lhs") ? Side.LHS : Side.RHS);
-                sb.append(String.format("  %-8s %-5s %8.4f %8.4f %8.4f %8.4f %8.4f %10.1f %8.4f %,10d%n", f ? "filtered" : "raw",
-                        side, m.mrr(), m.hitsAt1(), m.hitsAt3(), m.hitsAt10(), m.hitsAt50(), m.meanRank(), m.auc(), m.count()));
+                sb.append(String.format("  %-8s %-5s %8.4f %8.4f %8.4f %8.4f %8.4f %10.1f %8.4f %11.4f %,10d%n", f ? "filtered" : "raw",
+                        side, m.mrr(), m.hitsAt1(), m.hitsAt3(), m.hitsAt10(), m.hitsAt50(), m.meanRank(), m.auc(), m.queryAbove(),
+                        m.count()));
             }
         }
-        sb.append("  per relation: breakdown.*.relations in the metrics file");
+        sb.append("  query>ans: rankings whose query entity scored above the answer; per relation: breakdown.*.relations in the metrics file");
         return sb.toString();
     }
 }

@@ -269,5 +269,12 @@ class IncrementalTrainTest {
                 "training.replay=0.5"));
         assertTrue(replay.getMessage().contains("training.replay") && replay.getMessage().contains("import.mode = append"), replay.getMessage());
         assertFalse(Files.exists(dir.resolve("refused/checkpoints/v00000000")), "a refused run leaves no checkpoint");
+
+        // replay 0 on a delta-mode dataset asks for what it holds, the new edges only: accepted
+        Workspaces.copy(dir.resolve("delta/graph"), dir.resolve("replay-delta/graph"));
+        run("train", conf("replay-delta", "delta-train.tsv", "delta-test.tsv"), "training.init=" + dir.resolve("base/checkpoints"),
+                "training.epochs=1", "training.replay=0");
+        CheckpointStore c = checkpoints(dir.resolve("replay-delta"));
+        assertEquals(deltaTrain.size(), c.info(c.latestVersion().orElseThrow()).stats().get(0).edges());
     }
 }
