@@ -133,7 +133,12 @@ class ConfigReferenceTest {
                 }
             }
         }
-        assertEquals(ENUM_KEYS.keySet(), probed.keySet(), "the keys that take an enum");
+        Set<String> untabled = new TreeSet<>(probed.keySet());
+        untabled.removeAll(ENUM_KEYS.keySet());
+        Set<String> notEnums = new TreeSet<>(ENUM_KEYS.keySet());
+        notEnums.removeAll(probed.keySet());
+        assertTrue(untabled.isEmpty() && notEnums.isEmpty(), "keys the code parses into an enum, missing from ENUM_KEYS: "
+                + untabled + "; keys in ENUM_KEYS the code does not parse into an enum: " + notEnums);
         for (Map.Entry<String, Choice> e : ENUM_KEYS.entrySet()) {
             assertEquals(e.getValue().names(), probed.get(e.getKey()),
                     e.getKey() + ": the code parses it into another enum than " + e.getValue().type().getSimpleName());
