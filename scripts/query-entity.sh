@@ -29,8 +29,9 @@ for spec in "$@"; do
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 last = rows[-1]
+m = last["metrics"]
 secs = sum(r["seconds"] for r in rows) / len(rows)
-print(f"RESULT {sys.argv[2]} ({sys.argv[3]}): epoch {last['epoch']}: valid MRR {last['valid_mrr']:.4f}, Hits@10 "
-      f"{last['valid_hits_at_10']:.4f}, query above the answer {last['valid_query_above']:.4f}; {secs:.1f} s/epoch")
+print(f"RESULT {sys.argv[2]} ({sys.argv[3]}): epoch {last['epoch']}: valid MRR {m['valid_mrr']:.4f}, Hits@10 "
+      f"{m['valid_hits_at_10']:.4f}, query above the answer {m['valid_query_above']:.4f}; {secs:.1f} s/epoch")
 PY
 done
