@@ -18,7 +18,8 @@ public record RelationConfig(OperatorType operator, double weight, RelationInit 
         }
     }
 
+    /** Weight 1 and the default start, {@link RelationInit#RANDOM} (docs/training.md, "The query-entity problem"). */
     public static RelationConfig of(OperatorType operator) {
-        return new RelationConfig(operator, 1.0, RelationInit.IDENTITY);
+        return new RelationConfig(operator, 1.0, RelationInit.RANDOM);
     }
 }

@@ -71,6 +71,12 @@ class QueryEntityTest {
         assertTrue(m.mrr() > LEARNED_MRR, "not learned: " + m);
     }
 
+    @Test
+    void theDefaultRelationInitIsTheRemedy() {
+        assertTrue(RelationConfig.of(OperatorType.COMPLEX_DIAGONAL).init() == RelationInit.RANDOM,
+                "the default relation init should not make the identity every entity's best partner");
+    }
+
     private RankingMetrics train(RelationInit init, boolean queryEntityNegatives, int epochs) throws Exception {
         ModelConfig base = ModelConfig.simple(16, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
         ModelConfig model = new ModelConfig(base.dimension(), Map.of(), base.comparator(),
