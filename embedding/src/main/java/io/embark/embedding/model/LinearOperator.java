@@ -46,7 +46,7 @@ final class LinearOperator implements Operator {
             double norm;
             do {
                 for (int k = 0; k < dim; k++) {
-                    v[k] = TranslationOperator.gaussian(random);
+                    v[k] = random.nextGaussian();
                 }
                 for (int pass = 0; pass < 2; pass++) { // twice: re-orthogonalization keeps rounding errors small
                     for (int j = 0; j < i; j++) {

@@ -24,14 +24,8 @@ final class TranslationOperator implements Operator {
     @Override
     public void initializeRandom(float[] p, int pOff, int dim, java.util.SplittableRandom random, double scale) {
         for (int k = 0; k < dim; k++) {
-            p[pOff + k] = (float) (gaussian(random) * scale);
+            p[pOff + k] = (float) (random.nextGaussian() * scale);
         }
-    }
-
-    static double gaussian(java.util.SplittableRandom random) {
-        double u = random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
     }
 
     @Override
