@@ -4,6 +4,7 @@ import io.embark.embedding.model.Comparator;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.ImportedGraph;
+import io.embark.partitioning.Side;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,26 +72,26 @@ public final class Neighbors {
 
     /** The {@code k} likeliest tails of ({@code head}, {@code relation}, ?); {@code head} itself only if {@code includeSelf}. */
     public List<Neighbor> tails(String head, String relation, int k, boolean includeSelf) throws IOException {
-        return predict(head, relation, k, false, includeSelf);
+        return predict(head, relation, k, Side.RHS, includeSelf);
     }
 
     /** The {@code k} likeliest heads of (?, {@code relation}, {@code tail}); {@code tail} itself only if {@code includeSelf}. */
     public List<Neighbor> heads(String tail, String relation, int k, boolean includeSelf) throws IOException {
-        return predict(tail, relation, k, true, includeSelf);
+        return predict(tail, relation, k, Side.LHS, includeSelf);
     }
 
-    private List<Neighbor> predict(String known, String relation, int k, boolean predictLhs, boolean includeSelf) throws IOException {
+    private List<Neighbor> predict(String known, String relation, int k, Side predicted, boolean includeSelf) throws IOException {
         int r = relationId(relation);
         ImportManifest.RelationInfo info = graph.manifest().relations().get(r);
-        String knownType = predictLhs ? info.rhsType() : info.lhsType();
+        String knownType = predicted.other().pick(info.lhsType(), info.rhsType());
         Located e = locate(knownType, known);
         EmbeddingTable t = model.table(knownType, e.partition());
         float[] q = new float[t.dim()];
-        model.query(r, predictLhs, t.data(e.offset()), t.dataOffset(e.offset()), q, 0);
+        model.query(r, predicted, t.data(e.offset()), t.dataOffset(e.offset()), q, 0);
         if (model.comparator().normalizes()) {
             Comparator.normalize(q, 0, q.length);
         }
-        String answerType = predictLhs ? info.lhsType() : info.rhsType();
+        String answerType = predicted.pick(info.lhsType(), info.rhsType());
         return top(answerType, q, k, model.comparator().normalizes(), includeSelf || !answerType.equals(knownType) ? null : e);
     }
 

@@ -84,7 +84,7 @@ public final class RankingTask {
         long id = edges.entity(known, i);
         EmbeddingTable t = model.table(type, PartitionAssignment.partition(id, parts));
         int offset = PartitionAssignment.offset(id, parts);
-        model.query(r, predicted == Side.LHS, t.data(offset), t.dataOffset(offset), out, outOff);
+        model.query(r, predicted, t.data(offset), t.dataOffset(offset), out, outOff);
     }
 
     private void rankExact(SliceEdges edges, List<Integer> group, String type, Side predicted, TrueEdges truths,

@@ -6,6 +6,7 @@ import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.CheckpointInfo;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.partitioning.Side;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * model's relation operators and comparator. Every file is checked against the version's manifest as it is read
  * ({@link CheckpointStore}): a file that does not verify is refused by name, never scored.
  *
- * <p>Scoring an edge (l, r, t) for rhs prediction: {@code q = query(r, false, emb(l))}, then {@code score(q, emb(t))};
- * for lhs prediction {@code q = query(r, true, emb(t))}, then {@code score(q, emb(l))}. That is exactly what training
+ * <p>Scoring an edge (l, r, t) for rhs prediction: {@code q = query(r, Side.RHS, emb(l))}, then {@code score(q, emb(t))};
+ * for lhs prediction {@code q = query(r, Side.LHS, emb(t))}, then {@code score(q, emb(l))}. That is exactly what training
  * optimized (see {@link RelationParameters} for reciprocal and adjoint operators).
  */
 public final class TrainedModel {
@@ -102,12 +103,12 @@ public final class TrainedModel {
 
     /**
      * Writes into {@code out[outOff, outOff+dim)} the query vector that candidates are compared with: for rhs prediction
-     * the relation's operator applied to the lhs embedding {@code known}; for lhs prediction ({@code predictLhs}) the
+     * the relation's operator applied to the lhs embedding {@code known}; for lhs prediction ({@code Side.LHS}) the
      * reciprocal operator (or adjoint) applied to the rhs embedding.
      */
-    public void query(int relation, boolean predictLhs, float[] known, int knownOff, float[] out, int outOff) {
-        relations.operator(relation).apply(relations.params(relation, relations.slot(predictLhs)), 0, known, knownOff, out, outOff,
-                relations.dim(relation), relations.adjoint(predictLhs));
+    public void query(int relation, Side predicted, float[] known, int knownOff, float[] out, int outOff) {
+        relations.operator(relation).apply(relations.params(relation, relations.slot(predicted)), 0, known, knownOff, out, outOff,
+                relations.dim(relation), relations.adjoint(predicted));
     }
 
     /** The score of one candidate embedding against a query vector. */

@@ -3,6 +3,7 @@ package io.embark.embedding.kernel;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.optim.Adagrad;
 import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.partitioning.Side;
 
 /**
  * The per-chunk {@link Optimizer}: each chunk's gradients are applied as they arrive, row by row in the chunk's order
@@ -30,12 +31,12 @@ public final class AdagradStep implements Optimizer {
             Adagrad.rowUpdate(lt, chunk.lhs[i], g.lhs, i * d, lr, maxNorm);
             Adagrad.rowUpdate(rt, chunk.rhs[i], g.rhs, i * d, lr, maxNorm);
         }
-        if (settings.predictLhs()) {
+        if (settings.predicts(Side.LHS)) {
             for (int j = 0; j < chunk.lhsNegativeCount; j++) {
                 Adagrad.rowUpdate(lt, chunk.lhsNegatives[j], g.lhsNegatives, j * d, lr, maxNorm);
             }
         }
-        if (settings.predictRhs() && !chunk.sharedNegatives) {
+        if (settings.predicts(Side.RHS) && !chunk.sharedNegatives) {
             for (int j = 0; j < chunk.rhsNegativeCount; j++) {
                 Adagrad.rowUpdate(rt, chunk.rhsNegatives[j], g.rhsNegatives, j * d, lr, maxNorm);
             }

@@ -7,6 +7,7 @@ import io.embark.embedding.model.Operator;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.Limits;
+import io.embark.partitioning.Side;
 import java.util.Arrays;
 
 /**
@@ -70,8 +71,8 @@ public final class BlasChunkStep implements ChunkStep {
 
     private double lastRegularization;
 
-    private final Side predictingLhs;
-    private final Side predictingRhs;
+    private final Direction predictingLhs;
+    private final Direction predictingRhs;
 
     public BlasChunkStep(RelationParameters relations, StepSettings settings, int capacity, int uniformCapacity, int maxDim) {
         this.relations = relations;
@@ -113,8 +114,8 @@ public final class BlasChunkStep implements ChunkStep {
         negShift = 32 - Integer.numberOfTrailingZeros(negHead.length);
         Arrays.fill(negHead, -1);
         negNext = new int[Math.max(1, uniformCapacity)];
-        predictingLhs = new Side(true);
-        predictingRhs = new Side(false);
+        predictingLhs = new Direction(Side.LHS);
+        predictingRhs = new Direction(Side.RHS);
     }
 
     /**
@@ -147,13 +148,13 @@ public final class BlasChunkStep implements ChunkStep {
         predictingLhs.bind(chunk, gradients);
         predictingRhs.bind(chunk, gradients);
         if (chunk.sharedNegatives) {
-            loss += pass(chunk, false, 2);
+            loss += pass(chunk, Side.RHS, 2);
         } else {
-            if (settings.predictRhs()) {
-                loss += pass(chunk, false, 1);
+            if (settings.predicts(Side.RHS)) {
+                loss += pass(chunk, Side.RHS, 1);
             }
-            if (settings.predictLhs()) {
-                loss += pass(chunk, true, 1);
+            if (settings.predicts(Side.LHS)) {
+                loss += pass(chunk, Side.LHS, 1);
             }
         }
         return loss;
@@ -181,20 +182,20 @@ public final class BlasChunkStep implements ChunkStep {
     }
 
     /**
-     * Scores {@code blocks} directions in one pass: block 0 predicts the lhs when {@code firstPredictsLhs} (else the
-     * rhs), block 1 (only with shared negatives) the other side. Rows of Q: n queries per block. Rows of C: the chunk's
+     * Scores {@code blocks} directions in one pass: block 0 predicts side {@code first},
+     * block 1 (only with shared negatives) the other side. Rows of Q: n queries per block. Rows of C: the chunk's
      * own candidates of each block (n each), then the u negatives that all blocks share. A block's queries are scored
      * against its own candidates and the negatives; the cells pairing a block's queries with another block's own
      * candidates are computed by the product but are not valid negatives (the loss ignores them, their gradient is 0).
      */
-    private double pass(Chunk chunk, boolean firstPredictsLhs, int blocks) {
+    private double pass(Chunk chunk, Side first, int blocks) {
         final int n = chunk.size;
         final int d = chunk.lhsTable.dim();
         final int rows = blocks * n; // query rows, and the candidates that are the chunk's rows rows
-        final int[] negIds = firstPredictsLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
-        final int u = firstPredictsLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
-        final EmbeddingTable negTable = firstPredictsLhs ? chunk.lhsTable : chunk.rhsTable;
-        final EmbeddingTable srcTable = firstPredictsLhs ? chunk.rhsTable : chunk.lhsTable;
+        final int[] negIds = first.pick(chunk.lhsNegatives, chunk.rhsNegatives);
+        final int u = first.pick(chunk.lhsNegativeCount, chunk.rhsNegativeCount);
+        final EmbeddingTable negTable = first.pick(chunk.lhsTable, chunk.rhsTable);
+        final EmbeddingTable srcTable = first.other().pick(chunk.lhsTable, chunk.rhsTable);
         // the query entity as one more negative: only where evaluation has it among the candidates (one entity type
         // on both sides), and not where the negatives are the whole partition that holds it already
         final boolean queryNegatives = settings.queryEntityNegatives()
@@ -204,12 +205,12 @@ public final class BlasChunkStep implements ChunkStep {
         // edge i's query entity is the other direction's own candidate i
         final int selfBase = rows + u;
         final int m = rows + u + (queryNegatives && blocks == 1 ? n : 0);
-        final float[] gradNeg = firstPredictsLhs || blocks == 2 ? out.lhsNegatives : out.rhsNegatives;
+        final float[] gradNeg = first == Side.LHS || blocks == 2 ? out.lhsNegatives : out.rhsNegatives;
         final Comparator cmp = settings.comparator();
 
         // queries
         for (int b = 0; b < blocks; b++) {
-            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
+            Direction side = direction(first, b);
             for (int i = 0; i < n; i++) {
                 int r = chunk.relation[i];
                 int id = side.srcIds[i];
@@ -221,7 +222,7 @@ public final class BlasChunkStep implements ChunkStep {
         // Java copy of them: rows go straight from the table into the BLAS buffer.
         final boolean plain = !cmp.normalizes() && !cmp.needsNorms();
         for (int b = 0; b < blocks; b++) {
-            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
+            Direction side = direction(first, b);
             for (int j = 0; j < n; j++) {
                 int id = side.candIds[j];
                 if (plain) {
@@ -240,7 +241,7 @@ public final class BlasChunkStep implements ChunkStep {
             }
         }
         if (m > selfBase) {
-            Side side = firstPredictsLhs ? predictingLhs : predictingRhs;
+            Direction side = direction(first, 0);
             for (int i = 0; i < n; i++) {
                 int id = side.srcIds[i];
                 if (plain) {
@@ -280,7 +281,7 @@ public final class BlasChunkStep implements ChunkStep {
         Arrays.fill(valid, rows, selfBase, true);
         Arrays.fill(valid, selfBase, m, false);
         for (int b = 0; b < blocks; b++) {
-            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
+            Direction side = direction(first, b);
             int[] candIds = side.candIds;
             Arrays.fill(valid, 0, rows, false);
             for (int i = 0; i < n; i++) {
@@ -342,13 +343,13 @@ public final class BlasChunkStep implements ChunkStep {
         }
         if (m > selfBase) {
             // the appended query entities' candidate gradients belong to the source rows
-            float[] gradSrc = (firstPredictsLhs ? predictingLhs : predictingRhs).gradSrc;
+            float[] gradSrc = direction(first, 0).gradSrc;
             for (int k = 0; k < n * d; k++) {
                 gradSrc[k] += gc[selfBase * d + k];
             }
         }
         for (int b = 0; b < blocks; b++) {
-            Side side = firstPredictsLhs != (b == 1) ? predictingLhs : predictingRhs;
+            Direction side = direction(first, b);
             // through the operators to the source rows and relation parameters
             for (int i = 0; i < n; i++) {
                 int r = chunk.relation[i];
@@ -385,8 +386,8 @@ public final class BlasChunkStep implements ChunkStep {
      * reciprocal or adjoint operator) and the candidates are lhs rows; predicting the rhs, the other way round. Two
      * instances per step, refilled for every chunk.
      */
-    private final class Side {
-        final boolean predictLhs;
+    private final class Direction {
+        final Side predicted;
         final int slot;
         final boolean adjoint;
         float[] gradSrc;
@@ -396,20 +397,26 @@ public final class BlasChunkStep implements ChunkStep {
         EmbeddingTable cand;
         int[] candIds;
 
-        Side(boolean predictLhs) {
-            this.predictLhs = predictLhs;
-            slot = relations.slot(predictLhs);
-            adjoint = relations.adjoint(predictLhs);
+        Direction(Side predicted) {
+            this.predicted = predicted;
+            slot = relations.slot(predicted);
+            adjoint = relations.adjoint(predicted);
         }
 
         void bind(Chunk chunk, ChunkGradients gradients) {
-            gradSrc = predictLhs ? gradients.rhs : gradients.lhs;
-            gradCand = predictLhs ? gradients.lhs : gradients.rhs;
-            src = predictLhs ? chunk.rhsTable : chunk.lhsTable;
-            srcIds = predictLhs ? chunk.rhs : chunk.lhs;
-            cand = predictLhs ? chunk.lhsTable : chunk.rhsTable;
-            candIds = predictLhs ? chunk.lhs : chunk.rhs;
+            Side known = predicted.other();
+            gradSrc = known.pick(gradients.lhs, gradients.rhs);
+            gradCand = predicted.pick(gradients.lhs, gradients.rhs);
+            src = known.pick(chunk.lhsTable, chunk.rhsTable);
+            srcIds = known.pick(chunk.lhs, chunk.rhs);
+            cand = predicted.pick(chunk.lhsTable, chunk.rhsTable);
+            candIds = predicted.pick(chunk.lhs, chunk.rhs);
         }
+    }
+
+    /** The direction of block {@code b} of a pass whose block 0 predicts {@code first} (block 1 predicts the other side). */
+    private Direction direction(Side first, int b) {
+        return (b == 0 ? first : first.other()) == Side.LHS ? predictingLhs : predictingRhs;
     }
 
     /** Indexes {@code negIds[0, u)} by entity: chains of positions from {@link #negHead} through {@link #negNext}. */

@@ -5,6 +5,7 @@ import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.optim.Adagrad;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.Limits;
+import io.embark.partitioning.Side;
 import java.util.Arrays;
 
 /**
@@ -61,12 +62,12 @@ public final class GradientAccumulator implements Optimizer {
             lhsRows.add(chunk.lhs[i], step.lhs, i * d);
             rhs.add(chunk.rhs[i], step.rhs, i * d);
         }
-        if (settings.predictLhs()) {
+        if (settings.predicts(Side.LHS)) {
             for (int j = 0; j < chunk.lhsNegativeCount; j++) {
                 lhsRows.add(chunk.lhsNegatives[j], step.lhsNegatives, j * d);
             }
         }
-        if (settings.predictRhs() && !chunk.sharedNegatives) {
+        if (settings.predicts(Side.RHS) && !chunk.sharedNegatives) {
             for (int j = 0; j < chunk.rhsNegativeCount; j++) {
                 rhs.add(chunk.rhsNegatives[j], step.rhsNegatives, j * d);
             }

@@ -4,6 +4,7 @@ import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.model.Comparator;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
+import io.embark.partitioning.Side;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,19 +54,20 @@ public final class Nd4jChunkStep implements ChunkStep {
         INDArray lhs = gather(chunk.lhsTable, chunk.lhs, n);
         INDArray rhs = gather(chunk.rhsTable, chunk.rhs, n);
         double loss = 0;
-        for (boolean predictLhs : new boolean[] {false, true}) {
+        for (Side predicted : new Side[] {Side.RHS, Side.LHS}) {
             // shared negatives: both directions score against the one set, as the BLAS step's single pass does
-            if (!chunk.sharedNegatives && (predictLhs ? !settings.predictLhs() : !settings.predictRhs())) {
+            if (!chunk.sharedNegatives && !settings.predicts(predicted)) {
                 continue;
             }
-            INDArray src = predictLhs ? rhs : lhs;
-            INDArray cand = predictLhs ? lhs : rhs;
-            int u = predictLhs ? chunk.lhsNegativeCount : chunk.rhsNegativeCount;
-            int[] candIds = predictLhs ? chunk.lhs : chunk.rhs;
-            int[] negIds = predictLhs ? chunk.lhsNegatives : chunk.rhsNegatives;
-            EmbeddingTable negTable = predictLhs ? chunk.lhsTable : chunk.rhsTable;
-            EmbeddingTable srcTable = predictLhs ? chunk.rhsTable : chunk.lhsTable;
-            int[] srcIds = predictLhs ? chunk.rhs : chunk.lhs;
+            Side known = predicted.other();
+            INDArray src = known.pick(lhs, rhs);
+            INDArray cand = predicted.pick(lhs, rhs);
+            int u = predicted.pick(chunk.lhsNegativeCount, chunk.rhsNegativeCount);
+            int[] candIds = predicted.pick(chunk.lhs, chunk.rhs);
+            int[] negIds = predicted.pick(chunk.lhsNegatives, chunk.rhsNegatives);
+            EmbeddingTable negTable = predicted.pick(chunk.lhsTable, chunk.rhsTable);
+            EmbeddingTable srcTable = known.pick(chunk.lhsTable, chunk.rhsTable);
+            int[] srcIds = known.pick(chunk.lhs, chunk.rhs);
             // the query entities as n more candidates, under the same conditions as the BLAS step's
             boolean queryNegatives = settings.queryEntityNegatives() && srcTable.entityType().equals(negTable.entityType())
                     && !(srcTable == negTable && u == negTable.rows());
@@ -73,9 +75,9 @@ public final class Nd4jChunkStep implements ChunkStep {
             if (queryNegatives) {
                 candidates = Nd4j.vstack(candidates, src);
             }
-            Direction dir = new Direction(relations.slot(predictLhs), relations.adjoint(predictLhs),
-                    predictLhs ? out.rhs : out.lhs, predictLhs ? out.lhs : out.rhs,
-                    predictLhs || chunk.sharedNegatives ? out.lhsNegatives : out.rhsNegatives);
+            Direction dir = new Direction(relations.slot(predicted), relations.adjoint(predicted),
+                    known.pick(out.lhs, out.rhs), predicted.pick(out.lhs, out.rhs),
+                    predicted == Side.LHS || chunk.sharedNegatives ? out.lhsNegatives : out.rhsNegatives);
             loss += direction(chunk, groups, src, candidates, candIds, negIds, u, queryNegatives ? srcIds : null,
                     srcTable == negTable, dir, out);
         }

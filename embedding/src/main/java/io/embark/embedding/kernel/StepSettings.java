@@ -6,6 +6,10 @@ import io.embark.embedding.config.RegularizerType;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.Comparator;
 import io.embark.embedding.model.Loss;
+import io.embark.partitioning.Side;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * What a chunk step needs from the config, resolved once: the comparator and loss, which sides are corrupted,
@@ -20,8 +24,7 @@ public record StepSettings(
         Loss loss,
         float margin,
         boolean batchNegatives,
-        boolean predictLhs,
-        boolean predictRhs,
+        Set<Side> predicted,
         float n3,
         float learningRate,
         float relationLearningRate,
@@ -31,15 +34,21 @@ public record StepSettings(
         boolean queryEntityNegatives) {
 
     public StepSettings {
+        predicted = predicted.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(predicted));
         if (chunksPerStep < 1) {
             throw new IllegalArgumentException("chunksPerStep: " + chunksPerStep + " (expected >= 1)");
         }
     }
 
     /** A step per chunk. */
-    public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, boolean predictLhs,
-                        boolean predictRhs, float n3, float learningRate, float relationLearningRate, float maxNorm) {
-        this(comparator, loss, margin, batchNegatives, predictLhs, predictRhs, n3, learningRate, relationLearningRate, maxNorm, 1, false, false);
+    public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, Set<Side> predicted,
+                        float n3, float learningRate, float relationLearningRate, float maxNorm) {
+        this(comparator, loss, margin, batchNegatives, predicted, n3, learningRate, relationLearningRate, maxNorm, 1, false, false);
+    }
+
+    /** Whether the step trains the prediction of side {@code side} (corrupts that side with negatives). */
+    public boolean predicts(Side side) {
+        return predicted.contains(side);
     }
 
     public static StepSettings of(ModelConfig model, TrainingConfig training) {
@@ -49,8 +58,7 @@ public record StepSettings(
                 Loss.of(training.loss()),
                 (float) training.margin(),
                 neg.batch() && !neg.all(),
-                neg.lhs(),
-                neg.rhs(),
+                predicted(neg),
                 model.regularizer() == RegularizerType.N3 ? (float) model.regularization() : 0f,
                 (float) training.learningRate(),
                 (float) training.relationLearningRate(),
@@ -58,5 +66,17 @@ public record StepSettings(
                 training.chunksPerStep(),
                 neg.shared(),
                 neg.queryEntity());
+    }
+
+    /** The sides the config's negatives corrupt ({@code training.negatives.lhs}, {@code .rhs}). */
+    private static Set<Side> predicted(NegativesConfig neg) {
+        EnumSet<Side> sides = EnumSet.noneOf(Side.class);
+        if (neg.lhs()) {
+            sides.add(Side.LHS);
+        }
+        if (neg.rhs()) {
+            sides.add(Side.RHS);
+        }
+        return sides;
     }
 }

@@ -4,6 +4,7 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.RelationConfig;
 import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.RelationInit;
+import io.embark.partitioning.Side;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -100,14 +101,14 @@ public final class RelationParameters {
         return dims[r];
     }
 
-    /** The parameter slot used to predict {@code lhs ? LHS : RHS}. */
-    public int slot(boolean predictLhs) {
-        return predictLhs && reciprocal ? LHS_SLOT : RHS_SLOT;
+    /** The parameter slot used to predict side {@code predicted}. */
+    public int slot(Side predicted) {
+        return predicted == Side.LHS && reciprocal ? LHS_SLOT : RHS_SLOT;
     }
 
-    /** Whether predicting that side applies the adjoint of the slot's operator. */
-    public boolean adjoint(boolean predictLhs) {
-        return predictLhs && !reciprocal;
+    /** Whether predicting side {@code predicted} applies the adjoint of the slot's operator. */
+    public boolean adjoint(Side predicted) {
+        return predicted == Side.LHS && !reciprocal;
     }
 
     public float[] params(int r, int slot) {

@@ -104,7 +104,7 @@ class BruteForceRankingTest {
 
     private float score(int r, Side predicted, long known, long candidate) throws Exception {
         float[] q = new float[DIM];
-        model.query(r, predicted == Side.LHS, row(known), 0, q, 0);
+        model.query(r, predicted, row(known), 0, q, 0);
         return model.score(q, 0, row(candidate), 0, DIM);
     }
 

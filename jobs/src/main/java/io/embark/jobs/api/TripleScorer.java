@@ -2,6 +2,7 @@ package io.embark.jobs.api;
 
 import io.embark.embedding.eval.TrainedModel;
 import io.embark.jobs.eval.TaskInputs;
+import io.embark.partitioning.Side;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.sql.api.java.UDF3;
@@ -33,7 +34,7 @@ final class TripleScorer implements UDF3<Integer, Seq<Float>, Seq<Float>, Float>
         float[] r = floats(rhs);
         float[] q = new float[l.length];
         TrainedModel m = model();
-        m.query(relation, false, l, 0, q, 0);
+        m.query(relation, Side.RHS, l, 0, q, 0);
         return m.score(q, 0, r, 0, r.length);
     }
 

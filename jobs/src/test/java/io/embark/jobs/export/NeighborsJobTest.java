@@ -11,6 +11,7 @@ import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.jobs.TrainedWorkspace;
 import io.embark.jobs.config.ConfigException;
 import io.embark.partitioning.ImportedGraph;
+import io.embark.partitioning.Side;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,7 +88,7 @@ class NeighborsJobTest {
         String head = graph.entityNames("node", 0).get(7);
         String relation = graph.relationNames().get(1);
         float[] q = new float[8];
-        model.query(1, false, model.table("node", 0).row(7), 0, q, 0);
+        model.query(1, Side.RHS, model.table("node", 0).row(7), 0, q, 0);
         List<Scored> expected = bruteForce(graph, model, (t, j) -> (double) model.score(q, 0, t.data(j), t.dataOffset(j), t.dim()));
         // neighbors.includeSelf = true: exactly the brute force over every entity
         List<Neighbors.Neighbor> all = NeighborsJob.run(new Configuration(), TrainedWorkspace.config("neighbors.entity=" + head,
