@@ -28,6 +28,8 @@ import java.util.Map;
  * @param kernel              the chunk step: BLAS (the CPU default) or ND4J (ND4J's backend, CUDA included)
  * @param init                where the model starts when there is no checkpoint to resume: from scratch, or warm-started
  *                            from a checkpoint of this dataset or of its base ({@link InitConfig})
+ * @param relationPrediction  weight of the auxiliary relation-prediction loss (each edge's relation ranked among all
+ *                            relations from its two entities, softmax cross-entropy; Chen et al. 2021); 0 = off
  */
 public record TrainingConfig(
         int epochs,
@@ -44,7 +46,8 @@ public record TrainingConfig(
         AdagradMode adagrad,
         ResumeFrom resume,
         StepKernel kernel,
-        InitConfig init) implements java.io.Serializable {
+        InitConfig init,
+        double relationPrediction) implements java.io.Serializable {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -83,13 +86,16 @@ public record TrainingConfig(
         if (batchSize < 0) {
             throw new IllegalArgumentException("training.batchSize: " + batchSize + " (expected >= 0)");
         }
+        if (!(relationPrediction >= 0) || Double.isInfinite(relationPrediction)) {
+            throw new IllegalArgumentException("training.relationPrediction: " + relationPrediction + " (expected >= 0)");
+        }
     }
 
     /** One optimizer step per chunk (batchSize 0). */
     public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
                           double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
         this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0,
-                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS, InitConfig.NONE);
+                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS, InitConfig.NONE, 0);
     }
 
     /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
@@ -104,31 +110,31 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withResume(ResumeFrom from) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withAdagrad(AdagradMode mode) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel, init, relationPrediction);
     }
 
     /** The keys a resumed checkpoint must match: the optimizer state's shape (absent for row-wise, as older checkpoints). */
@@ -137,23 +143,28 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withKernel(StepKernel k) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k, init, relationPrediction);
     }
 
     public TrainingConfig withBatchSize(int edges) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withNegatives(NegativesConfig n) {
-        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel, init);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
     }
 
     public TrainingConfig withInit(InitConfig i) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, i);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, i, relationPrediction);
+    }
+
+    /** The same training with the auxiliary relation-prediction term weighted {@code weight} (0: off). */
+    public TrainingConfig withRelationPrediction(double weight) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, weight);
     }
 
     public Map<String, String> toMap() {
@@ -168,6 +179,7 @@ public record TrainingConfig(
         m.put("training.negatives.rhs", Boolean.toString(negatives.rhs()));
         m.put("training.negatives.all", Boolean.toString(negatives.all()));
         m.put("training.negatives.shared", Boolean.toString(negatives.shared()));
+        m.put("training.negatives.queryEntity", Boolean.toString(negatives.queryEntity()));
         m.put("training.learningRate", Double.toString(learningRate));
         m.put("training.relationLearningRate", Double.toString(relationLearningRate));
         m.put("training.threads", Integer.toString(threads));
@@ -178,6 +190,7 @@ public record TrainingConfig(
         m.put("training.adagrad", ConfigChoice.spelling(adagrad));
         m.put("training.resume", ConfigChoice.spelling(resume));
         m.put("training.kernel", ConfigChoice.spelling(kernel));
+        m.put("training.relationPrediction", Double.toString(relationPrediction));
         if (init.warm()) {
             m.put("training.init", init.checkpoint());
             m.put("training.freeze", ConfigChoice.spelling(init.freeze()));

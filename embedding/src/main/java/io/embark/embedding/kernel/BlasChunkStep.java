@@ -74,6 +74,9 @@ public final class BlasChunkStep implements ChunkStep {
     private final Direction predictingLhs;
     private final Direction predictingRhs;
 
+    /** The relation-prediction term's buffers; null when it is off. */
+    private final RelationPrediction relationPrediction;
+
     public BlasChunkStep(RelationParameters relations, StepSettings settings, int capacity, int uniformCapacity, int maxDim) {
         this.relations = relations;
         this.settings = settings;
@@ -116,6 +119,7 @@ public final class BlasChunkStep implements ChunkStep {
         negNext = new int[Math.max(1, uniformCapacity)];
         predictingLhs = new Direction(Side.LHS);
         predictingRhs = new Direction(Side.RHS);
+        relationPrediction = settings.relationPrediction() > 0f ? new RelationPrediction(capacity, maxDim) : null;
     }
 
     /**
@@ -156,6 +160,9 @@ public final class BlasChunkStep implements ChunkStep {
             if (settings.predicts(Side.LHS)) {
                 loss += pass(chunk, Side.LHS, 1);
             }
+        }
+        if (relationPrediction != null) {
+            loss += relationPrediction.pass(chunk);
         }
         return loss;
     }
@@ -482,8 +489,129 @@ public final class BlasChunkStep implements ChunkStep {
         return out.relation(r, slot);
     }
 
+    /**
+     * The auxiliary relation-prediction term (Chen et al. 2021, "Relation Prediction as an Auxiliary Training
+     * Objective"): each edge (l, r, t) also ranks its relation among all R relations, softmax cross-entropy weighted
+     * {@link StepSettings#relationPrediction}. For an operator linear in its parameters p (diagonal, complex_diagonal,
+     * linear) and the dot comparator, the score {@code <op_p(l), t>} is {@code <v(l, t), p>}, where v is the
+     * operator's parameter gradient at gOut = t; so all R scores of the chunk are one product {@code S = V P^T}
+     * (n x R), and the gradients are {@code G P} (then through v to l and t) and {@code G^T V} (the relations').
+     * The relations' forward (rhs-predicting) slot is scored. The operators and comparator are checked before
+     * training ({@code TrainingLimits}).
+     */
+    private final class RelationPrediction {
+        final int count;
+        final int params;
+        final int slot;
+        final Sgemm bufV;
+        final Sgemm bufP;
+        final Sgemm bufS;
+        final Sgemm bufGV;
+        final Sgemm bufGP;
+        final float[] v;
+        final float[] p;
+        final float[] scores;
+        final float[] grad;
+        final float[] gv;
+        final float[] gp;
+        final boolean[] candidates;
+        final float[] zeroParams;
+        final float[] scratchRow;
+        final float[] scratchParams;
+
+        RelationPrediction(int capacity, int maxDim) {
+            count = relations.count();
+            params = relations.maxParameterCount();
+            slot = relations.slot(Side.RHS);
+            bufV = new Sgemm((long) capacity * params);
+            bufP = new Sgemm((long) count * params);
+            bufS = new Sgemm((long) capacity * count);
+            bufGV = new Sgemm((long) capacity * params);
+            bufGP = new Sgemm((long) count * params);
+            v = new float[capacity * params];
+            p = new float[count * params];
+            scores = new float[capacity * count];
+            grad = new float[capacity * count];
+            gv = new float[capacity * params];
+            gp = new float[count * params];
+            candidates = new boolean[count];
+            zeroParams = new float[params];
+            scratchRow = new float[maxDim];
+            scratchParams = new float[params];
+        }
+
+        double pass(Chunk chunk) {
+            int n = chunk.size;
+            int d = chunk.lhsTable.dim();
+            EmbeddingTable lt = chunk.lhsTable;
+            EmbeddingTable rt = chunk.rhsTable;
+            // V: row i = the parameter gradient of <op_p(l_i), t_i>, which does not depend on p
+            Arrays.fill(v, 0, n * params, 0f);
+            for (int i = 0; i < n; i++) {
+                int l = chunk.lhs[i];
+                int t = chunk.rhs[i];
+                relations.operator(chunk.relation[i]).backward(zeroParams, 0, lt.data(l), lt.dataOffset(l), rt.data(t), rt.dataOffset(t),
+                        scratchRow, 0, v, i * params, d, false);
+            }
+            for (int r = 0; r < count; r++) {
+                float[] pr = relations.params(r, slot);
+                System.arraycopy(pr, 0, p, r * params, pr.length);
+            }
+            bufV.put(v, n * params);
+            bufP.put(p, count * params);
+            Sgemm.multiply(bufV, false, bufP, true, bufS, n, count, params);
+            bufS.get(scores, n * count);
+            double loss = 0;
+            Arrays.fill(candidates, true);
+            for (int i = 0; i < n; i++) {
+                int r = chunk.relation[i];
+                candidates[r] = false;
+                float w = settings.relationPrediction() * chunk.weight[i] * relations.weight(r);
+                loss += Loss.SOFTMAX.row(scores, i * count, count, r, candidates, w, 0f, grad, i * count);
+                candidates[r] = true;
+            }
+            bufS.put(grad, n * count);
+            Sgemm.multiply(bufS, false, bufP, false, bufGV, n, params, count);
+            Sgemm.multiply(bufS, true, bufV, false, bufGP, count, params, n);
+            bufGV.get(gv, n * params);
+            bufGP.get(gp, count * params);
+            // d/dl and d/dt of sum_r G[i][r] <op_{p_r}(l), t> = <op_{gv_i}(l), t>: the operator's input gradient at
+            // p = gv_i, and op_{gv_i}(l) itself
+            for (int i = 0; i < n; i++) {
+                int l = chunk.lhs[i];
+                Operator op = relations.operator(chunk.relation[i]);
+                int t = chunk.rhs[i];
+                op.backward(gv, i * params, lt.data(l), lt.dataOffset(l), rt.data(t), rt.dataOffset(t), out.lhs, i * d,
+                        scratchParams, 0, d, false);
+                op.apply(gv, i * params, lt.data(l), lt.dataOffset(l), scratchRow, 0, d, false);
+                for (int k = 0; k < d; k++) {
+                    out.rhs[i * d + k] += scratchRow[k];
+                }
+            }
+            for (int r = 0; r < count; r++) {
+                float[] g = relationGrad(r, slot);
+                int len = relations.params(r, slot).length;
+                for (int k = 0; k < len; k++) {
+                    g[k] += gp[r * params + k];
+                }
+            }
+            return loss;
+        }
+
+        void close() {
+            bufV.close();
+            bufP.close();
+            bufS.close();
+            bufGV.close();
+            bufGP.close();
+        }
+    }
+
     @Override
     public void close() {
+        if (relationPrediction != null) {
+            relationPrediction.close();
+        }
         bufQ.close();
         bufC.close();
         bufS.close();

@@ -16,8 +16,9 @@ import java.util.Set;
  * whether the chunk's edges corrupt each other, the N3 coefficient, the learning rates, the max norm (0 = none) and
  * how many chunks' gradients one optimizer step sums (1: a step per chunk), and whether a chunk's two sides may share
  * one set of negatives ({@link io.embark.embedding.config.NegativesConfig#shared}; the sampler marks the chunks that do),
- * and whether each edge's query entity is scored as one more negative
- * ({@link io.embark.embedding.config.NegativesConfig#queryEntity}).
+ * whether each edge's query entity is scored as one more negative
+ * ({@link io.embark.embedding.config.NegativesConfig#queryEntity}), and the weight of the relation-prediction term
+ * ({@link io.embark.embedding.config.TrainingConfig#relationPrediction}; 0 = off).
  */
 public record StepSettings(
         Comparator comparator,
@@ -31,7 +32,8 @@ public record StepSettings(
         float maxNorm,
         int chunksPerStep,
         boolean sharedNegatives,
-        boolean queryEntityNegatives) {
+        boolean queryEntityNegatives,
+        float relationPrediction) {
 
     public StepSettings {
         predicted = predicted.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(predicted));
@@ -43,7 +45,7 @@ public record StepSettings(
     /** A step per chunk. */
     public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, Set<Side> predicted,
                         float n3, float learningRate, float relationLearningRate, float maxNorm) {
-        this(comparator, loss, margin, batchNegatives, predicted, n3, learningRate, relationLearningRate, maxNorm, 1, false, false);
+        this(comparator, loss, margin, batchNegatives, predicted, n3, learningRate, relationLearningRate, maxNorm, 1, false, false, 0f);
     }
 
     /** Whether the step trains the prediction of side {@code side} (corrupts that side with negatives). */
@@ -65,7 +67,8 @@ public record StepSettings(
                 model.maxNorm().map(Double::floatValue).orElse(0f),
                 training.chunksPerStep(),
                 neg.shared(),
-                neg.queryEntity());
+                neg.queryEntity(),
+                (float) training.relationPrediction());
     }
 
     /** The sides the config's negatives corrupt ({@code training.negatives.lhs}, {@code .rhs}). */

@@ -1,10 +1,14 @@
 package io.embark.embedding.train;
 
 import io.embark.embedding.config.AdagradMode;
+import io.embark.embedding.config.ComparatorType;
+import io.embark.embedding.config.ConfigChoice;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.NegativesConfig;
+import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.BlasChunkStep;
+import io.embark.embedding.kernel.StepKernel;
 import io.embark.embedding.model.Operator;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.DatasetLayout;
@@ -82,6 +86,7 @@ public final class TrainingLimits {
                 break;
             }
         }
+        relationPrediction(schema, model, training).ifPresent(out::add);
         stepBuffers(schema, training, maxRows, largest).ifPresent(out::add);
         batchGradients(schema, training, maxRows).ifPresent(out::add);
         if (distributed) {
@@ -119,6 +124,41 @@ public final class TrainingLimits {
                 + " edges, more than the " + Limits.number(Limits.MAX_BUCKET_EDGES) + " one bucket can train (its edges are one block of"
                 + " int-indexed arrays); re-import with more partitions (" + p + " now; about " + Limits.number(Math.max(p + 1, about))
                 + " if edges spread evenly over the buckets)";
+    }
+
+    /**
+     * {@code training.relationPrediction} scores each edge against every relation in one product, which needs one
+     * operator linear in its parameters (diagonal, complex_diagonal, linear) and one dimension for all relations, the
+     * dot comparator, the same entity types for every relation (all of them must be candidates of every edge), and
+     * the BLAS step.
+     */
+    private static Optional<String> relationPrediction(TrainingSchema schema, ModelConfig model, TrainingConfig training) {
+        if (training.relationPrediction() <= 0) {
+            return Optional.empty();
+        }
+        String key = "training.relationPrediction = " + training.relationPrediction() + ": ";
+        if (training.kernel() != StepKernel.BLAS) {
+            return Optional.of(key + "only training.kernel = blas computes it (training.kernel = " + ConfigChoice.spelling(training.kernel())
+                    + ")");
+        }
+        if (model.comparator() != ComparatorType.DOT) {
+            return Optional.of(key + "needs model.comparator = dot (it is " + ConfigChoice.spelling(model.comparator()) + ")");
+        }
+        List<String> names = schema.relationNames();
+        for (int r = 0; r < names.size(); r++) {
+            OperatorType op = model.relation(names.get(r)).operator();
+            if (op != OperatorType.DIAGONAL && op != OperatorType.COMPLEX_DIAGONAL && op != OperatorType.LINEAR) {
+                return Optional.of(key + "needs relation operators linear in their parameters (diagonal, complex_diagonal, linear);"
+                        + " relation '" + names.get(r) + "' has " + ConfigChoice.spelling(op));
+            }
+            OperatorType first = model.relation(names.get(0)).operator();
+            if (op != first || schema.relationDims()[r] != schema.relationDims()[0]
+                    || schema.lhsType(r) != schema.lhsType(0) || schema.rhsType(r) != schema.rhsType(0)) {
+                return Optional.of(key + "needs every relation to have the same operator, dimension and entity types (relations '"
+                        + names.get(0) + "' and '" + names.get(r) + "' differ)");
+            }
+        }
+        return Optional.empty();
     }
 
     /** A chunk step's largest buffer; in all-negatives mode it grows with the rows of a partition. */

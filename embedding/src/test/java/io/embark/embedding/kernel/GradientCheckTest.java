@@ -48,7 +48,28 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0} {1} {2} reciprocal={3}")
     @MethodSource("models")
     void analyticGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
-        check(op, cmp, loss, reciprocal, false);
+        check(op, cmp, loss, reciprocal, false, 0);
+    }
+
+    /**
+     * The relation-prediction term ({@code training.relationPrediction}) on top of the link-prediction loss: every
+     * operator it accepts (linear in its parameters), the dot comparator, each loss, both relation modes. Three
+     * relations, of which the chunk uses two: the third gets a gradient only from this term.
+     */
+    static Stream<Arguments> relationPredictionModels() {
+        List<Arguments> all = new ArrayList<>();
+        for (OperatorType op : List.of(OperatorType.DIAGONAL, OperatorType.COMPLEX_DIAGONAL, OperatorType.LINEAR)) {
+            for (LossType loss : LossType.values()) {
+                all.add(Arguments.of(op, loss, (op.ordinal() + loss.ordinal()) % 2 == 0));
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "relation prediction: {0} dot {1} reciprocal={2}")
+    @MethodSource("relationPredictionModels")
+    void relationPredictionGradientsMatchFiniteDifferences(OperatorType op, LossType loss, boolean reciprocal) {
+        check(op, ComparatorType.DOT, loss, reciprocal, false, 0.7);
     }
 
     /**
@@ -71,16 +92,20 @@ class GradientCheckTest {
     @ParameterizedTest(name = "shared negatives: {0} {1} {2} reciprocal={3}")
     @MethodSource("sharedModels")
     void sharedNegativesGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
-        check(op, cmp, loss, reciprocal, true);
+        check(op, cmp, loss, reciprocal, true, 0);
     }
 
-    private static void check(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal, boolean shared) {
+    private static void check(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal, boolean shared,
+                              double relationPrediction) {
         Random random = new Random(op.ordinal() * 100 + cmp.ordinal() * 10 + loss.ordinal());
         ModelConfig model = ModelConfig.simple(DIM, op, cmp, reciprocal).withRegularizer(RegularizerType.N3, 0.05);
         TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(4, true, 3, true, true, false, shared))
-                .withLoss(loss, 0.5);
-        RelationParameters rel = RelationParameters.create(model, List.of("r0", "r1"), new int[] {DIM, DIM});
-        for (int r = 0; r < 2; r++) {
+                .withLoss(loss, 0.5).withRelationPrediction(relationPrediction);
+        List<String> names = relationPrediction > 0 ? List.of("r0", "r1", "r2") : List.of("r0", "r1");
+        int[] dims = new int[names.size()];
+        java.util.Arrays.fill(dims, DIM);
+        RelationParameters rel = RelationParameters.create(model, names, dims);
+        for (int r = 0; r < rel.count(); r++) {
             for (int slot = 0; slot < rel.slots(); slot++) {
                 float[] p = rel.params(r, slot);
                 for (int k = 0; k < p.length; k++) {
@@ -110,14 +135,14 @@ class GradientCheckTest {
             float[] gr = new float[ROWS * DIM];
             List<float[]> relGrads = new ArrayList<>();
             List<float[]> relParams = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
+            for (int r = 0; r < rel.count(); r++) {
                 for (int slot = 0; slot < rel.slots(); slot++) {
                     float[] gp = step.relationGradient(r, slot);
                     relGrads.add(gp == null ? new float[rel.params(r, slot).length] : gp.clone());
                     relParams.add(rel.params(r, slot));
                 }
             }
-            Checker checker = new Checker(step, chunk, op + " " + cmp + " " + loss);
+            Checker checker = new Checker(step, chunk, op + " " + cmp + " " + loss + (relationPrediction > 0 ? " relation prediction" : ""));
             if (shared) {
                 addDense(step, chunk, DIM, gl, gl);
                 checker.check("table", lhs.segmentData(0), gl);

@@ -120,6 +120,28 @@ class TrainingLimitsTest {
         assertEquals(List.of(), TrainingLimits.violations(m, Map.of(), linear, PBG, false));
     }
 
+    @Test
+    void relationPredictionIsRefusedWhereOneProductCannotScoreEveryRelation() {
+        TrainingConfig rp = PBG.withRelationPrediction(0.5);
+        ImportManifest m = manifest("node", 1, 1000);
+        assertEquals(List.of(), violations(m, 100, rp, false), "complex_diagonal + dot");
+        assertEquals(List.of("training.relationPrediction = 0.5: needs relation operators linear in their parameters (diagonal,"
+                + " complex_diagonal, linear); relation 'r' has translation"), TrainingLimits.violations(m, Map.of(),
+                ModelConfig.simple(100, OperatorType.TRANSLATION, ComparatorType.DOT, true), rp, false));
+        assertEquals(List.of("training.relationPrediction = 0.5: needs model.comparator = dot (it is cos)"), TrainingLimits.violations(m,
+                Map.of(), ModelConfig.simple(100, OperatorType.DIAGONAL, ComparatorType.COS, true), rp, false));
+        assertEquals(List.of("training.relationPrediction = 0.5: only training.kernel = blas computes it (training.kernel = nd4j)"),
+                violations(m, 100, rp.withKernel(io.embark.embedding.kernel.StepKernel.ND4J), false));
+        // two relations between different entity types: one relation is not a candidate of the other's edges
+        ImportManifest twoTypes = new ImportManifest(ImportManifest.FORMAT_VERSION, "t", Map.of(),
+                List.of(type("user", 1, 100), type("item", 1, 100)),
+                List.of(new ImportManifest.RelationInfo(0, "follows", "user", "user", 1), new ImportManifest.RelationInfo(1, "buys", "user",
+                        "item", 1)), false, 1, 1, Map.of());
+        assertEquals(List.of("training.relationPrediction = 0.5: needs every relation to have the same operator, dimension and entity"
+                + " types (relations 'follows' and 'buys' differ)"), violations(twoTypes, 100, rp, false));
+        assertEquals(List.of(), violations(twoTypes, 100, PBG, false), "off: no constraint");
+    }
+
     private static List<String> violations(ImportManifest m, int dim, TrainingConfig training, boolean distributed) {
         return TrainingLimits.violations(m, Map.of(), model(dim), training, distributed);
     }
