@@ -20,6 +20,7 @@ import io.embark.embedding.eval.TrainedModel;
 import io.embark.embedding.progress.ProgressLog;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.storage.DamagedCheckpointException;
+import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.embedding.storage.EpochStats;
 import io.embark.partitioning.BucketOrder;
 import io.embark.partitioning.ImportedGraph;
@@ -91,6 +92,9 @@ class DistributedTrainerTest {
         assertTrue(Math.abs(distMrr - singleMrr) < 0.03, "distributed " + distMrr + " vs single machine " + singleMrr);
     }
 
+    /** What the dying worker of {@link #aFailedAttemptIsRetriedFromTheLastCheckpoint} adds to every coordinate. */
+    private static final float POISON = 1000f;
+
     @Test
     void aFailedAttemptIsRetriedFromTheLastCheckpoint() throws Exception {
         ImportedGraph graph = graph();
@@ -103,6 +107,18 @@ class DistributedTrainerTest {
         assertEquals(4, runner.attempts.get(), "3 epochs, one retried");
         long trainEdges = graph.manifest().split("train").edges();
         assertEquals(trainEdges, stats.get(1).edges(), "the retried epoch trained every edge once, not more");
+        // the failed attempt's update moved every coordinate of e/0 by POISON; trained coordinates stay far below it
+        for (int version = 2; version <= 3; version++) {
+            for (int part = 0; part < 4; part++) {
+                EmbeddingTable t = dist.table(version, "e", part);
+                for (int s = 0; s < t.segments(); s++) {
+                    for (float v : t.segmentData(s)) {
+                        assertTrue(Math.abs(v) < POISON / 10, "v" + version + " e/" + part
+                                + " holds the failed attempt's update: " + v);
+                    }
+                }
+            }
+        }
         assertTrue(fs.listStatus(dist.versionDir(3)).length > 0);
         for (var st : fs.listStatus(dist.versionDir(3))) {
             assertTrue(!st.getPath().getName().startsWith(DistributedEpoch.ATTEMPT_PREFIX), "attempt dirs removed: " + st.getPath());
@@ -212,10 +228,18 @@ class DistributedTrainerTest {
                     futures.add(pool.submit(() -> {
                         try (Communicator comm = inProcess(fabric, rank, workers)) {
                             if (fail && rank == 1) {
-                                // train a little (saving tables into this attempt's directory), then die
+                                // update a table (every coordinate moved by POISON) and save it into this attempt's
+                                // directory, where the epoch's workers hand tables to each other, then die
                                 comm.barrier();
                                 var shared = DistributedEpoch.store(graph, model, training, store, dir, previous);
-                                shared.save(shared.load("e", 0));
+                                var table = shared.load("e", 0);
+                                for (int s = 0; s < table.segments(); s++) {
+                                    float[] d = table.segmentData(s);
+                                    for (int i = 0; i < d.length; i++) {
+                                        d[i] += POISON;
+                                    }
+                                }
+                                shared.save(table);
                                 throw new IllegalStateException("worker 1 dies (test)");
                             }
                             if (fail) {
