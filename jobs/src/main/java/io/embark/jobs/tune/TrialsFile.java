@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -131,6 +132,8 @@ final class TrialsFile {
         String text;
         try (InputStream in = fs.open(p)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (ChecksumException e) {
+            throw damaged(p, "Hadoop's checksum (.crc) does not match");
         }
         int nl = text.indexOf('\n');
         Matcher m = FIRST_LINE.matcher(nl < 0 ? text : text.substring(0, nl));

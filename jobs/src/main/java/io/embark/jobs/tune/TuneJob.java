@@ -69,6 +69,16 @@ public final class TuneJob {
     private TuneJob() {
     }
 
+    /** The records a wave ships to its tasks and back, for Kryo to move by Java serialization (records need their constructor). */
+    public static List<Class<?>> kryoRecords() {
+        return List.of(TrialTask.Spec.class, TrialOutcome.class);
+    }
+
+    /** The arrays of them Spark collects a wave into. */
+    public static List<Class<?>> kryoArrays() {
+        return List.of(TrialTask.Spec[].class, TrialOutcome[].class);
+    }
+
     public static Result run(SparkSession spark, ConfigSource source, ConfigReader.PathQualifier paths) throws IOException {
         return run(spark, source, paths, Integer.MAX_VALUE);
     }
