@@ -53,7 +53,8 @@ final class TrialsFile {
      * @param elapsedSeconds time the search has run, over all its runs
      * @param trials         every trial, by id
      * @param statuses       each trial's status
-     * @param best           the best trial, if any trained
+     * @param bestResult     the best trial's last rung result
+     * @param best           the best trial, if any trained ({@link TuneJob#best})
      */
     record Contents(Map<String, String> search, List<Integer> rungs, double elapsedSeconds, List<Trial> trials,
                     Map<Integer, TrialStatus> statuses, Optional<Trial.RungResult> bestResult, Optional<Integer> best) {

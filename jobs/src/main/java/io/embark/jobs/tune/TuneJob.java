@@ -111,7 +111,7 @@ public final class TuneJob {
 
         Path out = new Path(tune.output());
         FileSystem fs = out.getFileSystem(conf);
-        Map<String, String> identity = identity(job);
+        Map<String, String> identity = identity(job, graph);
         List<Trial> trials = start(fs, out, tune, identity, plan);
         double before = TrialsFile.read(fs, out).map(TrialsFile.Contents::elapsedSeconds).orElse(0.0);
         LOG.info("tune: {} trial(s), rungs at {} epoch(s), {} at a time, in {}", plan.trials().size(), plan.rungs(), tune.parallel(), out);
@@ -318,9 +318,13 @@ public final class TuneJob {
         return List.of("training.threads=" + threads);
     }
 
-    /** The config that makes a search what it is: all of it but budgets and speed settings. */
-    private static Map<String, String> identity(JobConfig job) {
+    /**
+     * What makes a search what it is: the config, all but budgets and speed settings, and the import of the dataset it
+     * trains on (a re-import makes the trials' checkpoints unusable, as {@code train} would refuse them).
+     */
+    private static Map<String, String> identity(JobConfig job, ImportedGraph graph) {
         Map<String, String> m = new TreeMap<>();
+        m.put("dataset.importedAt", String.valueOf(graph.manifest().createdAt()));
         job.asStrings().forEach((k, val) -> {
             if (!NOT_IDENTITY.contains(k) && !k.startsWith("spark.")) {
                 m.put(k, val);
