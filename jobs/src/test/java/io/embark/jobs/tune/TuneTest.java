@@ -186,6 +186,24 @@ class TuneTest {
         assertFalse(Files.exists(out), "nothing written");
     }
 
+    @Test
+    void a_spent_time_budget_starts_no_wave_and_a_larger_one_continues() throws Exception {
+        Path out = tmp.resolve("budget");
+        ConfigSource spent = new ConfigSource(config(TrainedWorkspace.dir(), out), "tune.conf", List.of("tune.maxMinutes=0"));
+        TuneJob.Result r = tune(spent, Integer.MAX_VALUE);
+        assertFalse(r.finished());
+        assertEquals(0, r.tasks());
+        assertTrue(r.best().isEmpty());
+        assertFalse(Files.exists(out.resolve("best.conf")), "no trial, no best config");
+        JsonNode json = new ObjectMapper().readTree(out.resolve("trials.json").toFile());
+        json.path("trials").forEach(t -> assertEquals("pending", t.path("status").asText()));
+        // the budget is not part of what the search is: a larger one continues the same search, here to its end
+        TuneJob.Result more = tune(new ConfigSource(config(TrainedWorkspace.dir(), out), "tune.conf", List.of("tune.maxMinutes=60")),
+                Integer.MAX_VALUE);
+        assertTrue(more.finished());
+        assertEquals(7, more.tasks());
+    }
+
     private static List<Integer> curveEpochs(JsonNode trial) {
         List<Integer> out = new ArrayList<>();
         trial.path("curve").forEach(p -> out.add(p.get(0).asInt()));
