@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.embark.embedding.train.WorkerResult;
 import io.embark.jobs.export.ExportJob;
 import io.embark.jobs.imports.TaskReport;
+import io.embark.jobs.tune.TuneJob;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -26,6 +27,12 @@ public final class KryoRegistration implements KryoRegistrator {
         // serializer cannot (a record's final fields refuse reflective writes)
         kryo.register(WorkerResult.class, new JavaSerializer());
         kryo.register(WorkerResult[].class);
+        for (Class<?> c : TuneJob.kryoRecords()) {
+            kryo.register(c, new JavaSerializer());
+        }
+        for (Class<?> c : TuneJob.kryoArrays()) {
+            kryo.register(c);
+        }
         kryo.register(java.util.ArrayList.class);
         kryo.register(long[].class);
         kryo.register(double[].class);

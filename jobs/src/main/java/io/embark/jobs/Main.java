@@ -2,8 +2,7 @@ package io.embark.jobs;
 
 import io.embark.embedding.train.NonFiniteLossException;
 import io.embark.jobs.config.ConfigException;
-import io.embark.jobs.config.ConfigLoader;
-import io.embark.jobs.config.ConfigReader;
+import io.embark.jobs.config.ConfigSource;
 import io.embark.jobs.config.DriverPaths;
 import io.embark.jobs.config.JobConfig;
 import io.embark.jobs.eval.EvalJob;
@@ -15,6 +14,7 @@ import io.embark.jobs.imports.ImportJob;
 import io.embark.jobs.report.ReportJob;
 import io.embark.jobs.train.DistributedTrainJob;
 import io.embark.jobs.train.TrainJob;
+import io.embark.jobs.tune.TuneJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +27,12 @@ import org.apache.spark.sql.SparkSession;
  * <p>Commands: {@code generate} (synthetic edge files), {@code import} (edge files to a partitioned dataset),
  * {@code train} (checkpointed embeddings), {@code eval} (link-prediction metrics), {@code export} (Parquet/TSV),
  * {@code neighbors} (nearest entities, likeliest tails), {@code report} (HTML training curves), and
- * {@code pipeline} (every stage listed in {@code pipeline.stages}, in order, in one Spark session).
+ * {@code pipeline} (every stage listed in {@code pipeline.stages}, in order, in one Spark session), and {@code tune}
+ * (a hyperparameter search on the valid split, {@link TuneJob}).
  */
 public final class Main {
 
-    static final List<String> COMMANDS = List.of("generate", "import", "train", "eval", "export", "neighbors", "report", "pipeline");
+    static final List<String> COMMANDS = List.of("generate", "import", "train", "eval", "export", "neighbors", "report", "pipeline", "tune");
     static final List<String> STAGES = COMMANDS.subList(0, 7);
 
     private Main() {
@@ -130,13 +131,13 @@ public final class Main {
         if (config == null) {
             throw new UsageException("--config FILE is required");
         }
-        ConfigReader reader = ConfigLoader.load(config, sets);
-        JobConfig job = JobConfig.read(reader);
+        ConfigSource source = ConfigSource.read(config, sets);
+        JobConfig job = JobConfig.read(source.reader(List.of()));
         List<String> stages = command.equals("pipeline") ? job.stages() : List.of(command);
         if (stages.isEmpty()) {
             throw new ConfigException("pipeline.stages: missing (expected a list of stages from " + STAGES + ")");
         }
-        for (String s : stages) {
+        for (String s : command.equals("pipeline") ? stages : List.<String>of()) {
             if (!STAGES.contains(s)) {
                 throw new ConfigException("pipeline.stages: unknown stage '" + s + "' (expected one of " + STAGES + ")");
             }
@@ -145,8 +146,16 @@ public final class Main {
         try {
             // the paths, qualified once here with the driver's Hadoop configuration, are the ones every stage and
             // executor uses: a relative path means the same place in local mode and on a cluster
-            JobConfig qualified = JobConfig.read(ConfigLoader.load(config, sets).qualifyingPaths(new DriverPaths(
-                    spark.sparkContext().hadoopConfiguration(), spark.sparkContext().master(), job.localPathsShared())));
+            DriverPaths paths = new DriverPaths(spark.sparkContext().hadoopConfiguration(), spark.sparkContext().master(),
+                    job.localPathsShared());
+            if (command.equals("tune")) {
+                // not a pipeline stage: it loads one config per trial, and writes best.conf from the file's text
+                Interruption.stage(command);
+                System.out.println(TuneJob.run(spark, source, paths).output().text(json));
+                System.out.flush();
+                return;
+            }
+            JobConfig qualified = source.job(paths, List.of());
             for (String stage : stages) {
                 Interruption.stage(stage);
                 Optional<StageOutput> out = runStage(stage, spark, qualified);

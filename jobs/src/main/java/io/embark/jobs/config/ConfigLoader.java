@@ -1,9 +1,5 @@
 package io.embark.jobs.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,15 +12,7 @@ public final class ConfigLoader {
     }
 
     public static ConfigReader load(Path file, List<String> overrides) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-        return fromText(text, file.toString(), overrides);
+        return ConfigSource.read(file, overrides).reader(List.of());
     }
 
     public static ConfigReader fromText(String text, String source, List<String> overrides) {

@@ -215,6 +215,26 @@ public final class ConfigReader {
         return names;
     }
 
+    /** Every key of the config that starts with {@code prefix + "."}, in the order given, whether read or not. */
+    public List<String> keysUnder(String prefix) {
+        String p = prefix + ".";
+        List<String> out = new ArrayList<>();
+        for (String k : values.keySet()) {
+            if (k.startsWith(p)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The valid key nearest to {@code key} among those the accessors asked for so far ({@link #knownKeys}), as
+     * {@link #finish} suggests it; empty when none is near.
+     */
+    public Optional<String> nearestKnown(String key) {
+        return Optional.ofNullable(nearest(key));
+    }
+
     /** Keys starting with {@code spark.}: Spark properties, returned as given. */
     public Map<String, String> sparkProperties() {
         Map<String, String> out = new TreeMap<>();

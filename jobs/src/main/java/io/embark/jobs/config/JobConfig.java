@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param export    embedding export
  * @param neighbors nearest-neighbour queries
  * @param progress  how often long stages log their progress
+ * @param tune      the hyperparameter search of {@code embark tune}
  * @param localPathsShared {@code paths.localIsShared}: local ({@code file:}) paths are on a file system every executor
  *                  mounts at the same place (NFS), so a cluster may use them (see {@link DriverPaths})
  * @param spark     Spark properties given in the config ({@code spark.*} keys)
@@ -46,6 +47,7 @@ public record JobConfig(
         ExportConfig export,
         NeighborsConfig neighbors,
         ProgressConfig progress,
+        TuneConfig tune,
         boolean localPathsShared,
         Map<String, String> spark,
         Map<String, String> asStrings) {
@@ -55,8 +57,9 @@ public record JobConfig(
         Optional<DataConfig> data = DataConfig.read(c);
         JobConfig job = new JobConfig(workspace, c.list("pipeline.stages"), data, GraphConfig.read(c), ImportConfig.read(c), GenerateConfig.read(c, workspace),
                 ModelSection.read(c), TrainingSection.read(c), ValidationConfig.read(c), CheckpointsConfig.read(c), EvalConfig.read(c), DistributedConfig.read(c),
-                ExportConfig.read(c, workspace), NeighborsConfig.read(c), ProgressConfig.read(c), c.bool("paths.localIsShared", false), c.sparkProperties(),
+                ExportConfig.read(c, workspace), NeighborsConfig.read(c), ProgressConfig.read(c), TuneConfig.read(c, workspace), c.bool("paths.localIsShared", false), c.sparkProperties(),
                 c.asStrings());
+        job.tune().requireKnownKeys(c);
         c.finish();
         return job;
     }

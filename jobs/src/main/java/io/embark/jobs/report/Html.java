@@ -1,12 +1,12 @@
 package io.embark.jobs.report;
 
 /** HTML text escaping. */
-final class Html {
+public final class Html {
 
     private Html() {
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -5,9 +5,16 @@ import java.util.Locale;
 /**
  * A line chart as inline SVG (no scripts, no network): a polyline with a dot per point, axes with about five rounded
  * ticks each. Example: {@code SvgChart.line("loss per epoch", "epoch", "loss", new double[] {1, 2, 3},
- * new double[] {0.9, 0.5, 0.4})} gives a 640 x 300 chart whose y axis runs from 0.4 to 0.9.
+ * new double[] {0.9, 0.5, 0.4})} gives a 640 x 300 chart whose y axis runs from 0.4 to 0.9. {@link #lines} draws
+ * several series on shared axes, each in its own colour, named in a legend.
  */
-final class SvgChart {
+public final class SvgChart {
+
+    /** One line of a chart: its name (the legend's) and its points. */
+    public record Series(String name, double[] xs, double[] ys) {
+    }
+
+    private static final String[] COLOURS = {"#1f6fb2", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"};
 
     private static final int W = 640;
     private static final int H = 300;
@@ -20,10 +27,21 @@ final class SvgChart {
     }
 
     static String line(String title, String xLabel, String yLabel, double[] xs, double[] ys) {
-        double xMin = min(xs);
-        double xMax = max(xs);
-        double yMin = min(ys);
-        double yMax = max(ys);
+        return lines(title, xLabel, yLabel, java.util.List.of(new Series("", xs, ys)));
+    }
+
+    /** Several series on shared axes; a legend under the title names them when there are several. */
+    public static String lines(String title, String xLabel, String yLabel, java.util.List<Series> series) {
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            xMin = Math.min(xMin, min(s.xs()));
+            xMax = Math.max(xMax, max(s.xs()));
+            yMin = Math.min(yMin, min(s.ys()));
+            yMax = Math.max(yMax, max(s.ys()));
+        }
         if (xMax == xMin) {
             xMin -= 1;
             xMax += 1;
@@ -57,14 +75,25 @@ final class SvgChart {
         sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>%n", (LEFT + W - RIGHT) / 2, H - 8, Html.escape(xLabel)));
         sb.append(f("<text x=\"14\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>%n",
                 (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2, Html.escape(yLabel)));
-        StringBuilder points = new StringBuilder();
-        for (int i = 0; i < xs.length; i++) {
-            points.append(f("%.1f,%.1f ", px.applyAsDouble(xs[i]), py.applyAsDouble(ys[i])));
-        }
-        sb.append(f("<polyline fill=\"none\" stroke=\"#1f6fb2\" stroke-width=\"2\" points=\"%s\"/>%n", points.toString().trim()));
-        for (int i = 0; i < xs.length; i++) {
-            sb.append(f("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f6fb2\"><title>%s: %s</title></circle>%n",
-                    px.applyAsDouble(xs[i]), py.applyAsDouble(ys[i]), label(xs[i]), f("%.5g", ys[i])));
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            String colour = COLOURS[k % COLOURS.length];
+            double[] xs = s.xs();
+            double[] ys = s.ys();
+            String name = s.name().isEmpty() ? "" : Html.escape(s.name()) + ", ";
+            if (series.size() > 1) {
+                sb.append(f("<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"%s\">%s</text>%n", W - RIGHT - 150, TOP + 12 * k,
+                        colour, Html.escape(s.name())));
+            }
+            StringBuilder points = new StringBuilder();
+            for (int i = 0; i < xs.length; i++) {
+                points.append(f("%.1f,%.1f ", px.applyAsDouble(xs[i]), py.applyAsDouble(ys[i])));
+            }
+            sb.append(f("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n", colour, points.toString().trim()));
+            for (int i = 0; i < xs.length; i++) {
+                sb.append(f("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s%s: %s</title></circle>%n",
+                        px.applyAsDouble(xs[i]), py.applyAsDouble(ys[i]), colour, name, label(xs[i]), f("%.5g", ys[i])));
+            }
         }
         return sb.append("</svg>\n").toString();
     }

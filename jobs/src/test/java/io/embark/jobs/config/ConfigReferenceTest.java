@@ -43,6 +43,7 @@ class ConfigReferenceTest {
             model.typeDimensions.user = 8
             model.relations.follows.operator = translation
             model.maxNorm = 1
+            tune.space { training.learningRate.log = [0.01, 1], training.margin.range = [0, 1], model.relation.operator.choice = [diagonal] }
             """;
 
     /** What a placeholder of the docs stands for in {@link #BASE}. */
@@ -206,7 +207,8 @@ class ConfigReferenceTest {
         return k.replaceAll("^graph\\.entities\\.[^.]+\\.", "graph.entities.<type>.")
                 .replaceAll("^graph\\.relations\\.types\\.[^.]+\\.", "graph.relations.types.<relation>.")
                 .replaceAll("^model\\.typeDimensions\\.[^.]+$", "model.typeDimensions.<type>")
-                .replaceAll("^model\\.relations\\.[^.]+\\.", "model.relations.<relation>.");
+                .replaceAll("^model\\.relations\\.[^.]+\\.", "model.relations.<relation>.")
+                .replaceAll("^tune\\.space\\..+\\.(log|range|choice)$", "tune.space.<key>.$1");
     }
 
     /** A documented key as {@link #BASE} spells it. */
