@@ -89,6 +89,10 @@ public record TrainingConfig(
         if (!(relationPrediction >= 0) || Double.isInfinite(relationPrediction)) {
             throw new IllegalArgumentException("training.relationPrediction: " + relationPrediction + " (expected >= 0)");
         }
+        if (init.newRowNegatives() > 0 && negatives.uniform() == 0) {
+            throw new IllegalArgumentException("training.newRowNegatives = " + init.newRowNegatives()
+                    + " with training.negatives.uniform = 0 (it is a share of the uniform negatives; expected uniform > 0)");
+        }
     }
 
     /** One optimizer step per chunk (batchSize 0). */
@@ -196,6 +200,7 @@ public record TrainingConfig(
             m.put("training.freeze", ConfigChoice.spelling(init.freeze()));
         }
         m.put("training.replay", Double.toString(init.replay()));
+        m.put("training.newRowNegatives", Double.toString(init.newRowNegatives()));
         return m;
     }
 }

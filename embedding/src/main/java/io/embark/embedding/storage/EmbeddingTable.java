@@ -40,6 +40,7 @@ public final class EmbeddingTable {
     private final float[][] state;
     /** Rows below this index are not updated by the optimizer ({@code training.freeze = existing}); 0 by default. */
     private int frozenRows;
+    private int knownRows;
 
     /**
      * A table of one segment over the given arrays: row i is {@code data[i*dim, (i+1)*dim)}, its accumulator
@@ -58,6 +59,7 @@ public final class EmbeddingTable {
         this.entityType = entityType;
         this.partition = partition;
         this.rows = rows;
+        this.knownRows = rows;
         this.dim = dim;
         this.elementwise = elementwise;
         this.shift = shift;
@@ -220,6 +222,22 @@ public final class EmbeddingTable {
         frozenRows = n;
     }
 
+    /**
+     * Rows below this index are the ones a warm start's init checkpoint trained; those from here on are new entities
+     * (all rows are known unless {@link #markKnownRows} said otherwise).
+     */
+    public int knownRows() {
+        return knownRows;
+    }
+
+    /** Records that rows {@code [0, n)} are the ones the init checkpoint trained, the rest new entities. */
+    public void markKnownRows(int n) {
+        if (n < 0 || n > rows) {
+            throw new IllegalArgumentException("table " + entityType + "/" + partition + ": " + n + " known rows of its " + rows);
+        }
+        knownRows = n;
+    }
+
     /** A copy of row {@code i}. */
     public float[] row(int i) {
         float[] r = new float[dim];
@@ -237,6 +255,7 @@ public final class EmbeddingTable {
         }
         EmbeddingTable c = new EmbeddingTable(entityType, partition, rows, dim, elementwise, shift, d, s);
         c.frozenRows = frozenRows;
+        c.knownRows = knownRows;
         return c;
     }
 }

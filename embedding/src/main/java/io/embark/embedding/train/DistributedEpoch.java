@@ -69,7 +69,7 @@ public final class DistributedEpoch {
                                            ProgressLog progress) throws IOException {
         RelationParameters relations = startingRelations(graph, model, checkpoints, previous);
         try (TrainingLoop loop = new TrainingLoop(graph, model, training, relations, group, progress,
-                RunStart.frozen(training, checkpoints, previous))) {
+                RunStart.lineage(training, checkpoints, previous))) {
             WorkerResult r = loop.trainEpoch(epoch, store(graph, model, training, checkpoints, attemptDir, previous), syncEdges);
             if (group.rank() == 0) {
                 // after the last sync every replica of the relation parameters is the same: one worker writes them

@@ -47,6 +47,8 @@ final class HogwildTrainer implements AutoCloseable {
 
     private final TrainingSchema schema;
     private final NegativesConfig negatives;
+    /** The share of each side's uniform negatives drawn from a table's new rows ({@code training.newRowNegatives}). */
+    private final double newRowNegatives;
     private final StepSettings settings;
     private final ExecutorService pool;
     private final Worker[] workers;
@@ -57,9 +59,10 @@ final class HogwildTrainer implements AutoCloseable {
     private int epoch;
 
     HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepKernel kernel, StepSettings settings,
-                   NegativesConfig negatives, int threads, long seed) {
+                   NegativesConfig negatives, double newRowNegatives, int threads, long seed) {
         this.schema = schema;
         this.negatives = negatives;
+        this.newRowNegatives = newRowNegatives;
         this.settings = settings;
         int uniformCapacity = negatives.all() ? schema.maxRows() : negatives.uniform();
         workers = new Worker[threads];
@@ -245,17 +248,32 @@ final class HogwildTrainer implements AutoCloseable {
             } else {
                 int u = negatives.uniform();
                 if (shared) {
-                    for (int j = 0; j < u; j++) {
-                        ownLhs[j] = random.nextInt(lr);
-                    }
+                    draw(ownLhs, u, chunk.lhsTable);
                     chunk.sharedNegatives(ownLhs, u);
                 } else {
-                    for (int j = 0; j < u; j++) {
-                        ownLhs[j] = random.nextInt(lr);
-                        ownRhs[j] = random.nextInt(rr);
-                    }
+                    draw(ownLhs, u, chunk.lhsTable);
+                    draw(ownRhs, u, chunk.rhsTable);
                     chunk.negatives(ownLhs, u, ownRhs, u);
                 }
+            }
+        }
+
+        /**
+         * Draws {@code u} rows of {@code table} uniformly into {@code out}; when the table has rows its init checkpoint
+         * did not train, the first {@code newRowNegatives} share of them uniformly from those new rows only.
+         */
+        private void draw(int[] out, int u, EmbeddingTable table) {
+            int rows = table.rows();
+            int known = table.knownRows();
+            int j = 0;
+            if (newRowNegatives > 0 && known < rows) {
+                int fromNew = (int) Math.round(newRowNegatives * u);
+                for (; j < fromNew; j++) {
+                    out[j] = known + random.nextInt(rows - known);
+                }
+            }
+            for (; j < u; j++) {
+                out[j] = random.nextInt(rows);
             }
         }
     }

@@ -41,7 +41,7 @@ public final class LocalEpochRunner implements EpochRunner {
         if (loop == null) {
             relations = RunStart.relations(new TrainingSchema(graph.manifest(), model), model, checkpoints, previous);
             loop = new TrainingLoop(graph, model, training, relations, WorkerGroup.alone(), progress,
-                    RunStart.frozen(training, checkpoints, previous));
+                    RunStart.lineage(training, checkpoints, previous));
         }
         return new EpochRun(List.of(loop.trainEpoch(epoch, writer, Long.MAX_VALUE)), relations);
     }

@@ -134,15 +134,16 @@ record RunStart(TrainingSchema schema, Map<String, String> config, Map<String, S
     }
 
     /**
-     * What stays fixed in the epoch after checkpoint {@code previous}: the lineage it records when the run freezes
-     * ({@code training.freeze = existing}), else null. Read by each worker from the version it starts from.
+     * The warm start the epoch after checkpoint {@code previous} continues: the lineage that version records (which
+     * rows and relations are known, and stay fixed when the run freezes them), null for a run from scratch. Read by
+     * each worker from the version it starts from.
      */
-    static CheckpointLineage frozen(TrainingConfig training, CheckpointStore checkpoints, Optional<Integer> previous) throws IOException {
-        if (training.init().freeze() == Freeze.NONE || previous.isEmpty()) {
+    static CheckpointLineage lineage(TrainingConfig training, CheckpointStore checkpoints, Optional<Integer> previous) throws IOException {
+        if (previous.isEmpty()) {
             return null;
         }
         CheckpointLineage lineage = checkpoints.info(previous.get()).lineage();
-        if (lineage == null) {
+        if (lineage == null && training.init().freeze() != Freeze.NONE) {
             throw new IllegalArgumentException("training.freeze = existing: checkpoint " + checkpoints.versionDir(previous.get())
                     + " records no warm start (training.init), so no rows are known to keep fixed");
         }

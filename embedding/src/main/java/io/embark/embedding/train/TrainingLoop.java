@@ -61,8 +61,10 @@ public final class TrainingLoop implements AutoCloseable {
     private final ExecutorService loader;
     private final ResidentTables tables;
     private final ProgressLog progress;
-    /** The lineage whose known rows and relations stay fixed; null when nothing is frozen. */
-    private final CheckpointLineage frozen;
+    /** The warm start this run continues (its init checkpoint's rows are the known ones); null when from scratch. */
+    private final CheckpointLineage lineage;
+    /** Whether the known rows and relations stay fixed ({@code training.freeze = existing}). */
+    private final boolean freeze;
 
     /** As below, logging progress by default. */
     public TrainingLoop(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
@@ -77,14 +79,16 @@ public final class TrainingLoop implements AutoCloseable {
     }
 
     /**
-     * As above; {@code frozen}, when not null, names the rows and relations that stay fixed ({@code training.freeze =
-     * existing}): those its init checkpoint trained.
+     * As above; {@code lineage}, when not null, is the warm start the run continues: the rows and relations its init
+     * checkpoint trained are the known ones, which stay fixed under {@code training.freeze = existing} and are not
+     * drawn by {@code training.newRowNegatives}' share of negatives.
      */
     public TrainingLoop(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
-                        WorkerGroup group, ProgressLog progress, CheckpointLineage frozen) {
-        this.frozen = frozen;
-        if (frozen != null) {
-            for (int r = 0; r < frozen.initRelations().size(); r++) {
+                        WorkerGroup group, ProgressLog progress, CheckpointLineage lineage) {
+        this.lineage = lineage;
+        this.freeze = lineage != null && training.init().freeze() != io.embark.embedding.config.Freeze.NONE;
+        if (freeze) {
+            for (int r = 0; r < lineage.initRelations().size(); r++) {
                 relations.freeze(r);
             }
         }
@@ -97,7 +101,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.group = group;
         this.shared = sharedTables(schema);
         this.hogwild = new HogwildTrainer(schema, relations, training.kernel(), StepSettings.of(model, training),
-                training.negatives(), training.threads(), seed());
+                training.negatives(), training.init().newRowNegatives(), training.threads(), seed());
         this.loader = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "embark-worker-" + group.rank() + "-prefetch");
             t.setDaemon(true);
@@ -296,12 +300,19 @@ public final class TrainingLoop implements AutoCloseable {
         return result;
     }
 
-    /** Makes {@code keys} resident, each with the rows its init checkpoint trained frozen when the run freezes them. */
+    /**
+     * Makes {@code keys} resident, each marked with the rows its init checkpoint trained (frozen when the run freezes
+     * them).
+     */
     private Map<TableKey, EmbeddingTable> acquire(Set<TableKey> keys) throws IOException {
         Map<TableKey, EmbeddingTable> out = tables.acquire(keys);
-        if (frozen != null) {
+        if (lineage != null) {
             for (Map.Entry<TableKey, EmbeddingTable> e : out.entrySet()) {
-                e.getValue().freezeRowsBelow(frozen.knownRows(e.getKey().entityType(), e.getKey().partition()));
+                int known = lineage.knownRows(e.getKey().entityType(), e.getKey().partition());
+                e.getValue().markKnownRows(known);
+                if (freeze) {
+                    e.getValue().freezeRowsBelow(known);
+                }
             }
         }
         return out;

@@ -34,6 +34,13 @@ class ConfigValidationTest {
         assertEquals("training.freeze = existing: only means something with training.init (the checkpoint whose rows stay fixed)",
                 message(() -> new InitConfig(null, Freeze.EXISTING, 1.0)));
         assertEquals("training.replay: 1.5 (expected a fraction in [0, 1])", message(() -> new InitConfig("x", Freeze.NONE, 1.5)));
+        assertEquals("training.newRowNegatives = 0.5: only means something with training.init (the checkpoint whose rows are the old ones)",
+                message(() -> new InitConfig(null, Freeze.NONE, 1.0, 0.5)));
+        assertEquals("training.newRowNegatives: -0.1 (expected a fraction in [0, 1])", message(() -> new InitConfig("x", Freeze.NONE, 1.0, -0.1)));
+        assertEquals("training.newRowNegatives = 0.5 with training.negatives.uniform = 0 (it is a share of the uniform negatives; "
+                + "expected uniform > 0)", message(() -> new TrainingConfig(1, LossType.SOFTMAX, 0, new NegativesConfig(50, true, 0, true, true, false),
+                0.1, 0.1, 1, BucketOrder.INSIDE_OUT, 0, 2, 0, AdagradMode.ROWWISE, ResumeFrom.LATEST, io.embark.embedding.kernel.StepKernel.BLAS,
+                new InitConfig("x", Freeze.NONE, 1.0, 0.5), 0)));
     }
 
     @Test

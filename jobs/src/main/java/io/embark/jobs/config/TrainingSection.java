@@ -45,7 +45,8 @@ final class TrainingSection {
                     c.choice("training.kernel", StepKernel.class, StepKernel.BLAS),
                     new InitConfig(c.optionalString("training.init").map(p -> c.path("training.init", p)).orElse(null),
                             c.choice("training.freeze", Freeze.class, Freeze.NONE),
-                            c.doubleValue("training.replay", 1.0, 0, 1)),
+                            c.doubleValue("training.replay", 1.0, 0, 1),
+                            c.doubleValue("training.newRowNegatives", 0, 0, 1)),
                     c.doubleValue("training.relationPrediction", 0, 0, 1e6));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
