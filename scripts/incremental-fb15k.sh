@@ -8,7 +8,8 @@
 # Each is ranked (filtered by every train and test edge) on the test edges that touch a new entity ("new", imported as
 # the test split) and on the others ("old", imported as the valid split; FB15k-237's own valid split is not used).
 # Prints one RESULT line per run (MRR new / old / all, wall time of train) and leaves the workspaces in $DIR.
-#   scripts/incremental-fb15k.sh [DIR]     env: EPOCHS (20), DELTA_EPOCHS (5), REPLAY (0.1), FRACTION (0.1), SEED (1)
+#   scripts/incremental-fb15k.sh [DIR]     env: EPOCHS (20), DELTA_EPOCHS (5), REPLAY (0.1), FRACTION (0.1), SEED (1),
+#                                           NEW_ROW_NEGATIVES (0: training.newRowNegatives of (a) and (b))
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/datasets/fb15k-237
@@ -17,6 +18,7 @@ dir="$(realpath -m "${1:-work/incremental-fb15k}")"
 epochs="${EPOCHS:-20}"
 delta_epochs="${DELTA_EPOCHS:-5}"
 replay="${REPLAY:-0.1}"
+nrn="${NEW_ROW_NEGATIVES:-0}"
 fraction="${FRACTION:-0.1}"
 seed="${SEED:-1}"
 mkdir -p "$dir/data"
@@ -81,10 +83,10 @@ scripts/embark import --config $pbg $(sets append delta-train.tsv) --set import.
 scripts/embark import --config $pbg $(sets full all-train.tsv) > "$dir/full.import.log" 2>&1
 
 init="$dir/base/checkpoints"
-train delta $(sets delta delta-train.tsv) --set training.init="$init" --set training.freeze=existing --set training.epochs="$delta_epochs"
-evaluate delta "(a) freeze = existing, delta only, $delta_epochs epochs" $(sets delta delta-train.tsv)
-train append $(sets append delta-train.tsv) --set training.init="$init" --set training.replay="$replay" --set training.epochs="$delta_epochs"
-evaluate append "(b) warm start, delta + replay $replay, $delta_epochs epochs" $(sets append delta-train.tsv)
+train delta $(sets delta delta-train.tsv) --set training.init="$init" --set training.freeze=existing --set training.epochs="$delta_epochs" --set training.newRowNegatives="$nrn"
+evaluate delta "(a) freeze = existing, delta only, newRowNegatives $nrn, $delta_epochs epochs" $(sets delta delta-train.tsv)
+train append $(sets append delta-train.tsv) --set training.init="$init" --set training.replay="$replay" --set training.epochs="$delta_epochs" --set training.newRowNegatives="$nrn"
+evaluate append "(b) warm start, delta + replay $replay, newRowNegatives $nrn, $delta_epochs epochs" $(sets append delta-train.tsv)
 train full $(sets full all-train.tsv) --set training.epochs="$epochs"
 evaluate full "(c) full retrain, $epochs epochs" $(sets full all-train.tsv)
 echo "incremental-fb15k: base model trained in $(cat "$dir/base.seconds") s ($epochs epochs on the base edges)"
