@@ -247,34 +247,32 @@ final class HogwildTrainer implements AutoCloseable {
                 }
             } else {
                 int u = negatives.uniform();
+                int lk = chunk.lhsTable.knownRows();
+                int rk = chunk.rhsTable.knownRows();
+                int lNew = fromNew(u, lk, lr);
+                int rNew = fromNew(u, rk, rr);
                 if (shared) {
-                    draw(ownLhs, u, chunk.lhsTable);
+                    for (int j = 0; j < u; j++) {
+                        ownLhs[j] = j < lNew ? lk + random.nextInt(lr - lk) : random.nextInt(lr);
+                    }
                     chunk.sharedNegatives(ownLhs, u);
                 } else {
-                    draw(ownLhs, u, chunk.lhsTable);
-                    draw(ownRhs, u, chunk.rhsTable);
+                    // interleaved, one draw per side per j: the sampler's stream is the same whatever the share
+                    for (int j = 0; j < u; j++) {
+                        ownLhs[j] = j < lNew ? lk + random.nextInt(lr - lk) : random.nextInt(lr);
+                        ownRhs[j] = j < rNew ? rk + random.nextInt(rr - rk) : random.nextInt(rr);
+                    }
                     chunk.negatives(ownLhs, u, ownRhs, u);
                 }
             }
         }
 
         /**
-         * Draws {@code u} rows of {@code table} uniformly into {@code out}; when the table has rows its init checkpoint
-         * did not train, the first {@code newRowNegatives} share of them uniformly from those new rows only.
+         * How many of a side's {@code u} uniform negatives come from the rows of its table the init checkpoint did not
+         * train ({@code known} of {@code rows} are known): the {@code newRowNegatives} share when there are new rows.
          */
-        private void draw(int[] out, int u, EmbeddingTable table) {
-            int rows = table.rows();
-            int known = table.knownRows();
-            int j = 0;
-            if (newRowNegatives > 0 && known < rows) {
-                int fromNew = (int) Math.round(newRowNegatives * u);
-                for (; j < fromNew; j++) {
-                    out[j] = known + random.nextInt(rows - known);
-                }
-            }
-            for (; j < u; j++) {
-                out[j] = random.nextInt(rows);
-            }
+        private int fromNew(int u, int known, int rows) {
+            return newRowNegatives > 0 && known < rows ? (int) Math.round(newRowNegatives * u) : 0;
         }
     }
 
