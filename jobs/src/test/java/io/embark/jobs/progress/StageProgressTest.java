@@ -67,8 +67,9 @@ class StageProgressTest {
                 release.await(60, TimeUnit.SECONDS);
             });
             assertEquals(4_000, eventually(() -> progress.counts().count(), 4_000), "every finished task's count, once");
-            assertEquals(1, progress.counts().stagesDone());
-            assertTrue(progress.counts().running().isEmpty());
+            // the listener bus delivers the stage's end after its tasks' ends: wait for it as for the counts
+            assertEquals(1, eventually(() -> progress.counts().stagesDone(), 1), "the stage is counted done");
+            assertEquals(0, eventually(() -> progress.counts().running().size(), 0), "no task left running");
         }
         assertTrue(lines.stream().anyMatch(l -> running.matcher(l).matches()),
                 "no line showed the running tasks' 2,000 edges; lines: " + lines);
