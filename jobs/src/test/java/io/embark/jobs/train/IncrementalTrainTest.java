@@ -225,6 +225,55 @@ class IncrementalTrainTest {
         assertFalse(now.info(1).stats().isEmpty());
     }
 
+    /**
+     * {@code training.newRowNegatives} from the config to the sampler: with the whole draw from the new rows, a known row
+     * that no new edge touches is never a positive nor a negative, so it keeps its exact vector and Adagrad state; with
+     * the default 0 the uniform draws reach most of them.
+     */
+    @Test
+    void new_row_negatives_leave_the_known_rows_no_new_edge_touches_where_they_were() throws Exception {
+        Map<String, Integer> moved = new HashMap<>();
+        int untouched = 0;
+        for (String share : List.of("0", "1")) {
+            Path ws = dir.resolve("new-row-negatives-" + share);
+            Workspaces.copy(dir.resolve("delta/graph"), ws.resolve("graph"));
+            run("train", conf("new-row-negatives-" + share, "delta-train.tsv", "delta-test.tsv"),
+                    "training.init=" + dir.resolve("base/checkpoints"), "training.epochs=1", "training.newRowNegatives=" + share);
+            CheckpointStore base = checkpoints(dir.resolve("base"));
+            int baseVersion = base.latestVersion().orElseThrow();
+            CheckpointStore now = checkpoints(ws);
+            int last = now.latestVersion().orElseThrow();
+            ImportedGraph g = graph(ws);
+            Set<String> touched = new HashSet<>();
+            for (Bucket b : g.nonEmptyBuckets("train")) {
+                EdgeBlock e = g.readBucket("train", b);
+                for (int i = 0; i < e.size(); i++) {
+                    touched.add(b.lhsPartition() + "/" + e.lhs(i));
+                    touched.add(b.rhsPartition() + "/" + e.rhs(i));
+                }
+            }
+            int count = 0;
+            untouched = 0;
+            for (int p = 0; p < 2; p++) {
+                EmbeddingTable before = base.table(baseVersion, "node", p);
+                EmbeddingTable after = now.table(last, "node", p);
+                for (int i = 0; i < before.rows(); i++) {
+                    if (!touched.contains(p + "/" + i)) {
+                        untouched++;
+                        boolean same = java.util.Arrays.equals(before.row(i), after.row(i))
+                                && before.state(i)[before.stateOffset(i)] == after.state(i)[after.stateOffset(i)];
+                        count += same ? 0 : 1;
+                    }
+                }
+            }
+            moved.put(share, count);
+        }
+        assertTrue(untouched > 50, "the new edges leave " + untouched + " known rows untouched, enough to tell");
+        assertEquals(0, moved.get("1"), "newRowNegatives 1: known rows that no new edge touches moved");
+        assertTrue(moved.get("0") > untouched / 2, "newRowNegatives 0 (uniform over all rows): only " + moved.get("0")
+                + " of " + untouched + " untouched known rows moved");
+    }
+
     @Test
     void replay_trains_a_sample_of_the_base_edges_of_an_append_import() throws Exception {
         long delta = deltaTrain.size();
