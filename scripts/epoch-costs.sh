@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The price of quality of shipped configs (issue 18, docs/BENCHMARKS.md "Time per epoch and minutes to 95%"): trains
+# The price of quality of shipped configs (issue 18, docs/BENCHMARKS.md "Price of quality"): trains
 # each config as shipped, in a workspace of its own under DIR, with an evaluation after every epoch, and prints its
 # training seconds per epoch, its final MRR on the evaluated split, the first epoch whose MRR reaches 95% of the final
 # one and the minutes of training (evaluation excluded) up to the end of that epoch.
@@ -39,6 +39,9 @@ for conf in "$@"; do
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 split = sys.argv[3]
+missing = [r["epoch"] for r in rows if split + "_mrr" not in r.get("metrics", {})]
+if missing:
+    sys.exit(f"epoch-costs: {sys.argv[1]}: epochs {missing} have no {split}_mrr (expected an evaluation after every epoch)")
 mrr = [r["metrics"][split + "_mrr"] for r in rows]
 final = mrr[-1]
 reach = next(i for i, m in enumerate(mrr) if m >= 0.95 * final)

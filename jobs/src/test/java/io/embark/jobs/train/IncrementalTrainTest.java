@@ -232,6 +232,8 @@ class IncrementalTrainTest {
      */
     @Test
     void new_row_negatives_leave_the_known_rows_no_new_edge_touches_where_they_were() throws Exception {
+        CheckpointStore base = checkpoints(dir.resolve("base"));
+        int baseVersion = base.latestVersion().orElseThrow();
         Map<String, Integer> moved = new HashMap<>();
         int untouched = 0;
         for (String share : List.of("0", "1")) {
@@ -239,8 +241,6 @@ class IncrementalTrainTest {
             Workspaces.copy(dir.resolve("delta/graph"), ws.resolve("graph"));
             run("train", conf("new-row-negatives-" + share, "delta-train.tsv", "delta-test.tsv"),
                     "training.init=" + dir.resolve("base/checkpoints"), "training.epochs=1", "training.newRowNegatives=" + share);
-            CheckpointStore base = checkpoints(dir.resolve("base"));
-            int baseVersion = base.latestVersion().orElseThrow();
             CheckpointStore now = checkpoints(ws);
             int last = now.latestVersion().orElseThrow();
             ImportedGraph g = graph(ws);
