@@ -159,6 +159,31 @@ public final class EmbeddingTable {
         return elementwise;
     }
 
+    /**
+     * Reads one float of every cache line of row {@code row} and its accumulator, and returns their sum. A tight loop
+     * of these over the random rows a step is about to read or update puts their cache misses in flight together,
+     * where the step's own loop waits for about one row at a time (Java has no prefetch instruction; callers keep the
+     * sum in a field so the loads are not removed).
+     */
+    public float touch(int row) {
+        float[] d = data[row >>> shift];
+        int off = (row & mask) * dim;
+        float acc = d[off + dim - 1];
+        for (int k = 0; k < dim; k += 16) {
+            acc += d[off + k];
+        }
+        return acc + state[row >>> shift][stateOffset(row)];
+    }
+
+    /** {@link #touch(int)} of rows {@code ids[0, count)}. */
+    public float touch(int[] ids, int count) {
+        float acc = 0f;
+        for (int i = 0; i < count; i++) {
+            acc += touch(ids[i]);
+        }
+        return acc;
+    }
+
     /** The array that holds row {@code row}'s embedding, from {@link #dataOffset(int)} on for {@link #dim()} floats. */
     public float[] data(int row) {
         return data[row >>> shift];
