@@ -66,7 +66,7 @@ public final class BlasChunkStep implements ChunkStep {
     private final int[] negNext;
     private final int negShift;
 
-    /** The most negatives a pass touches ahead of copying them: 256 rows of d 400 are 400 KB, inside L2. */
+    /** The most negatives a pass touches ahead of copying them: 256 rows of d 128 are 128 KB, inside L2. */
     private static final int TOUCH_LIMIT = 256;
     /** Where {@link EmbeddingTable#touch} sums go, so that the JIT keeps their loads; never read. */
     private float sink;
@@ -220,14 +220,16 @@ public final class BlasChunkStep implements ChunkStep {
         final float[] gradNeg = first == Side.LHS || blocks == 2 ? out.lhsNegatives : out.rhsNegatives;
         final Comparator cmp = settings.comparator();
 
-        // the random rows this pass reads, touched together first (EmbeddingTable#touch); not negatives by the thousand,
-        // which would push each other out of the cache before their copy
-        for (int b = 0; b < blocks; b++) {
-            Direction side = direction(first, b);
-            sink += side.src.touch(side.srcIds, n) + side.cand.touch(side.candIds, n);
-        }
-        if (u <= TOUCH_LIMIT) {
-            sink += negTable.touch(negIds, u);
+        // the random rows this pass reads, touched together first where that pays (EmbeddingTable#touch, #touchPays);
+        // not negatives by the thousand, which would push each other out of the cache before their copy
+        if (negTable.touchPays()) {
+            for (int b = 0; b < blocks; b++) {
+                Direction side = direction(first, b);
+                sink += side.src.touch(side.srcIds, n) + side.cand.touch(side.candIds, n);
+            }
+            if (u <= TOUCH_LIMIT) {
+                sink += negTable.touch(negIds, u);
+            }
         }
         // queries
         for (int b = 0; b < blocks; b++) {
