@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Old-vs-new speed of the whole `train` command, alternated in one run: each tree's own scripts/embark and jars on
-# one imported workspace, fresh checkpoints for every run (so no run resumes another's).
+# one imported workspace, fresh checkpoints for every run (so no run resumes another's): it DELETES WORKSPACE/checkpoints
+# before each run (training.overwrite would resume checkpoints that can be resumed), so give it a scratch workspace.
 #   scripts/bench-job-ab.sh OLD_TREE NEW_TREE PAIRS CONFIG [--set key=value ...]
 #   e.g. scripts/bench-job-ab.sh ../old . 3 ../pbg-bench/large.conf --set workspace=$PWD/work/pbg-bench/embark-large
 # Both trees must be built (mvn -B -o -q -DskipTests package) and read the workspace's graph format. CONFIG and a
@@ -30,6 +31,7 @@ run() { # tree label i
     "$tree/scripts/embark" train --config "$CONF" "${ARGS[@]}" --set "workspace=$WS" > "$LOG/$label-$i.out" 2>&1 \
     || { tail -20 "$LOG/$label-$i.out"; exit 1; }
   local eps; eps=$(grep 'done:' "$LOG/$label-$i.out" | grep -oE '\(([0-9,]+) edges/s\)' | tail -1 | tr -dc '0-9')
+  [ -n "$eps" ] || { echo "$label #$i: no 'epoch ... done: ... edges/s' line in $LOG/$label-$i.out (did it train?)" >&2; exit 1; }
   echo "$label #$i load $(cut -d' ' -f1 /proc/loadavg) $(cat "$LOG/$label-$i.time") edges/s $eps"
   echo "$label $eps" >> "$LOG/results"
 }
