@@ -9,8 +9,12 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -36,11 +40,15 @@ public final class DictionaryBuilder {
             .add("part", DataTypes.IntegerType, false)
             .add("off", DataTypes.IntegerType, false);
 
+    /** The type under which relation names travel through the name shuffle, never ranked as entities. */
+    static final int RELATION = -1;
+
     /**
      * The dictionary rows, read from the Parquet files {@link #build} wrote under its scratch directory, the entity
-     * count of each type, and how many of them are new (not in the base; all of them without one).
+     * count of each type, how many of them are new (not in the base; all of them without one), and the distinct
+     * relation names of the edges, sorted (empty unless asked for).
      */
-    public record Dictionary(Dataset<Row> rows, long[] counts, long[] added) {
+    public record Dictionary(Dataset<Row> rows, long[] counts, long[] added, List<String> relationNames) {
     }
 
     private DictionaryBuilder() {
@@ -52,23 +60,29 @@ public final class DictionaryBuilder {
      * ({@link Limits#checkPartitions}) is refused then, naming its {@code graph.entities.TYPE.partitions} key and the
      * partition count that fits, before any rank is assigned or file written.
      */
-    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch) {
-        return build(spark, goodEdges, types, minCount, scratch, null, new long[types.size()]);
+    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch,
+                                   boolean relationNames, int shufflePartitions) {
+        return build(spark, goodEdges, types, minCount, scratch, relationNames, shufflePartitions, null, new long[types.size()]);
     }
 
     /**
      * Builds the dictionaries of a dataset that extends a base ({@code import.base}): {@code baseRows} (the base's
      * dictionary, {@link #SCHEMA}) keep their partitions and offsets, and the names the base lacks are ranked after its
      * {@code baseCounts[type]} entities, in the same hash order a fresh import uses; {@code minCount} applies to them
-     * only. With {@code baseRows} null and zero counts, a fresh import.
+     * only. With {@code baseRows} null and zero counts, a fresh import. With {@code relationNames}, the relation names
+     * of the edges are collected in the same pass (for a schema whose relations come from the data).
      */
     public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch,
-                                   Dataset<Row> baseRows, long[] baseCounts) {
+                                   boolean relationNames, int shufflePartitions, Dataset<Row> baseRows, long[] baseCounts) {
         int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
-        Dataset<Row> names = goodEdges.select(functions.col("lhsType").as("type"), functions.col("lhs").as("name"))
-                .union(goodEdges.select(functions.col("rhsType").as("type"), functions.col("rhs").as("name")));
+        // One scan of the edges yields both ends' names, and with them the relation names (under type RELATION), each
+        // sent once per task rather than once per edge: a graph's few relations would otherwise put one shuffle
+        // partition's task behind every edge (docs/BENCHMARKS.md, "import").
+        Dataset<Row> names = goodEdges.select(functions.col("lhsType"), functions.col("lhs"), functions.col("rhsType"), functions.col("rhs"),
+                        relationNames ? functions.col("rel") : functions.lit(null).cast(DataTypes.StringType).as("rel"))
+                .mapPartitions(new EndNames(relationNames), Encoders.row(NAMES));
         // One shuffle counts and orders the names. They are hash-partitioned by a 64-bit hash of the name into
-        // spark.sql.shuffle.partitions partitions (an explicit count, which adaptive execution does not coalesce; the
+        // shufflePartitions partitions (ImportJob.shufflePartitions; an explicit count, which adaptive execution does not coalesce; the
         // rank order depends on it), counted there, and
         // sorted within each partition; the rank order is (partition, key, type, name): deterministic, and
         // independent of the input's order and split. Counting names in each input task first (Spark's partial
@@ -76,12 +90,11 @@ public final class DictionaryBuilder {
         // than edges per task, and its hash map then spills and sorts names byte by byte; a global sort would add a
         // sampling job that recomputes the aggregation (docs/BENCHMARKS.md, "dictionary").
         Column key = functions.xxhash64(functions.col("name")).as("key");
-        int shufflePartitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
         Dataset<Row> counted = names.select(key, functions.col("type"), functions.col("name"))
                 .repartition(shufflePartitions, functions.col("key"))
                 .groupBy("key", "type", "name").count();
         if (minCount > 1) {
-            counted = counted.filter(functions.col("count").geq(minCount));
+            counted = counted.filter(functions.col("count").geq(minCount).or(functions.col("type").equalTo(RELATION)));
         }
         if (baseRows != null) {
             // the names the base lacks, hashed into the same partitions again: an explicit count that adaptive
@@ -90,9 +103,20 @@ public final class DictionaryBuilder {
                     "left_anti").repartition(shufflePartitions, functions.col("key"));
         }
         // Persisted at the Dataset level (Spark's own binary rows), so both passes below see the same partitions.
-        Dataset<Row> sorted = counted.sortWithinPartitions("key", "type", "name")
+        Dataset<Row> all = counted.sortWithinPartitions("key", "type", "name")
                 .select("type", "name")
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        List<String> relations = new ArrayList<>();
+        if (relationNames) {
+            for (Row r : all.filter(functions.col("type").equalTo(RELATION)).select("name").collectAsList()) {
+                relations.add(r.getString(0));
+            }
+            // Spark's order of strings (unsigned UTF-8 bytes), which relation ids have always followed
+            relations.sort((a, b) -> java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    b.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        // a narrow filter: both passes below still see the partitions of the persisted rows
+        Dataset<Row> sorted = all.filter(functions.col("type").geq(0));
         int typeCount = partitionsPerType.length;
         // Per Spark partition, how many names of each type it holds: numPartitions x types numbers.
         List<long[]> perPartition = sorted.javaRDD().mapPartitionsWithIndex((idx, it) -> {
@@ -119,7 +143,7 @@ public final class DictionaryBuilder {
             try {
                 Limits.checkPartitions(types.get(t).name(), running[t], partitionsPerType[t]);
             } catch (IllegalArgumentException e) {
-                sorted.unpersist();
+                all.unpersist();
                 throw new ConfigException(e.getMessage());
             }
         }
@@ -138,7 +162,7 @@ public final class DictionaryBuilder {
         (baseRows == null ? fresh : baseRows.union(fresh)).write()
                 .option("parquet.page.write-checksum.enabled", "true")
                 .parquet(scratch.toString());
-        sorted.unpersist();
+        all.unpersist();
         Dataset<Row> rows = spark.read()
                 .option("parquet.page.verify-checksum.enabled", "true")
                 .schema(SCHEMA)
@@ -147,7 +171,77 @@ public final class DictionaryBuilder {
         for (int t = 0; t < typeCount; t++) {
             added[t] = running[t] - baseCounts[t];
         }
-        return new Dictionary(rows, running, added);
+        return new Dictionary(rows, running, added, List.copyOf(relations));
+    }
+
+    private static final StructType NAMES = new StructType()
+            .add("type", DataTypes.IntegerType, false)
+            .add("name", DataTypes.StringType, false);
+
+    /**
+     * Per edge (lhsType, lhs, rhsType, rhs, rel), its two ends as (type, name) rows, and its relation as (RELATION,
+     * name) the first time this task meets it (while the task has met fewer than {@link #DISTINCT_RELATIONS}; past
+     * that, every time: the count removes repeats anyway).
+     */
+    static final class EndNames implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        static final int DISTINCT_RELATIONS = 1 << 16;
+        private final boolean relations;
+
+        EndNames(boolean relations) {
+            this.relations = relations;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> edges) {
+            Set<String> sent = new HashSet<>();
+            return new Iterator<>() {
+                private Row edge;
+                /** What next() returns: 0 the lhs, 1 the rhs, 2 the relation; 3: nothing left of this edge. */
+                private int next = 3;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == 3) {
+                        if (!edges.hasNext()) {
+                            return false;
+                        }
+                        edge = edges.next();
+                        next = 0;
+                    }
+                    return true;
+                }
+
+                /** Whether this edge's relation goes out: decided once per edge, on its rhs. */
+                private boolean relationDue() {
+                    if (!relations) {
+                        return false;
+                    }
+                    String rel = edge.getString(4);
+                    if (sent.contains(rel)) {
+                        return false;
+                    }
+                    if (sent.size() < DISTINCT_RELATIONS) {
+                        sent.add(rel);
+                    }
+                    return true;
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    int i = next;
+                    next = i == 0 ? 1 : i == 1 && relationDue() ? 2 : 3;
+                    return switch (i) {
+                        case 0 -> RowFactory.create(edge.getInt(0), edge.getString(1));
+                        case 1 -> RowFactory.create(edge.getInt(2), edge.getString(3));
+                        default -> RowFactory.create(RELATION, edge.getString(4));
+                    };
+                }
+            };
+        }
     }
 
     /**

@@ -73,7 +73,12 @@ public final class ImportJob {
         BaseDataset base = job.importing().base().isPresent() ? BaseDataset.open(conf, job.importing().base().get(), target, schema) : null;
         AtomicDirectory out = AtomicDirectory.begin(fs, target, job.importing().overwrite(), "import.overwrite");
         try {
-            ImportManifest manifest = write(spark, job, data, schema, conf, fs, out.path(), base);
+            ImportManifest manifest;
+            try {
+                manifest = write(spark, job, data, schema, conf, fs, out.path(), base);
+            } finally {
+                EntityLookup.release();
+            }
             out.commit();
             LOG.info("import committed to {}", target);
             return manifest;
@@ -117,18 +122,28 @@ public final class ImportJob {
             inputs.put("test", InputFiles.expand(conf, data.test(), "data.test"));
         }
 
+        int shuffles = shufflePartitions(spark, conf, inputs.get("train"));
         Dataset<Row> train = RawEdges.read(spark, data, resolver, inputs.get("train"));
         Dataset<Row> goodTrain = train.filter(functions.col("bad").isNull());
 
+        ProgressLog progress = job.progress().log();
+        LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
+        DictionaryBuilder.Dictionary dict;
+        long trainRecords;
+        try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
+            Path scratch = new Path(root, SCRATCH + "/dictionary");
+            dict = base == null
+                    ? DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch, schema.isDynamic(), shuffles)
+                    : DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch, schema.isDynamic(),
+                            shuffles, base.dictionary(spark, types, hconf), base.counts(types));
+            trainRecords = p.count();
+        }
         // Relation ids: listed relations in declaration order; dynamic ones sorted by name; a base's relations first.
         List<RelationType> relations = new ArrayList<>();
-        ProgressLog progress = job.progress().log();
         if (schema.isDynamic()) {
             RelationType t = schema.dynamicTemplate().orElseThrow();
-            try (StageProgress p = StageProgress.readingInput(spark, progress, "import: relation names")) {
-                for (Row r : goodTrain.select("rel").distinct().orderBy("rel").collectAsList()) {
-                    relations.add(new RelationType(r.getString(0), t.lhsType(), t.rhsType()));
-                }
+            for (String name : dict.relationNames()) {
+                relations.add(new RelationType(name, t.lhsType(), t.rhsType()));
             }
         } else {
             relations.addAll(schema.relations());
@@ -141,27 +156,19 @@ public final class ImportJob {
                     + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
         }
         List<String> relationNames = relations.stream().map(RelationType::name).toList();
-
-        LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
-        DictionaryBuilder.Dictionary dict;
-        long trainRecords;
-        try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
-            Path scratch = new Path(root, SCRATCH + "/dictionary");
-            dict = base == null
-                    ? DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch)
-                    : DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch,
-                            base.dictionary(spark, types, hconf), base.counts(types));
-            // the dictionary pass reads the train input twice (the lhs and the rhs names are two scans of it): half its
-            // record count is the total the bucket writing counts towards (an estimate: Spark counts blank and
-            // header lines as records too)
-            trainRecords = p.count() / 2;
-        }
         DictionaryBuilder.releaseShuffles();
         if (Arrays.stream(dict.counts()).sum() == 0) {
             throw new BadInputException("data.train: no usable edges in " + inputs.get("train")
                     + (data.onBadLine() == BadLinePolicy.SKIP ? " (every line was bad or blank)" : " (the input is empty)"));
         }
         List<ImportManifest.EntityTypeInfo> typeInfos = writeEntities(dict, types, partitions, typeNames, hconf, fs, layout, root);
+        // A dictionary that fits in each executor's memory is looked up in the tasks that read the edges (loaded there
+        // from the entity files just written): every edge then crosses one shuffle (to its bucket slot) instead of three.
+        long entities = Arrays.stream(dict.counts()).sum();
+        boolean mapSide = entities <= job.importing().mapSideDictionary();
+        LOG.info("import: {} entities; edges get their ids {}", entities, mapSide
+                ? "in the tasks that read them (import.mapSideDictionary = " + job.importing().mapSideDictionary() + ")"
+                : "by joining them with the dictionary (more entities than import.mapSideDictionary = " + job.importing().mapSideDictionary() + ")");
         int lhsGrid = schema.gridPartitions(Side.LHS);
         int rhsGrid = schema.gridPartitions(Side.RHS);
         boolean weighted = data.weightColumn().isPresent();
@@ -185,8 +192,11 @@ public final class ImportJob {
                 try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
                         split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
                     boolean keepNames = !split.equals("train") || job.graph().minEntityCount() > 1;
-                    reports = writeBuckets(mapped(spark, raw, dict.rows(), relationNames, keepNames).javaRDD(), root, split, hconf,
-                            relationNames, lhsGrid, rhsGrid, weighted, data.badLineSample(), p.counter());
+                    JavaRDD<Row> rows = mapSide
+                            ? raw.javaRDD().mapPartitions(new EntityLookup(root.toString(), typeNames, partitions, dict.counts(), relationNames, hconf))
+                            : mapped(spark, raw, dict.rows(), relationNames, keepNames, shuffles).javaRDD();
+                    reports = writeBuckets(rows, root, split, hconf, relationNames, lhsGrid, rhsGrid, weighted, data.badLineSample(),
+                            p.counter());
                 }
             }
             // the base's bucket files go after this import's own slots of each bucket
@@ -250,17 +260,18 @@ public final class ImportJob {
     // a good line's file name is dropped before the first. The dictionary side is hashed per shuffle partition
     // (shuffled hash join) rather than sort-merge joined: it is far smaller than the edges, and this saves sorting every
     // edge twice.
-    static Dataset<Row> mapped(SparkSession spark, Dataset<Row> raw, Dataset<Row> dict, List<String> relationNames, boolean keepNames) {
+    static Dataset<Row> mapped(SparkSession spark, Dataset<Row> raw, Dataset<Row> dict, List<String> relationNames, boolean keepNames,
+                               int n) {
         List<Row> ids = new ArrayList<>();
         for (int i = 0; i < relationNames.size(); i++) {
             ids.add(RowFactory.create(relationNames.get(i), i));
         }
         Dataset<Row> relIds = functions.broadcast(spark.createDataFrame(ids, new StructType()
                 .add("relName", DataTypes.StringType, false).add("relId", DataTypes.IntegerType, false)));
-        // Both sides of each join are hashed into spark.sql.shuffle.partitions by the join keys, explicitly: adaptive
-        // execution would otherwise coalesce a small split's partitions to a few, and each of them would then hash its
-        // share of the whole dictionary in memory (a 100,000-edge test split against 28.6M names ran out of a 2 GB heap).
-        int n = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+        // Both sides of each join are hashed into n (the import's shuffle partitions) by the join keys, explicitly:
+        // adaptive execution would otherwise coalesce a small split's partitions to a few, and each of them would then
+        // hash its share of the whole dictionary in memory (a 100,000-edge test split against 28.6M names ran out of a 2
+        // GB heap).
         Dataset<Row> l = dict.select(functions.col("type").as("lt"), functions.col("name").as("ln"),
                 functions.col("part").as("lp"), functions.col("off").as("lo"))
                 .repartition(n, functions.col("lt"), functions.col("ln")).hint("shuffle_hash");
@@ -282,6 +293,28 @@ public final class ImportJob {
         Dataset<Row> both = withLhs.join(r, withLhs.col("rhsType").equalTo(r.col("rt")).and(withLhs.col("rhs").equalTo(r.col("rn"))),
                 "left_outer");
         return both.select("rel", "lp", "lo", "rp", "ro", "w", "bad", "file", "pos", "text", "lhs", "rhs");
+    }
+
+    /** Input bytes per shuffle partition the import aims at, below {@code spark.sql.shuffle.partitions}. */
+    static final long BYTES_PER_SHUFFLE_PARTITION = 64L << 20;
+
+    /**
+     * The import's shuffle partitions: one per {@link #BYTES_PER_SHUFFLE_PARTITION} of train input, at least two per
+     * core of the application and a multiple of its cores, at most {@code spark.sql.shuffle.partitions}. Each shuffle
+     * task costs a fixed ~0.2 s here (a Parquet writer, a commit, a file), so a 10M-edge graph's dictionary in 64 of
+     * them spent more time starting tasks than counting names (docs/BENCHMARKS.md, "import").
+     */
+    static int shufflePartitions(SparkSession spark, Configuration conf, List<String> trainFiles) throws IOException {
+        int most = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+        int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+        long bytes = 0;
+        for (String f : trainFiles) {
+            Path p = new Path(f);
+            bytes += p.getFileSystem(conf).getFileStatus(p).getLen();
+        }
+        long wanted = Math.max(2L * cores, (bytes + BYTES_PER_SHUFFLE_PARTITION - 1) / BYTES_PER_SHUFFLE_PARTITION);
+        wanted = (wanted + cores - 1) / cores * cores;
+        return (int) Math.max(1, Math.min(most, wanted));
     }
 
     private static List<ImportManifest.EntityTypeInfo> writeEntities(DictionaryBuilder.Dictionary dict, List<EntityType> types,

@@ -56,7 +56,7 @@ class DictionaryBuilderTest {
                 .add("lhs", DataTypes.StringType).add("rhsType", DataTypes.IntegerType).add("rhs", DataTypes.StringType));
         Set<Integer> before = shufflesOnDisk();
         DictionaryBuilder.Dictionary d = DictionaryBuilder.build(spark, good, List.of(new EntityType("node", 4)), 1,
-                new org.apache.hadoop.fs.Path(dir.resolve("dictionary").toUri()));
+                new org.apache.hadoop.fs.Path(dir.resolve("dictionary").toUri()), false, 4);
         Set<Integer> made = shufflesOnDisk();
         made.removeAll(before);
         assertFalse(made.isEmpty(), "the dictionary shuffles its names");
@@ -73,5 +73,34 @@ class DictionaryBuilderTest {
         List<Row> rows = d.rows().collectAsList();
         assertEquals(2000, rows.size());
         assertEquals(2000, rows.stream().map(r -> r.getInt(2) + "/" + r.getInt(3)).distinct().count());
+    }
+
+    /**
+     * The relation names come from the same scan as the entity names: each distinct one once, in Spark's string
+     * order, none of them counted or ranked as an entity, however many edges and tasks carry them.
+     */
+    @Test
+    void collects_the_relation_names_in_the_same_pass_without_making_them_entities() {
+        SparkSession spark = SparkTestSupport.spark();
+        List<Row> edges = new ArrayList<>();
+        String[] rels = {"rel-b", "rel-a", "\u00e9t\u00e9", "Z", "rel-a"};
+        for (int i = 0; i < 3000; i++) {
+            edges.add(RowFactory.create(0, "n" + i, rels[i % rels.length], 1, "m" + (i % 10)));
+        }
+        StructType schema = new StructType().add("lhsType", DataTypes.IntegerType).add("lhs", DataTypes.StringType)
+                .add("rel", DataTypes.StringType).add("rhsType", DataTypes.IntegerType).add("rhs", DataTypes.StringType);
+        Dataset<Row> good = spark.createDataFrame(edges, schema).repartition(3);
+        DictionaryBuilder.Dictionary d = DictionaryBuilder.build(spark, good, List.of(new EntityType("node", 2), new EntityType("leaf", 1)),
+                1, new org.apache.hadoop.fs.Path(dir.resolve("dict-rel").toUri()), true, 4);
+        assertEquals(List.of("Z", "rel-a", "rel-b", "\u00e9t\u00e9"), d.relationNames());
+        assertEquals(3000, d.counts()[0]);
+        assertEquals(10, d.counts()[1]);
+        assertEquals(3010, d.rows().count(), "only the entities are dictionary rows");
+        assertEquals(0, d.rows().filter("type < 0").count());
+        // and nothing of them when not asked for
+        DictionaryBuilder.Dictionary without = DictionaryBuilder.build(spark, good, List.of(new EntityType("node", 2), new EntityType("leaf", 1)),
+                1, new org.apache.hadoop.fs.Path(dir.resolve("dict-norel").toUri()), false, 4);
+        assertEquals(List.of(), without.relationNames());
+        assertEquals(3010, without.rows().count());
     }
 }

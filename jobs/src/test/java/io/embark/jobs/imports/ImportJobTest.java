@@ -24,6 +24,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(300)
 class ImportJobTest {
@@ -55,11 +57,13 @@ class ImportJobTest {
         return lines.subList(0, lines.size() - 1);
     }
 
-    @Test
-    void writes_dictionaries_and_buckets_that_map_back_to_the_input() throws Exception {
+    /** Both ways of giving edges their ids: looked up in the tasks (the default here), and joined (a limit of 0). */
+    @ParameterizedTest(name = "import.mapSideDictionary = {0}")
+    @ValueSource(longs = {2_000_000, 0})
+    void writes_dictionaries_and_buckets_that_map_back_to_the_input(long mapSide) throws Exception {
         List<String> input = writeTrain();
         Path out = dir.resolve("ws");
-        JobConfig job = SparkTestSupport.config(conf(out));
+        JobConfig job = SparkTestSupport.config(conf(out), "import.mapSideDictionary=" + mapSide);
         ImportManifest m = ImportJob.run(SparkTestSupport.spark(), job);
 
         assertEquals(40, m.entityType("user").count());
@@ -70,6 +74,8 @@ class ImportJobTest {
         assertEquals(80, m.split("train").edges());
         assertEquals(1, m.split("valid").edges());
         assertEquals(2, m.split("valid").unknownEntityEdges());
+        assertEquals(List.of("ghost\tfollows\tu2", "u1\tbuys\tnever-seen"), m.split("valid").unknownEntitySample().stream().sorted().toList(),
+                "the unmapped edges are named");
         assertEquals(List.of("buys", "follows"), m.relations().stream().map(ImportManifest.RelationInfo::name).toList());
 
         ImportedGraph g = ImportedGraph.open(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(out + "/graph"));
@@ -133,15 +139,21 @@ class ImportJobTest {
     /**
      * 8 x 8 = 64 buckets from 4 input tasks: one slot, so exactly one file per bucket (not one per task and bucket),
      * and the dataset opens from its index; 1 x 1 from the same tasks: one bucket written by 4 writers, in 4 slot files.
+     * The 4 tasks are the joins' (the tests' shuffle partitions) when the edges are joined with the dictionary, and the
+     * input's 4 files when they are looked up where they are read.
      */
-    @Test
-    void writes_each_bucket_as_a_bounded_number_of_files() throws Exception {
+    @ParameterizedTest(name = "import.mapSideDictionary = {0}")
+    @ValueSource(longs = {0, 2_000_000})
+    void writes_each_bucket_as_a_bounded_number_of_files(long mapSide) throws Exception {
         List<String> lines = new ArrayList<>();
         for (int u = 0; u < 3000; u++) {
             lines.add("u" + u + "\tfollows\tu" + ((u * 7 + 3) % 3000));
             lines.add("u" + u + "\tfollows\tu" + ((u * 13 + 5) % 3000));
         }
-        Files.write(dir.resolve("grid.tsv"), lines);
+        Files.createDirectories(dir.resolve("grid"));
+        for (int f = 0; f < 4; f++) {
+            Files.write(dir.resolve("grid/part-" + f + ".tsv"), lines.subList(f * lines.size() / 4, (f + 1) * lines.size() / 4));
+        }
         for (int p : new int[] {8, 1}) {
             Path out = dir.resolve("grid" + p);
             String conf = """
@@ -150,7 +162,8 @@ class ImportJobTest {
                     graph.entities.user.partitions = %d
                     graph.relations.dynamic = false
                     graph.relations.types.follows { lhs = user, rhs = user }
-                    """.formatted(out, dir.resolve("grid.tsv"), p);
+                    import.mapSideDictionary = %d
+                    """.formatted(out, dir.resolve("grid"), p, mapSide);
             // 4 input tasks (the tests' shuffle partitions), not coalesced: several tasks meet every bucket, which is
             // where one file per (task, bucket) and one per bucket differ
             var spark = SparkTestSupport.spark();
@@ -202,7 +215,7 @@ class ImportJobTest {
                 org.apache.spark.sql.RowFactory.create(0, "n7", "r", 0, "n4000", 1f, null, "f", 0L, null),
                 org.apache.spark.sql.RowFactory.create(0, "n1", "r", 0, "ghost", 1f, null, "f", 1L, null));
         org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> mapped =
-                ImportJob.mapped(spark, spark.createDataFrame(edges, RawEdges.SCHEMA), dict, List.of("r"), true);
+                ImportJob.mapped(spark, spark.createDataFrame(edges, RawEdges.SCHEMA), dict, List.of("r"), true, 4);
         List<String> got = mapped.collectAsList().stream()
                 .map(r -> r.get(0) + " " + r.get(1) + "/" + r.get(2) + " " + r.get(3) + "/" + r.get(4)).sorted().toList();
         assertEquals(List.of("0 1/0 null/null", "0 1/3 0/2000"), got, "n7 = 1/3, n4000 = 0/2000, n1 = 1/0, ghost unknown");
