@@ -9,12 +9,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
-import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -60,9 +57,9 @@ public final class DictionaryBuilder {
      * ({@link Limits#checkPartitions}) is refused then, naming its {@code graph.entities.TYPE.partitions} key and the
      * partition count that fits, before any rank is assigned or file written.
      */
-    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch,
+    public static Dictionary build(SparkSession spark, JavaRDD<Row> edges, List<EntityType> types, long minCount, Path scratch,
                                    boolean relationNames, int shufflePartitions) {
-        return build(spark, goodEdges, types, minCount, scratch, relationNames, shufflePartitions, null, new long[types.size()]);
+        return build(spark, edges, types, minCount, scratch, relationNames, shufflePartitions, null, new long[types.size()]);
     }
 
     /**
@@ -72,27 +69,26 @@ public final class DictionaryBuilder {
      * only. With {@code baseRows} null and zero counts, a fresh import. With {@code relationNames}, the relation names
      * of the edges are collected in the same pass (for a schema whose relations come from the data).
      */
-    public static Dictionary build(SparkSession spark, Dataset<Row> goodEdges, List<EntityType> types, long minCount, Path scratch,
+    public static Dictionary build(SparkSession spark, JavaRDD<Row> edges, List<EntityType> types, long minCount, Path scratch,
                                    boolean relationNames, int shufflePartitions, Dataset<Row> baseRows, long[] baseCounts) {
         int[] partitionsPerType = types.stream().mapToInt(EntityType::partitions).toArray();
-        // One scan of the edges yields both ends' names, and with them the relation names (under type RELATION), each
-        // sent once per task rather than once per edge: a graph's few relations would otherwise put one shuffle
-        // partition's task behind every edge (docs/BENCHMARKS.md, "import").
-        Dataset<Row> names = goodEdges.select(functions.col("lhsType"), functions.col("lhs"), functions.col("rhsType"), functions.col("rhs"),
-                        relationNames ? functions.col("rel") : functions.lit(null).cast(DataTypes.StringType).as("rel"))
-                .mapPartitions(new EndNames(relationNames), Encoders.row(NAMES));
+        // One scan of the edges yields both ends' names, and with them the relation names (under type RELATION), counted
+        // in each task as far as its memory bound allows (EndNames): a graph's few relations would otherwise put one
+        // shuffle partition's task behind every edge, and its hubs every shuffle task behind their repeats
+        // (docs/BENCHMARKS.md, "import").
+        Dataset<Row> names = spark.createDataFrame(edges.mapPartitions(new EndNames(relationNames)), NAMES);
         // One shuffle counts and orders the names. They are hash-partitioned by a 64-bit hash of the name into
         // shufflePartitions partitions (ImportJob.shufflePartitions; an explicit count, which adaptive execution does not coalesce; the
         // rank order depends on it), counted there, and
         // sorted within each partition; the rank order is (partition, key, type, name): deterministic, and
-        // independent of the input's order and split. Counting names in each input task first (Spark's partial
-        // aggregation) saves nothing when most names of a task are distinct, as in any graph with many more nodes
-        // than edges per task, and its hash map then spills and sorts names byte by byte; a global sort would add a
-        // sampling job that recomputes the aggregation (docs/BENCHMARKS.md, "dictionary").
+        // independent of the input's order and split. Spark's own partial aggregation is not used: it saves nothing
+        // when most names of a task are distinct, as in any graph with many more nodes than edges per task, and its
+        // hash map then spills and sorts names byte by byte (EndNames' bounded counts send them on instead); a global
+        // sort would add a sampling job that recomputes the aggregation (docs/BENCHMARKS.md, "dictionary").
         Column key = functions.xxhash64(functions.col("name")).as("key");
-        Dataset<Row> counted = names.select(key, functions.col("type"), functions.col("name"))
+        Dataset<Row> counted = names.select(key, functions.col("type"), functions.col("name"), functions.col("n"))
                 .repartition(shufflePartitions, functions.col("key"))
-                .groupBy("key", "type", "name").count();
+                .groupBy("key", "type", "name").agg(functions.sum("n").as("count"));
         if (minCount > 1) {
             counted = counted.filter(functions.col("count").geq(minCount).or(functions.col("type").equalTo(RELATION)));
         }
@@ -176,53 +172,86 @@ public final class DictionaryBuilder {
 
     private static final StructType NAMES = new StructType()
             .add("type", DataTypes.IntegerType, false)
-            .add("name", DataTypes.StringType, false);
+            .add("name", DataTypes.StringType, false)
+            .add("n", DataTypes.LongType, false);
 
     /**
-     * Per edge (lhsType, lhs, rhsType, rhs, rel), its two ends as (type, name) rows, and its relation as (RELATION,
-     * name) the first time this task meets it (while the task has met fewer than {@link #DISTINCT_RELATIONS}; past
-     * that, every time: the count removes repeats anyway).
+     * Per task, the names of its good edges ({@link RawEdges#SCHEMA}; bad lines are skipped) counted: both ends as
+     * (type, name, count), and with {@code relations} the relation as (RELATION, name, count). The counts are kept for
+     * at most {@link #CACHED} names at a time: when that many are held, all go out and counting starts afresh, so a
+     * task's memory is bounded however many distinct names it meets, a name repeated within a task crosses the shuffle
+     * a few times instead of once per edge end (a power-law graph's hubs: 10M edges over 1M nodes send a fraction of
+     * their 20M ends), and a task whose names are mostly distinct sends each about once, as without counting.
      */
-    static final class EndNames implements MapPartitionsFunction<Row, Row> {
+    static final class EndNames implements FlatMapFunction<Iterator<Row>, Row> {
         private static final long serialVersionUID = 1L;
-        static final int DISTINCT_RELATIONS = 1 << 16;
+        static final int CACHED = 1 << 18;
+        /** The column of {@link RawEdges#SCHEMA} that holds a bad line's problem. */
+        private static final int BAD = 6;
         private final boolean relations;
+        private final int cached;
 
         EndNames(boolean relations) {
+            this(relations, CACHED);
+        }
+
+        /** {@code cached}: how many names a task counts before sending them (tests use a few). */
+        EndNames(boolean relations, int cached) {
             this.relations = relations;
+            this.cached = cached;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Row> edges) {
-            Set<String> sent = new HashSet<>();
             return new Iterator<>() {
-                private Row edge;
-                /** What next() returns: 0 the lhs, 1 the rhs, 2 the relation; 3: nothing left of this edge. */
-                private int next = 3;
+                /** Counts by type, RELATION's at index 0, entity type t's at t + 1. */
+                private final List<Map<String, long[]>> counts = new ArrayList<>();
+                private final java.util.ArrayDeque<Row> out = new java.util.ArrayDeque<>();
+                private int held;
+
+                private void count(int type, String name) {
+                    while (counts.size() <= type + 1) {
+                        counts.add(new HashMap<>());
+                    }
+                    long[] c = counts.get(type + 1).get(name);
+                    if (c != null) {
+                        c[0]++;
+                        return;
+                    }
+                    counts.get(type + 1).put(name, new long[] {1});
+                    if (++held == cached) {
+                        flush();
+                    }
+                }
+
+                private void flush() {
+                    for (int t = 0; t < counts.size(); t++) {
+                        for (Map.Entry<String, long[]> e : counts.get(t).entrySet()) {
+                            out.add(RowFactory.create(t - 1, e.getKey(), e.getValue()[0]));
+                        }
+                        counts.get(t).clear();
+                    }
+                    held = 0;
+                }
 
                 @Override
                 public boolean hasNext() {
-                    while (next == 3) {
+                    while (out.isEmpty()) {
                         if (!edges.hasNext()) {
-                            return false;
+                            if (held == 0) {
+                                return false;
+                            }
+                            flush();
+                            continue;
                         }
-                        edge = edges.next();
-                        next = 0;
-                    }
-                    return true;
-                }
-
-                /** Whether this edge's relation goes out: decided once per edge, on its rhs. */
-                private boolean relationDue() {
-                    if (!relations) {
-                        return false;
-                    }
-                    String rel = edge.getString(4);
-                    if (sent.contains(rel)) {
-                        return false;
-                    }
-                    if (sent.size() < DISTINCT_RELATIONS) {
-                        sent.add(rel);
+                        Row edge = edges.next();
+                        if (edge.isNullAt(BAD)) {
+                            count(edge.getInt(0), edge.getString(1));
+                            count(edge.getInt(3), edge.getString(4));
+                            if (relations) {
+                                count(RELATION, edge.getString(2));
+                            }
+                        }
                     }
                     return true;
                 }
@@ -232,13 +261,7 @@ public final class DictionaryBuilder {
                     if (!hasNext()) {
                         throw new java.util.NoSuchElementException();
                     }
-                    int i = next;
-                    next = i == 0 ? 1 : i == 1 && relationDue() ? 2 : 3;
-                    return switch (i) {
-                        case 0 -> RowFactory.create(edge.getInt(0), edge.getString(1));
-                        case 1 -> RowFactory.create(edge.getInt(2), edge.getString(3));
-                        default -> RowFactory.create(RELATION, edge.getString(4));
-                    };
+                    return out.poll();
                 }
             };
         }

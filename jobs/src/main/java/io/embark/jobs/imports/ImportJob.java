@@ -123,8 +123,6 @@ public final class ImportJob {
         }
 
         int shuffles = shufflePartitions(spark, conf, inputs.get("train"));
-        Dataset<Row> train = RawEdges.read(spark, data, resolver, inputs.get("train"));
-        Dataset<Row> goodTrain = train.filter(functions.col("bad").isNull());
 
         ProgressLog progress = job.progress().log();
         LOG.info("import: building dictionaries for {} entity type(s) from {} train file(s)", types.size(), inputs.get("train").size());
@@ -132,9 +130,10 @@ public final class ImportJob {
         long trainRecords;
         try (StageProgress p = StageProgress.readingInput(spark, progress, "import: dictionaries")) {
             Path scratch = new Path(root, SCRATCH + "/dictionary");
+            JavaRDD<Row> trainRows = RawEdges.javaRows(spark, data, resolver, inputs.get("train"));
             dict = base == null
-                    ? DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch, schema.isDynamic(), shuffles)
-                    : DictionaryBuilder.build(spark, goodTrain, types, job.graph().minEntityCount(), scratch, schema.isDynamic(),
+                    ? DictionaryBuilder.build(spark, trainRows, types, job.graph().minEntityCount(), scratch, schema.isDynamic(), shuffles)
+                    : DictionaryBuilder.build(spark, trainRows, types, job.graph().minEntityCount(), scratch, schema.isDynamic(),
                             shuffles, base.dictionary(spark, types, hconf), base.counts(types));
             trainRecords = p.count();
         }
@@ -188,13 +187,14 @@ public final class ImportJob {
             }
             List<TaskReport> reports = List.of();
             if (inputs.containsKey(split)) {
-                Dataset<Row> raw = split.equals("train") ? train : RawEdges.read(spark, data, resolver, inputs.get(split));
                 try (StageProgress p = StageProgress.counting(spark, progress, "import " + split, "edges",
                         split.equals("train") && trainRecords > 0 ? OptionalLong.of(trainRecords) : OptionalLong.empty())) {
                     boolean keepNames = !split.equals("train") || job.graph().minEntityCount() > 1;
                     JavaRDD<Row> rows = mapSide
-                            ? raw.javaRDD().mapPartitions(new EntityLookup(root.toString(), typeNames, partitions, dict.counts(), relationNames, hconf))
-                            : mapped(spark, raw, dict.rows(), relationNames, keepNames, shuffles).javaRDD();
+                            ? RawEdges.javaRows(spark, data, resolver, inputs.get(split))
+                                    .mapPartitions(new EntityLookup(root.toString(), typeNames, partitions, dict.counts(), relationNames, hconf))
+                            : mapped(spark, RawEdges.read(spark, data, resolver, inputs.get(split)), dict.rows(), relationNames, keepNames,
+                                    shuffles).javaRDD();
                     reports = writeBuckets(rows, root, split, hconf, relationNames, lhsGrid, rhsGrid, weighted, data.badLineSample(),
                             p.counter());
                 }

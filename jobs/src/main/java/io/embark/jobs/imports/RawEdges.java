@@ -52,6 +52,20 @@ public final class RawEdges {
         if (data.format() == InputFormat.PARQUET) {
             return readParquet(spark, data, relations, files);
         }
+        return spark.createDataFrame(textRows(spark, data, relations, files), SCHEMA);
+    }
+
+    /**
+     * The same rows as Java objects, for passes that work on Java rows anyway: text input is parsed straight into
+     * them, without the round trip through Spark's binary rows (a name encoded to UTF-8 and decoded again) that
+     * {@link #read}{@code .javaRDD()} would cost per edge; Parquet is read as {@link #read} reads it.
+     */
+    public static JavaRDD<Row> javaRows(SparkSession spark, DataConfig data, RelationResolver relations, List<String> files) {
+        return data.format() == InputFormat.PARQUET ? readParquet(spark, data, relations, files).javaRDD()
+                : textRows(spark, data, relations, files);
+    }
+
+    private static JavaRDD<Row> textRows(SparkSession spark, DataConfig data, RelationResolver relations, List<String> files) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         HadoopConf confCopy = HadoopConf.of(conf);
@@ -65,8 +79,7 @@ public final class RawEdges {
                     .mapPartitions(it -> new LineRows(it, file, parser, relations, relationName, header, fail, confCopy));
             parts.add(rows);
         }
-        JavaRDD<Row> all = parts.size() == 1 ? parts.get(0) : sc.union(parts.toArray(new JavaRDD[0]));
-        return spark.createDataFrame(all, SCHEMA);
+        return parts.size() == 1 ? parts.get(0) : sc.union(parts.toArray(new JavaRDD[0]));
     }
 
     /** Lines of one partition of one file to rows; blank lines and the header line are skipped. */
