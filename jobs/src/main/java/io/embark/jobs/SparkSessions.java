@@ -29,7 +29,7 @@ public final class SparkSessions {
         conf.set("spark.kryo.registrator", KryoRegistration.class.getName());
         conf.setIfMissing("spark.sql.adaptive.enabled", "true");
         conf.setIfMissing("spark.sql.shuffle.partitions", "64");
-        // zstd rather than lz4 for shuffle and spill files: the import shuffles every edge three times, and zstd's
+        // zstd rather than lz4 for shuffle and spill files: the import shuffles every edge up to three times, and zstd's
         // files are about half the size (import peak disk 40 instead of 75 bytes per edge at 10M edges, same speed:
         // docs/BENCHMARKS.md, "scale"), which decides the largest graph a given disk can import.
         conf.setIfMissing("spark.io.compression.codec", "zstd");

@@ -204,33 +204,41 @@ public final class DictionaryBuilder {
         @Override
         public Iterator<Row> call(Iterator<Row> edges) {
             return new Iterator<>() {
-                /** Counts by type, RELATION's at index 0, entity type t's at t + 1. */
-                private final List<Map<String, long[]>> counts = new ArrayList<>();
+                // the names held: (type, name) -> count, open addressing over a slot array at most half full; the
+                // arrays are reused from one batch to the next, so counting allocates nothing per name
+                private final int[] types = new int[cached];
+                private final String[] names = new String[cached];
+                private final long[] counts = new long[cached];
+                private final int[] slots = new int[Integer.highestOneBit(Math.max(2, cached) * 2 - 1) << 1];
                 private final java.util.ArrayDeque<Row> out = new java.util.ArrayDeque<>();
                 private int held;
 
                 private void count(int type, String name) {
-                    while (counts.size() <= type + 1) {
-                        counts.add(new HashMap<>());
+                    int mask = slots.length - 1;
+                    int h = (name.hashCode() + 31 * type) * 0x9E3779B9;
+                    int i = (h ^ (h >>> 15)) & mask;
+                    for (int s = slots[i]; s != 0; s = slots[i]) {
+                        if (types[s - 1] == type && names[s - 1].equals(name)) {
+                            counts[s - 1]++;
+                            return;
+                        }
+                        i = (i + 1) & mask;
                     }
-                    long[] c = counts.get(type + 1).get(name);
-                    if (c != null) {
-                        c[0]++;
-                        return;
-                    }
-                    counts.get(type + 1).put(name, new long[] {1});
-                    if (++held == cached) {
+                    types[held] = type;
+                    names[held] = name;
+                    counts[held] = 1;
+                    slots[i] = ++held;
+                    if (held == cached) {
                         flush();
                     }
                 }
 
                 private void flush() {
-                    for (int t = 0; t < counts.size(); t++) {
-                        for (Map.Entry<String, long[]> e : counts.get(t).entrySet()) {
-                            out.add(RowFactory.create(t - 1, e.getKey(), e.getValue()[0]));
-                        }
-                        counts.get(t).clear();
+                    for (int e = 0; e < held; e++) {
+                        out.add(RowFactory.create(types[e], names[e], counts[e]));
                     }
+                    java.util.Arrays.fill(names, 0, held, null);
+                    java.util.Arrays.fill(slots, 0);
                     held = 0;
                 }
 

@@ -32,7 +32,7 @@ import org.apache.spark.sql.RowFactory;
 public final class EntityLookup implements FlatMapFunction<Iterator<Row>, Row>, Serializable {
 
     private static final long serialVersionUID = 1L;
-    /** Memory an entity takes in the tables, besides its name's characters: the estimate the docs give users. */
+    /** Memory an entity takes in the tables, besides its name's characters: the estimate docs/configuration.md gives. */
     static final int BYTES_PER_ENTITY = 80;
 
     /** The tables of the one import an executor is working on; replaced when another import's tasks arrive. */
@@ -199,10 +199,5 @@ public final class EntityLookup implements FlatMapFunction<Iterator<Row>, Row>, 
             h *= 0x9E3779B9;
             return h ^ (h >>> 16);
         }
-    }
-
-    /** The rough memory an executor needs for the tables of {@code entities} names: for the log and the docs. */
-    static long estimateBytes(long entities) {
-        return entities * (BYTES_PER_ENTITY + 16);
     }
 }
