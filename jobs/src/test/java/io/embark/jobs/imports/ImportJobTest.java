@@ -59,7 +59,7 @@ class ImportJobTest {
 
     /** Both ways of giving edges their ids: looked up in the tasks (the default here), and joined (a limit of 0). */
     @ParameterizedTest(name = "import.mapSideDictionary = {0}")
-    @ValueSource(longs = {2_000_000, 0})
+    @ValueSource(longs = {1_000_000, 0})
     void writes_dictionaries_and_buckets_that_map_back_to_the_input(long mapSide) throws Exception {
         List<String> input = writeTrain();
         Path out = dir.resolve("ws");
@@ -143,7 +143,7 @@ class ImportJobTest {
      * input's 4 files when they are looked up where they are read.
      */
     @ParameterizedTest(name = "import.mapSideDictionary = {0}")
-    @ValueSource(longs = {0, 2_000_000})
+    @ValueSource(longs = {0, 1_000_000})
     void writes_each_bucket_as_a_bounded_number_of_files(long mapSide) throws Exception {
         List<String> lines = new ArrayList<>();
         for (int u = 0; u < 3000; u++) {
