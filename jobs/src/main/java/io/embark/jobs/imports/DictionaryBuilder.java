@@ -204,49 +204,35 @@ public final class DictionaryBuilder {
         @Override
         public Iterator<Row> call(Iterator<Row> edges) {
             return new Iterator<>() {
-                // the names held: (type, name) -> count, open addressing over a slot array at most half full; the
-                // arrays are reused from one batch to the next, so counting allocates nothing per name
-                private final int[] types = new int[cached];
-                private final String[] names = new String[cached];
-                private final long[] counts = new long[cached];
-                private final int[] slots = new int[Integer.highestOneBit(Math.max(2, cached) * 2 - 1) << 1];
+                // the names held and their counts; the table's arrays are reused from one batch to the next, so
+                // counting allocates nothing per name
+                private final NameTable held = new NameTable(cached);
                 private final java.util.ArrayDeque<Row> out = new java.util.ArrayDeque<>();
-                private int held;
 
                 private void count(int type, String name) {
-                    int mask = slots.length - 1;
-                    int h = (name.hashCode() + 31 * type) * 0x9E3779B9;
-                    int i = (h ^ (h >>> 15)) & mask;
-                    for (int s = slots[i]; s != 0; s = slots[i]) {
-                        if (types[s - 1] == type && names[s - 1].equals(name)) {
-                            counts[s - 1]++;
-                            return;
-                        }
-                        i = (i + 1) & mask;
+                    int e = held.find(type, name);
+                    if (e >= 0) {
+                        held.value(e, held.value(e) + 1);
+                        return;
                     }
-                    types[held] = type;
-                    names[held] = name;
-                    counts[held] = 1;
-                    slots[i] = ++held;
-                    if (held == cached) {
+                    held.add(type, name, 1);
+                    if (held.full()) {
                         flush();
                     }
                 }
 
                 private void flush() {
-                    for (int e = 0; e < held; e++) {
-                        out.add(RowFactory.create(types[e], names[e], counts[e]));
+                    for (int e = 0; e < held.size(); e++) {
+                        out.add(RowFactory.create(held.type(e), held.name(e), held.value(e)));
                     }
-                    java.util.Arrays.fill(names, 0, held, null);
-                    java.util.Arrays.fill(slots, 0);
-                    held = 0;
+                    held.clear();
                 }
 
                 @Override
                 public boolean hasNext() {
                     while (out.isEmpty()) {
                         if (!edges.hasNext()) {
-                            if (held == 0) {
+                            if (held.size() == 0) {
                                 return false;
                             }
                             flush();

@@ -32,9 +32,6 @@ import org.apache.spark.sql.RowFactory;
 public final class EntityLookup implements FlatMapFunction<Iterator<Row>, Row>, Serializable {
 
     private static final long serialVersionUID = 1L;
-    /** Memory an entity takes in the tables, besides its name's characters: the estimate docs/configuration.md gives. */
-    static final int BYTES_PER_ENTITY = 80;
-
     /** The tables of the one import an executor is working on; replaced when another import's tasks arrive. */
     private static Loaded loaded;
 
@@ -60,7 +57,7 @@ public final class EntityLookup implements FlatMapFunction<Iterator<Row>, Row>, 
 
     @Override
     public Iterator<Row> call(Iterator<Row> raw) throws IOException {
-        NameTable[] tables = tables();
+        NameTable table = table();
         Map<String, Integer> relationIds = new HashMap<>();
         for (int i = 0; i < relationNames.size(); i++) {
             relationIds.put(relationNames.get(i), i);
@@ -84,8 +81,10 @@ public final class EntityLookup implements FlatMapFunction<Iterator<Row>, Row>, 
                 }
                 String lhs = r.getString(1);
                 String rhs = r.getString(4);
-                long l = tables[r.getInt(0)].get(lhs);
-                long h = tables[r.getInt(3)].get(rhs);
+                int li = table.find(r.getInt(0), lhs);
+                int hi = table.find(r.getInt(3), rhs);
+                long l = li < 0 ? -1 : table.value(li);
+                long h = hi < 0 ? -1 : table.value(hi);
                 return RowFactory.create(relationIds.getOrDefault(r.getString(2), -1),
                         l < 0 ? null : (int) (l >>> 32), l < 0 ? null : (int) l,
                         h < 0 ? null : (int) (h >>> 32), h < 0 ? null : (int) h,
@@ -94,14 +93,14 @@ public final class EntityLookup implements FlatMapFunction<Iterator<Row>, Row>, 
         };
     }
 
-    /** This import's tables, loaded by the first task of the executor that needs them. */
-    private NameTable[] tables() throws IOException {
+    /** This import's table, loaded by the first task of the executor that needs it. */
+    private NameTable table() throws IOException {
         synchronized (EntityLookup.class) {
             if (loaded == null || !loaded.root.equals(root)) {
-                loaded = null;
+                loaded = null;  // the previous import's table goes before this one is loaded
                 loaded = new Loaded(root, load());
             }
-            return loaded.tables;
+            return loaded.table;
         }
     }
 
@@ -112,92 +111,42 @@ public final class EntityLookup implements FlatMapFunction<Iterator<Row>, Row>, 
         }
     }
 
-    private NameTable[] load() throws IOException {
+    private NameTable load() throws IOException {
         DatasetLayout layout = new DatasetLayout(new Path(root));
         FileSystem fs = layout.root().getFileSystem(conf.get());
-        NameTable[] tables = new NameTable[typeNames.length];
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        NameTable table = new NameTable((int) total);
         for (int t = 0; t < typeNames.length; t++) {
-            NameTable table = new NameTable((int) counts[t]);
+            int before = table.size();
             for (int p = 0; p < partitions[t]; p++) {
                 Path file = layout.entityNames(typeNames[t], p);
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8), 1 << 16)) {
                     int off = 0;
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        if (!table.put(NameCodec.decode(line), ((long) p << 32) | off)) {
+                        String name = NameCodec.decode(line);
+                        if (table.find(t, name) >= 0) {
                             throw new IllegalStateException(file + ": line " + (off + 1) + " repeats a name of entity type " + typeNames[t]);
                         }
+                        if (table.full()) {
+                            throw new IllegalStateException(file + ": more names under " + layout.entityDir(typeNames[t])
+                                    + " and the other types' directories than the " + total + " the dictionary counted");
+                        }
+                        table.add(t, name, ((long) p << 32) | off);
                         off++;
                     }
                 }
             }
-            if (table.size() != counts[t]) {
+            if (table.size() - before != counts[t]) {
                 throw new IllegalStateException("entity type " + typeNames[t] + ": its files under " + layout.entityDir(typeNames[t])
-                        + " hold " + table.size() + " names, the dictionary counted " + counts[t]);
+                        + " hold " + (table.size() - before) + " names, the dictionary counted " + counts[t]);
             }
-            tables[t] = table;
         }
-        return tables;
+        return table;
     }
 
-    private record Loaded(String root, NameTable[] tables) {
-    }
-
-    /**
-     * Names to (partition << 32 | offset), open addressing with linear probing over a power-of-two slot array that is
-     * at most half full: about {@link #BYTES_PER_ENTITY} bytes per entity with its name's String.
-     */
-    static final class NameTable {
-        private final String[] names;
-        private final long[] values;
-        private final int[] slots;
-        private final int mask;
-        private int size;
-
-        NameTable(int capacity) {
-            names = new String[Math.max(1, capacity)];
-            values = new long[names.length];
-            int n = Integer.highestOneBit(Math.max(2, names.length) * 2 - 1) << 1;
-            slots = new int[n];
-            mask = n - 1;
-        }
-
-        int size() {
-            return size;
-        }
-
-        /** Adds a name; false when it is there already. */
-        boolean put(String name, long value) {
-            if (size == names.length) {
-                throw new IllegalStateException("more names than the " + names.length + " the dictionary counted");
-            }
-            int i = spread(name.hashCode()) & mask;
-            for (int s = slots[i]; s != 0; s = slots[i]) {
-                if (names[s - 1].equals(name)) {
-                    return false;
-                }
-                i = (i + 1) & mask;
-            }
-            names[size] = name;
-            values[size] = value;
-            slots[i] = ++size;
-            return true;
-        }
-
-        /** The name's value, or -1 when it is not in the table. */
-        long get(String name) {
-            int i = spread(name.hashCode()) & mask;
-            for (int s = slots[i]; s != 0; s = slots[i]) {
-                if (names[s - 1].equals(name)) {
-                    return values[s - 1];
-                }
-                i = (i + 1) & mask;
-            }
-            return -1;
-        }
-
-        private static int spread(int h) {
-            h *= 0x9E3779B9;
-            return h ^ (h >>> 16);
-        }
+    private record Loaded(String root, NameTable table) {
     }
 }
