@@ -23,12 +23,21 @@ final class Sgemm {
     private final INDArray array;
     final FloatBuffer buffer;
     final FloatPointer pointer;
+    /**
+     * The same memory again, twice, for products on parts of buffers ({@link #multiplyAt}): JavaCPP passes a pointer's
+     * address plus its position, so each operand gets a view positioned for the call; two views let both operands be
+     * parts of one buffer.
+     */
+    private final FloatPointer first;
+    private final FloatPointer second;
 
     Sgemm(long floats) {
         init();
         array = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, floats));
         buffer = array.data().asNioFloat();
         pointer = new FloatPointer(buffer);
+        first = new FloatPointer(buffer);
+        second = new FloatPointer(buffer);
     }
 
     /** One BLAS thread per call: the trainer's parallelism is its HOGWILD threads. */
@@ -49,6 +58,26 @@ final class Sgemm {
         int ldb = transB ? k : n;
         openblas.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
                 1f, a.pointer, lda, b.pointer, ldb, 0f, c.pointer, n);
+    }
+
+    /**
+     * {@code c = op(a) * op(b)} on parts of the buffers: op(a) is m x k starting {@code aOff} floats into {@code a} with
+     * leading dimension {@code lda} (row-major, as stored, before op), op(b) k x n at {@code bOff} with {@code ldb},
+     * c m x n at {@code cOff} with leading dimension n. a and b may be one buffer; c is another.
+     */
+    static void multiplyAt(Sgemm a, long aOff, int lda, boolean transA, Sgemm b, long bOff, int ldb, boolean transB,
+                           Sgemm c, long cOff, int m, int n, int k) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("the product's buffer must not be an operand's");
+        }
+        FloatPointer pa = a.first.position(aOff);
+        FloatPointer pb = b.second.position(bOff);
+        FloatPointer pc = c.first.position(cOff);
+        openblas.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
+                1f, pa, lda, pb, ldb, 0f, pc, n);
     }
 
     void put(float[] src, int len) {

@@ -1,5 +1,6 @@
 package io.embark.embedding.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embark.embedding.config.ComparatorType;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,6 +51,29 @@ class GradientCheckTest {
     @MethodSource("models")
     void analyticGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
         check(op, cmp, loss, reciprocal, false, 0);
+    }
+
+    /**
+     * Which configs take the paired pass ({@link BlasChunkStep#pairedPass}: the batch block scored once for both
+     * directions), whose gradients the none x dot rows of {@link #models} check: operator none with the dot comparator
+     * and batch negatives on both sides; not a transforming operator, another comparator, sampled negatives alone, or
+     * one side. (Without this, a change that made no config pairable would leave every gradient check green.)
+     */
+    @Test
+    void pairedPassIsTakenWhereTheBatchBlockIsSymmetric() {
+        assertTrue(pairable(OperatorType.NONE, ComparatorType.DOT, true, true));
+        assertFalse(pairable(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true, true));
+        assertFalse(pairable(OperatorType.TRANSLATION, ComparatorType.DOT, true, true));
+        assertFalse(pairable(OperatorType.NONE, ComparatorType.COS, true, true));
+        assertFalse(pairable(OperatorType.NONE, ComparatorType.DOT, false, true));
+        assertFalse(pairable(OperatorType.NONE, ComparatorType.DOT, true, false));
+    }
+
+    private static boolean pairable(OperatorType op, ComparatorType cmp, boolean batch, boolean bothSides) {
+        ModelConfig model = ModelConfig.simple(DIM, op, cmp, false);
+        TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(4, batch, 3, bothSides, true, false, false));
+        RelationParameters rel = RelationParameters.create(model, List.of("r0", "r1"), new int[] {DIM, DIM});
+        return BlasChunkStep.pairable(rel, StepSettings.of(model, training));
     }
 
     /**
