@@ -45,6 +45,8 @@ class Nd4jCrossCheckTest {
                 Arguments.of(OperatorType.AFFINE, ComparatorType.SQUARED_L2, LossType.SOFTMAX, false, 0.01, false),
                 Arguments.of(OperatorType.DIAGONAL, ComparatorType.DOT, LossType.LOGISTIC, true, 0.01, false),
                 Arguments.of(OperatorType.NONE, ComparatorType.COS, LossType.RANKING, true, 0.0, false),
+                // the BLAS step's paired pass (operator none, dot, batch negatives on both sides)
+                Arguments.of(OperatorType.NONE, ComparatorType.DOT, LossType.SOFTMAX, false, 0.01, false),
                 // element-wise Adagrad of the embeddings (training.adagrad = elementwise)
                 Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, true, 0.01, true),
                 Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false, 0.0, true));
