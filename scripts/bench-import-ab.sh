@@ -32,8 +32,7 @@ embark() {  # embark TREE TAG
 pbg() {
   local w="$scratch/pbg" d="$scratch/pbg-data"
   rm -rf "$w" "$d"; mkdir -p "$d"; ln -s "$tsv" "$d/train.txt"
-  GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456 PYTHONPATH="$PBG_BENCH/pbg" \
-    /usr/bin/python3 "$PBG_BENCH/pbg_driver.py" --config "$PBG_BENCH/configs/large_config.py" --data-dir "$d" --work-dir "$w" \
+  "$root/scripts/pbg-driver" --config "$PBG_BENCH/configs/large_config.py" --data-dir "$d" --work-dir "$w" \
     --train-only --rel-col -1 --no-eval --epochs 0 -p entities.all.num_partitions="$parts" > "$scratch/pbg.log" 2>&1 \
     || { echo "pbg failed: $scratch/pbg.log" >&2; exit 1; }
   python3 - "$scratch/pbg.log" <<'PY'

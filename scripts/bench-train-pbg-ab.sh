@@ -69,8 +69,7 @@ pbg() {
   else
     args=(--data-dir "$data" --epochs 2 --dim 400 --workers 2)
   fi
-  GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=268435456 PYTHONPATH="$PBG_BENCH/pbg" \
-    /usr/bin/python3 "$PBG_BENCH/pbg_driver.py" "${args[@]}" --work-dir "$w" --no-eval --keep-import > "$scratch/pbg.log" 2>&1 \
+  "$root/scripts/pbg-driver" "${args[@]}" --work-dir "$w" --no-eval --keep-import > "$scratch/pbg.log" 2>&1 \
     || { echo "pbg failed: $scratch/pbg.log" >&2; exit 1; }
   python3 - "$scratch/pbg.log" "$mode" "${edges:-0}" <<'PY'
 import re, sys
