@@ -30,6 +30,7 @@ import java.util.Map;
  *                            from a checkpoint of this dataset or of its base ({@link InitConfig})
  * @param relationPrediction  weight of the auxiliary relation-prediction loss (each edge's relation ranked among all
  *                            relations from its two entities, softmax cross-entropy; Chen et al. 2021); 0 = off
+ * @param tables              which tables one machine keeps in memory between buckets ({@link TableResidency})
  */
 public record TrainingConfig(
         int epochs,
@@ -47,7 +48,8 @@ public record TrainingConfig(
         ResumeFrom resume,
         StepKernel kernel,
         InitConfig init,
-        double relationPrediction) implements java.io.Serializable {
+        double relationPrediction,
+        TableResidency tables) implements java.io.Serializable {
 
     public TrainingConfig {
         if (epochs <= 0) {
@@ -80,6 +82,9 @@ public record TrainingConfig(
         if (kernel == null) {
             throw new IllegalArgumentException("training.kernel is required");
         }
+        if (tables == null) {
+            throw new IllegalArgumentException("training.tables is required");
+        }
         if (init == null) {
             throw new IllegalArgumentException("training.init is required (InitConfig.NONE: from scratch)");
         }
@@ -99,7 +104,7 @@ public record TrainingConfig(
     public TrainingConfig(int epochs, LossType loss, double margin, NegativesConfig negatives, double learningRate,
                           double relationLearningRate, int threads, BucketOrder bucketOrder, long seed, int keepCheckpoints) {
         this(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, 0,
-                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS, InitConfig.NONE, 0);
+                AdagradMode.ROWWISE, ResumeFrom.LATEST, StepKernel.BLAS, InitConfig.NONE, 0, TableResidency.AUTO);
     }
 
     /** Chunks whose gradients one optimizer step sums: {@code ceil(batchSize / chunkSize)}, at least 1. */
@@ -114,31 +119,31 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(n, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withLoss(LossType l, double m) {
-        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, l, m, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withLearningRates(double lr, double relationLr) {
-        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, lr, relationLr, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, n, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withBucketOrder(BucketOrder order) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, order, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withResume(ResumeFrom from) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, from, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withAdagrad(AdagradMode mode) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, mode, resume, kernel, init, relationPrediction, tables);
     }
 
     /** The keys a resumed checkpoint must match: the optimizer state's shape (absent for row-wise, as older checkpoints). */
@@ -147,28 +152,33 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withKernel(StepKernel k) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, k, init, relationPrediction, tables);
     }
 
     public TrainingConfig withBatchSize(int edges) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, edges, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withNegatives(NegativesConfig n) {
-        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, n, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, s, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, tables);
     }
 
     public TrainingConfig withInit(InitConfig i) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, i, relationPrediction);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, i, relationPrediction, tables);
     }
 
     /** The same training with the auxiliary relation-prediction term weighted {@code weight} (0: off). */
     public TrainingConfig withRelationPrediction(double weight) {
-        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, weight);
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, weight, tables);
+    }
+
+    /** The same training keeping {@code residency}'s tables in memory between buckets. */
+    public TrainingConfig withTables(TableResidency residency) {
+        return new TrainingConfig(epochs, loss, margin, negatives, learningRate, relationLearningRate, threads, bucketOrder, seed, keepCheckpoints, batchSize, adagrad, resume, kernel, init, relationPrediction, residency);
     }
 
     public Map<String, String> toMap() {
@@ -195,6 +205,7 @@ public record TrainingConfig(
         m.put("training.resume", ConfigChoice.spelling(resume));
         m.put("training.kernel", ConfigChoice.spelling(kernel));
         m.put("training.relationPrediction", Double.toString(relationPrediction));
+        m.put("training.tables", ConfigChoice.spelling(tables));
         if (init.warm()) {
             m.put("training.init", init.checkpoint());
             m.put("training.freeze", ConfigChoice.spelling(init.freeze()));

@@ -1,5 +1,6 @@
 package io.embark.embedding.train;
 
+import io.embark.embedding.config.ConfigChoice;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.StepSettings;
@@ -65,6 +66,11 @@ public final class TrainingLoop implements AutoCloseable {
     private final CheckpointLineage lineage;
     /** Whether the known rows and relations stay fixed ({@code training.freeze = existing}). */
     private final boolean freeze;
+    /**
+     * Whether every table stays in memory between buckets ({@code training.tables}; one machine only): then nothing
+     * is saved and read back until the epoch's checkpoint.
+     */
+    private final boolean keepAll;
 
     /** As below, logging progress by default. */
     public TrainingLoop(ImportedGraph graph, ModelConfig model, TrainingConfig training, RelationParameters relations,
@@ -108,6 +114,28 @@ public final class TrainingLoop implements AutoCloseable {
             return t;
         });
         this.tables = new ResidentTables(loader, group.loadTimeout().orElse(null), group.cancellation());
+        long tableBytes = tableBytes(schema, training);
+        long heap = Runtime.getRuntime().maxMemory();
+        this.keepAll = group.size() == 1 && schema.lhsPartitions() * (long) schema.rhsPartitions() > 1
+                && training.tables().keepsAll(tableBytes, heap);
+        if (schema.lhsPartitions() * (long) schema.rhsPartitions() > 1) {
+            LOG.log(Level.INFO, String.format("tables (training.tables = %s): %s, %.2f GB with their Adagrad state, %.2f GB of heap",
+                    ConfigChoice.spelling(training.tables()), keepAll ? "all kept in memory between buckets"
+                            : "only each bucket's and the next one's in memory", tableBytes / 1e9, heap / 1e9));
+        }
+    }
+
+    /** Every table of the graph with its Adagrad state, as {@link ResidentTables} counts them: 4 bytes a float. */
+    static long tableBytes(TrainingSchema schema, TrainingConfig training) {
+        boolean elementwise = training.adagrad() == io.embark.embedding.config.AdagradMode.ELEMENTWISE;
+        long bytes = 0;
+        for (int t = 0; t < schema.typeCount(); t++) {
+            TrainingSchema.TypeInfo type = schema.type(t);
+            for (long rows : type.partitionCounts()) {
+                bytes += 4L * rows * (type.dim() + (elementwise ? type.dim() : 1));
+            }
+        }
+        return bytes;
     }
 
     /** The sampler's seed of this worker: {@code training.seed} on worker 0 (and on one machine). */
@@ -265,7 +293,7 @@ public final class TrainingLoop implements AutoCloseable {
             if (next != null) {
                 keep.addAll(schema.tablesOf(next));
             }
-            if (round + 1 < schedule.rounds()) {
+            if (round + 1 < schedule.rounds() && !keepAll) {
                 tables.release(keep);
             }
             ioWait += System.nanoTime() - s0;

@@ -40,7 +40,7 @@ class ConfigValidationTest {
         assertEquals("training.newRowNegatives = 0.5 with training.negatives.uniform = 0 (it is a share of the uniform negatives; "
                 + "expected uniform > 0)", message(() -> new TrainingConfig(1, LossType.SOFTMAX, 0, new NegativesConfig(50, true, 0, true, true, false),
                 0.1, 0.1, 1, BucketOrder.INSIDE_OUT, 0, 2, 0, AdagradMode.ROWWISE, ResumeFrom.LATEST, io.embark.embedding.kernel.StepKernel.BLAS,
-                new InitConfig("x", Freeze.NONE, 1.0, 0.5), 0)));
+                new InitConfig("x", Freeze.NONE, 1.0, 0.5), 0, TableResidency.AUTO)));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.embark.embedding.config.InitConfig;
 import io.embark.embedding.config.LossType;
 import io.embark.embedding.config.NegativesConfig;
 import io.embark.embedding.config.ResumeFrom;
+import io.embark.embedding.config.TableResidency;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.kernel.StepKernel;
 import io.embark.partitioning.BucketOrder;
@@ -47,7 +48,8 @@ final class TrainingSection {
                             c.choice("training.freeze", Freeze.class, Freeze.NONE),
                             c.doubleValue("training.replay", 1.0, 0, 1),
                             c.doubleValue("training.newRowNegatives", 0, 0, 1)),
-                    c.doubleValue("training.relationPrediction", 0, 0, 1e6));
+                    c.doubleValue("training.relationPrediction", 0, 0, 1e6),
+                    c.choice("training.tables", TableResidency.class, TableResidency.AUTO));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

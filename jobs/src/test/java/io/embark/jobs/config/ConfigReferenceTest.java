@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embark.embedding.config.AdagradMode;
+import io.embark.embedding.config.TableResidency;
 import io.embark.embedding.config.ComparatorType;
 import io.embark.embedding.config.Freeze;
 import io.embark.embedding.config.LossType;
@@ -70,6 +71,7 @@ class ConfigReferenceTest {
             entry("training.loss", new Choice(LossType.class)),
             entry("training.bucketOrder", new Choice(BucketOrder.class)),
             entry("training.adagrad", new Choice(AdagradMode.class)),
+            entry("training.tables", new Choice(TableResidency.class)),
             entry("training.resume", new Choice(ResumeFrom.class)),
             entry("training.kernel", new Choice(StepKernel.class)),
             entry("training.freeze", new Choice(Freeze.class)),
