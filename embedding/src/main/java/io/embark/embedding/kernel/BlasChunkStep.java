@@ -80,19 +80,6 @@ public final class BlasChunkStep implements ChunkStep {
     /** Where {@link EmbeddingTable#touch} sums go, so that the JIT keeps their loads; never read. */
     private float sink;
 
-    /**
-     * The next chunk ({@link #lookAhead}) when its rows are worth touching, else null. Its rows, in the order lhs,
-     * rhs, lhs negatives, rhs negatives (negatives only up to {@link #TOUCH_LIMIT} per side, and once when shared), are
-     * touched a few per loss row of this chunk ({@link #touchAhead}), so that their cache misses overlap the loss's
-     * arithmetic instead of stalling the next chunk's start, where a step at d 100 spent a quarter of its time.
-     */
-    private Chunk ahead;
-    /** How many of {@link #ahead}'s rows are touched, of {@link #aheadRows}. */
-    private int aheadDone;
-    private int aheadRows;
-    /** How many of them to touch per loss row of the chunk being computed. */
-    private int aheadPerRow;
-
     /** Where the chunk being computed leaves its gradients. */
     private ChunkGradients out;
 
@@ -171,51 +158,10 @@ public final class BlasChunkStep implements ChunkStep {
     }
 
     @Override
-    public void lookAhead(Chunk next) {
-        ahead = next != null && next.size > 0 && next.lhsTable.touchPays() && next.rhsTable.touchPays() ? next : null;
-        aheadDone = 0;
-        aheadRows = ahead == null ? 0 : 2 * next.size + aheadNegatives(next, Side.LHS) + aheadNegatives(next, Side.RHS);
-    }
-
-    /** How many of a side's negatives {@link #touchAhead} touches: none by the thousand, and the shared set once. */
-    private static int aheadNegatives(Chunk next, Side side) {
-        int u = side == Side.LHS ? next.lhsNegativeCount : next.rhsNegativeCount;
-        return u > TOUCH_LIMIT || (side == Side.RHS && next.sharedNegatives) ? 0 : u;
-    }
-
-    /** Touches the next {@link #aheadPerRow} rows of {@link #ahead}; called once per loss row. */
-    private void touchAhead() {
-        Chunk a = ahead;
-        if (a == null) {
-            return;
-        }
-        int end = Math.min(aheadRows, aheadDone + aheadPerRow);
-        int n = a.size;
-        int uL = aheadNegatives(a, Side.LHS);
-        float acc = 0f;
-        for (int i = aheadDone; i < end; i++) {
-            int k = i;
-            if (k < n) {
-                acc += a.lhsTable.touch(a.lhs[k]);
-            } else if ((k -= n) < n) {
-                acc += a.rhsTable.touch(a.rhs[k]);
-            } else if ((k -= n) < uL) {
-                acc += a.lhsTable.touch(a.lhsNegatives[k]);
-            } else {
-                acc += a.rhsTable.touch(a.rhsNegatives[k - uL]);
-            }
-        }
-        aheadDone = end;
-        sink += acc;
-    }
-
-    @Override
     public double computeGradients(Chunk chunk, ChunkGradients gradients) {
         check(chunk);
         int d = chunk.lhsTable.dim();
         int n = chunk.size;
-        int lossRows = n * ((settings.predicts(Side.LHS) ? 1 : 0) + (settings.predicts(Side.RHS) ? 1 : 0));
-        aheadPerRow = lossRows == 0 ? aheadRows : (aheadRows + lossRows - 1) / lossRows;
         out = gradients;
         gradients.start(n, d);
         if (settings.comparator().normalizes() || settings.comparator().needsNorms()) {
@@ -391,7 +337,6 @@ public final class BlasChunkStep implements ChunkStep {
                     valid[self] = srcTable != negTable || side.srcIds[i] != pos;
                 }
                 markNegatives(negIds, pos, rows, false);
-                touchAhead();
                 int row = b * n + i;
                 float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
                 loss += lossFn.row(s, row * m, m, row, valid, w, settings.margin(), g, row * m);
@@ -582,7 +527,6 @@ public final class BlasChunkStep implements ChunkStep {
                 valid[j] = j != i && chunk.rhs[j] != pos;
             }
             markNegatives(negR, pos, n, false);
-            touchAhead();
             float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
             loss += lossFn.row(s, i * mR, mR, i, valid, w, margin, g, i * mR);
             markNegatives(negR, pos, n, true);
@@ -597,7 +541,6 @@ public final class BlasChunkStep implements ChunkStep {
                 valid[uL + j] = j != i && chunk.lhs[j] != pos;
             }
             markNegatives(negL, pos, 0, false);
-            touchAhead();
             float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
             loss += lossFn.row(s, lOff + i * mL, mL, uL + i, valid, w, margin, g, lOff + i * mL);
             markNegatives(negL, pos, 0, true);

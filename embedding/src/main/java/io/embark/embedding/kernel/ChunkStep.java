@@ -19,14 +19,6 @@ public interface ChunkStep extends AutoCloseable {
      */
     double computeGradients(Chunk chunk, ChunkGradients gradients);
 
-    /**
-     * A hint before {@link #computeGradients}: {@code next} is the chunk the call after it will get (null when not
-     * known), so that the step may read its rows while it computes this one and find them in cache then. It changes
-     * nothing computed; {@code next} is not changed until that call. Ignored by default.
-     */
-    default void lookAhead(Chunk next) {
-    }
-
     @Override
     void close();
 }

@@ -58,7 +58,7 @@ final class HogwildTrainer implements AutoCloseable {
     /** The epoch (0-based) set by {@link #startEpoch}, for the message of a non-finite loss. */
     private int epoch;
 
-    HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepKernel.Factory kernel, StepSettings settings,
+    HogwildTrainer(TrainingSchema schema, RelationParameters relations, StepKernel kernel, StepSettings settings,
                    NegativesConfig negatives, double newRowNegatives, int threads, long seed) {
         this.schema = schema;
         this.negatives = negatives;
@@ -68,12 +68,9 @@ final class HogwildTrainer implements AutoCloseable {
         workers = new Worker[threads];
         SplittableRandom seeds = new SplittableRandom(seed);
         for (int t = 0; t < threads; t++) {
-            // a chunk's own negative arrays hold the uniform draws; in all-negatives mode it points at identity arrays
-            int drawn = negatives.all() ? 0 : negatives.uniform();
             workers[t] = new Worker(kernel.create(relations, settings, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
                     new ChunkGradients(relations, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
-                    Optimizer.of(relations, settings), new Chunk(negatives.chunkSize(), drawn),
-                    new Chunk(negatives.chunkSize(), drawn), seeds.split());
+                    Optimizer.of(relations, settings), new Chunk(negatives.chunkSize(), uniformCapacity), seeds.split());
         }
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(threads, r -> {
@@ -172,28 +169,24 @@ final class HogwildTrainer implements AutoCloseable {
         final ChunkStep step;
         final ChunkGradients gradients;
         final Optimizer optimizer;
-        /** Two chunks: the one being computed and the next one of its batch, filled ahead ({@link ChunkStep#lookAhead}). */
-        final Chunk[] pair;
-        /** Each chunk's own arrays for its uniform draws (a chunk may point at identity arrays instead). */
-        final int[][] ownLhs;
-        final int[][] ownRhs;
+        final Chunk chunk;
         SplittableRandom random;
+        final int[] ownLhs;
+        final int[] ownRhs;
 
-        Worker(ChunkStep step, ChunkGradients gradients, Optimizer optimizer, Chunk first, Chunk second, SplittableRandom random) {
+        Worker(ChunkStep step, ChunkGradients gradients, Optimizer optimizer, Chunk chunk, SplittableRandom random) {
             this.step = step;
             this.gradients = gradients;
             this.optimizer = optimizer;
-            this.pair = new Chunk[] {first, second};
-            this.ownLhs = new int[][] {first.lhsNegatives, second.lhsNegatives};
-            this.ownRhs = new int[][] {first.rhsNegatives, second.rhsNegatives};
+            this.chunk = chunk;
             this.random = random;
+            this.ownLhs = chunk.lhsNegatives;
+            this.ownRhs = chunk.rhsNegatives;
         }
 
         /**
          * Trains batches of chunks until none is left or some thread has put a reason into {@code nonFinite}: a chunk
-         * whose loss is not finite (its updates are not applied) or a refused Adagrad update. Inside a batch the next
-         * chunk is filled (edges read, negatives drawn) before the current one is computed, so that the step can touch
-         * its rows early; the draws come in the same order as filling each chunk just before its step would give.
+         * whose loss is not finite (its updates are not applied) or a refused Adagrad update.
          */
         double[] run(Bucket bucket, EdgeBlock edges, int[] order, List<int[]> chunks, AtomicInteger next,
                      Map<TableKey, EmbeddingTable> tables, AtomicReference<String> nonFinite) {
@@ -203,18 +196,9 @@ final class HogwildTrainer implements AutoCloseable {
             int per = settings.chunksPerStep();
             for (int b = next.getAndIncrement(); (long) b * per < chunks.size() && nonFinite.get() == null; b = next.getAndIncrement()) {
                 long before = count;
-                int end = Math.min(chunks.size(), (b + 1) * per);
-                int cur = 0;
-                fill(0, bucket, edges, order, chunks.get(b * per), tables);
                 try {
-                    for (int c = b * per; c < end; c++) {
-                        Chunk chunk = pair[cur];
-                        Chunk following = null;
-                        if (c + 1 < end) {
-                            fill(1 - cur, bucket, edges, order, chunks.get(c + 1), tables);
-                            following = pair[1 - cur];
-                        }
-                        step.lookAhead(following);
+                    for (int c = b * per; c < Math.min(chunks.size(), (b + 1) * per); c++) {
+                        fill(bucket, edges, order, chunks.get(c), tables);
                         double l = step.computeGradients(chunk, gradients);
                         if (!Double.isFinite(l)) {
                             // NaN or infinite gradients would poison every row they touch: nothing of the batch is applied
@@ -224,7 +208,6 @@ final class HogwildTrainer implements AutoCloseable {
                         optimizer.add(chunk, gradients);
                         loss += l;
                         count += chunk.size;
-                        cur = 1 - cur;
                     }
                     optimizer.flush();
                 } catch (NonFiniteGradientException e) {
@@ -236,11 +219,8 @@ final class HogwildTrainer implements AutoCloseable {
             return new double[] {loss, count};
         }
 
-        /** Loads the edges of chunk {@code spec} = {group, from, to} into {@code pair[which]} and draws its negatives. */
-        private void fill(int which, Bucket bucket, EdgeBlock edges, int[] order, int[] spec, Map<TableKey, EmbeddingTable> tables) {
-            Chunk chunk = pair[which];
-            int[] ownLhs = this.ownLhs[which];
-            int[] ownRhs = this.ownRhs[which];
+        /** Loads the edges of chunk {@code spec} = {group, from, to} and draws its negatives. */
+        private void fill(Bucket bucket, EdgeBlock edges, int[] order, int[] spec, Map<TableKey, EmbeddingTable> tables) {
             int types = schema.typeCount();
             int[] rel = edges.relations();
             int[] lhs = edges.lhsOffsets();

@@ -106,7 +106,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.relations = relations;
         this.group = group;
         this.shared = sharedTables(schema);
-        this.hogwild = new HogwildTrainer(schema, relations, training.kernel()::create, StepSettings.of(model, training),
+        this.hogwild = new HogwildTrainer(schema, relations, training.kernel(), StepSettings.of(model, training),
                 training.negatives(), training.init().newRowNegatives(), training.threads(), seed());
         this.loader = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "embark-worker-" + group.rank() + "-prefetch");

@@ -83,7 +83,7 @@ class NewRowNegativesTest {
             edges.add(i % 3, i % 100, (i * 7 + 1) % 100);
         }
         try (HogwildTrainer hogwild = new HogwildTrainer(schema, RunStart.relations(schema, model, store, Optional.empty()),
-                training.kernel()::create, StepSettings.of(model, training), training.negatives(), share, 1, 7)) {
+                training.kernel(), StepSettings.of(model, training), training.negatives(), share, 1, 7)) {
             assertEquals(400, hogwild.train(bucket, edges, tables).edges());
         }
         int changedOld = 0;

@@ -74,7 +74,7 @@ class TrainingProgressTest {
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         CheckpointStore store = new CheckpointStore(fs, new Path(tmp.resolve("ckpt").toString()));
         long expected = 0;
-        try (HogwildTrainer hogwild = new HogwildTrainer(schema, RunStart.relations(schema, model, store, Optional.empty()), batched.kernel()::create,
+        try (HogwildTrainer hogwild = new HogwildTrainer(schema, RunStart.relations(schema, model, store, Optional.empty()), batched.kernel(),
                 StepSettings.of(model, batched), batched.negatives(), 0, batched.threads(), 1)) {
             for (Bucket b : List.of(new Bucket(0, 0), new Bucket(1, 0))) {
                 Map<TableKey, EmbeddingTable> tables = new HashMap<>();
