@@ -68,9 +68,12 @@ final class HogwildTrainer implements AutoCloseable {
         workers = new Worker[threads];
         SplittableRandom seeds = new SplittableRandom(seed);
         for (int t = 0; t < threads; t++) {
+            // the chunk's own negative arrays hold uniform draws; in all-negatives mode it points at identity arrays, so a
+            // partition-sized pair of its own would be unused
+            int drawn = negatives.all() ? 0 : negatives.uniform();
             workers[t] = new Worker(kernel.create(relations, settings, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
                     new ChunkGradients(relations, negatives.chunkSize(), uniformCapacity, schema.maxDim()),
-                    Optimizer.of(relations, settings), new Chunk(negatives.chunkSize(), uniformCapacity), seeds.split());
+                    Optimizer.of(relations, settings), new Chunk(negatives.chunkSize(), drawn), seeds.split());
         }
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(threads, r -> {
