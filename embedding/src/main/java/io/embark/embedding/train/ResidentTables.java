@@ -121,7 +121,12 @@ final class ResidentTables {
 
     /** A table's size as stored: its embeddings and its Adagrad state, 4 bytes each. */
     private static long bytes(EmbeddingTable t) {
-        return 4L * t.rows() * (t.dim() + (t.elementwise() ? t.dim() : 1));
+        return bytes(t.rows(), t.dim(), t.elementwise());
+    }
+
+    /** The size of a table of {@code rows} x {@code dim} with its row-wise or element-wise Adagrad state. */
+    static long bytes(long rows, int dim, boolean elementwise) {
+        return 4L * rows * (dim + (elementwise ? dim : 1));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.embark.embedding.train;
 
+import io.embark.embedding.config.AdagradMode;
 import io.embark.embedding.config.ConfigChoice;
 import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
@@ -125,14 +126,14 @@ public final class TrainingLoop implements AutoCloseable {
         }
     }
 
-    /** Every table of the graph with its Adagrad state, as {@link ResidentTables} counts them: 4 bytes a float. */
+    /** Every table of the graph with its Adagrad state, as {@link ResidentTables} counts them. */
     static long tableBytes(TrainingSchema schema, TrainingConfig training) {
-        boolean elementwise = training.adagrad() == io.embark.embedding.config.AdagradMode.ELEMENTWISE;
+        boolean elementwise = training.adagrad() == AdagradMode.ELEMENTWISE;
         long bytes = 0;
         for (int t = 0; t < schema.typeCount(); t++) {
             TrainingSchema.TypeInfo type = schema.type(t);
             for (long rows : type.partitionCounts()) {
-                bytes += 4L * rows * (type.dim() + (elementwise ? type.dim() : 1));
+                bytes += ResidentTables.bytes(rows, type.dim(), elementwise);
             }
         }
         return bytes;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embark.embedding.config.AdagradMode;
-import io.embark.embedding.config.TableResidency;
 import io.embark.embedding.config.ComparatorType;
 import io.embark.embedding.config.Freeze;
 import io.embark.embedding.config.LossType;
@@ -14,6 +13,7 @@ import io.embark.embedding.config.OperatorType;
 import io.embark.embedding.config.RegularizerType;
 import io.embark.embedding.config.RelationInit;
 import io.embark.embedding.config.ResumeFrom;
+import io.embark.embedding.config.TableResidency;
 import io.embark.embedding.kernel.StepKernel;
 import io.embark.partitioning.BucketOrder;
 import java.nio.file.Files;
