@@ -1,6 +1,7 @@
 package io.embark.jobs;
 
 import io.embark.embedding.train.NonFiniteLossException;
+import io.embark.embedding.train.StepWarmup;
 import io.embark.jobs.config.ConfigException;
 import io.embark.jobs.config.ConfigSource;
 import io.embark.jobs.config.DriverPaths;
@@ -142,6 +143,11 @@ public final class Main {
                 throw new ConfigException("pipeline.stages: unknown stage '" + s + "' (expected one of " + STAGES + ")");
             }
         }
+        if (stages.contains("train") && job.distributed().isEmpty()) {
+            // training runs in this JVM: compile its step while Spark starts (StepWarmup)
+            StepWarmup.begin(job.model(), job.training(),
+                    job.graph().schema().entityTypes().values().stream().anyMatch(t -> t.partitions() > 1));
+        }
         SparkSession spark = SparkSessions.start(String.join("+", stages), job);
         try {
             // the paths, qualified once here with the driver's Hadoop configuration, are the ones every stage and
@@ -165,6 +171,8 @@ public final class Main {
                 }
             }
         } finally {
+            // a job that ended before its first bucket (bad input, another stage) leaves no warm-up running
+            StepWarmup.end();
             spark.stop();
         }
     }

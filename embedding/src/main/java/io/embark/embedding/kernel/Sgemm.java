@@ -1,5 +1,7 @@
 package io.embark.embedding.kernel;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -40,9 +42,17 @@ final class Sgemm {
         second = new FloatPointer(buffer);
     }
 
-    /** One BLAS thread per call: the trainer's parallelism is its HOGWILD threads. */
+    /**
+     * One BLAS thread per call: the trainer's parallelism is its HOGWILD threads. Also loads the other float-buffer
+     * classes the JVM has: while the off-heap buffers' class is the only one loaded, the JIT compiles the step's bulk
+     * copies assuming no other exists, and throws that code away (to recompile it) when the first checkpoint's
+     * {@code asFloatBuffer} view loads one, in the middle of training.
+     */
     private static synchronized void init() {
         if (!initialized) {
+            ByteBuffer.allocate(Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            ByteBuffer.allocate(Float.BYTES).order(ByteOrder.BIG_ENDIAN).asFloatBuffer();
+            FloatBuffer.allocate(1);
             OpenBlasCoreType.checkEnvironment();
             Nd4j.factory().blas().setMaxThreads(1);
             initialized = true;

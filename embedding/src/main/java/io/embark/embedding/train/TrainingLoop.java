@@ -268,6 +268,8 @@ public final class TrainingLoop implements AutoCloseable {
             int slices = slices(schedule, round, syncEdges);
             for (int s = 0; s < slices; s++) {
                 if (block != null && block.size() > 0) {
+                    // the JVM's step warm-up, if one still runs, stops before real chunks need the cores
+                    StepWarmup.end();
                     long s0 = System.nanoTime();
                     int from = (int) ((long) block.size() * s / slices);
                     int to = (int) ((long) block.size() * (s + 1) / slices);

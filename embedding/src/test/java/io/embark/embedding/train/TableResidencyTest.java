@@ -15,11 +15,9 @@ import io.embark.embedding.config.TableResidency;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
-import io.embark.embedding.storage.PartitionStore;
 import io.embark.partitioning.ImportedGraph;
 import io.embark.partitioning.TableKey;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,30 +81,11 @@ class TableResidencyTest {
         }
     }
 
-    /**
-     * Two epochs of the loop over one in-memory store (a table saved is stored as a copy, a load returns a copy, a
-     * table never saved starts as the trainer's initial table), as the checkpoint versions would hold them.
-     */
+    /** Two epochs of the loop over one {@link MemoryStore}. */
     private Run train(ImportedGraph graph, TableResidency residency) throws IOException {
         TrainingConfig t = training.withTables(residency);
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
-        Map<TableKey, EmbeddingTable> stored = new HashMap<>();
-        AtomicInteger loads = new AtomicInteger();
-        AtomicInteger saves = new AtomicInteger();
-        PartitionStore store = new PartitionStore() {
-            @Override
-            public synchronized EmbeddingTable load(String entityType, int partition) {
-                loads.incrementAndGet();
-                EmbeddingTable s = stored.get(new TableKey(entityType, partition));
-                return s != null ? s.copy() : Trainer.initialTable(schema, model, t, entityType, partition);
-            }
-
-            @Override
-            public synchronized void save(EmbeddingTable table) {
-                saves.incrementAndGet();
-                stored.put(new TableKey(table.entityType(), table.partition()), table.copy());
-            }
-        };
+        MemoryStore store = new MemoryStore(schema, model, t);
         RelationParameters relations = RunStart.relations(schema, model, null, Optional.empty());
         double loss = 0;
         try (TrainingLoop loop = new TrainingLoop(graph, model, t, relations, WorkerGroup.alone())) {
@@ -114,6 +93,6 @@ class TableResidencyTest {
                 loss += loop.trainEpoch(epoch, store, Long.MAX_VALUE).loss();
             }
         }
-        return new Run(stored, relations, loads, saves, loss);
+        return new Run(store.stored, relations, store.loads, store.saves, loss);
     }
 }

@@ -5,6 +5,7 @@ import io.embark.embedding.config.ModelConfig;
 import io.embark.embedding.config.TrainingConfig;
 import io.embark.embedding.storage.CheckpointStore;
 import io.embark.embedding.train.DistributedEpoch;
+import io.embark.embedding.train.StepWarmup;
 import io.embark.embedding.train.TrainingLoop;
 import io.embark.embedding.train.WorkerGroup;
 import io.embark.embedding.train.WorkerResult;
@@ -67,6 +68,8 @@ final class TrainTask implements Serializable {
         Configuration conf = hadoop.get();
         Path graphPath = new Path(graphDir);
         ImportedGraph graph = ImportedGraph.open(graphPath.getFileSystem(conf), graphPath);
+        // the executor's first epoch compiles the step while it meets its peers and loads its tables
+        StepWarmup.begin(model, training, graph.manifest().lhsPartitions() > 1 || graph.manifest().rhsPartitions() > 1);
         Path ckpt = new Path(checkpointDir);
         CheckpointStore checkpoints = new CheckpointStore(ckpt.getFileSystem(conf), ckpt);
         Optional<Integer> prev = Optional.ofNullable(previous);
