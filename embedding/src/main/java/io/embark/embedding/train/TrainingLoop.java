@@ -215,6 +215,9 @@ public final class TrainingLoop implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             tables.clear();
             throw e;
+        } finally {
+            // a worker with no bucket this epoch never reached the first bucket's end() (StepWarmup)
+            StepWarmup.end();
         }
     }
 
