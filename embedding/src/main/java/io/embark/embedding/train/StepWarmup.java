@@ -28,9 +28,10 @@ import java.util.logging.Logger;
  * negatives, batch) through the same {@link HogwildTrainer} the real training uses, with its own relation parameters,
  * tables and edges: nothing of the real model is read or written, so results do not depend on it.
  *
- * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} before its first bucket, which stops it at its
- * next small bucket and waits for that (bounded), so the warm-up never competes with training for the cores. It also
- * stops by itself after {@link #MAX_SECONDS}. A failure in it is logged and ignored: training compiles its step itself.
+ * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} before its first bucket (and when an epoch ends,
+ * for a worker that had none), which stops it after its current synthetic bucket (one batch) and waits for that
+ * (bounded), so the warm-up does not compete with training for the cores. It also stops by itself after
+ * {@link #MAX_SECONDS}. A failure in it is logged and ignored: training compiles its step itself.
  */
 public final class StepWarmup {
 
@@ -39,8 +40,8 @@ public final class StepWarmup {
     /** The longest a warm-up runs when nothing ends it. */
     static final double MAX_SECONDS = 30;
     /**
-     * Rows of each synthetic table: small, so that building it costs nothing, more than the negatives drawn, and not a
-     * power of two, like a real partition's (the sampler's bounded draw takes another path for powers of two).
+     * Rows of each synthetic table: small, so that building it costs little, and not a power of two, like a real
+     * partition's (the sampler's bounded draw takes another path for powers of two).
      */
     private static final int ROWS = 4000;
     /** Relations of the synthetic graph. */
@@ -133,7 +134,7 @@ public final class StepWarmup {
         try {
             train(model, training, partitioned);
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.FINE, "step warm-up stopped: " + e, e);
+            LOG.log(Level.INFO, "step warm-up stopped early (training is not affected): " + e);
         } finally {
             stop = true;
         }
