@@ -143,10 +143,9 @@ public final class Main {
                 throw new ConfigException("pipeline.stages: unknown stage '" + s + "' (expected one of " + STAGES + ")");
             }
         }
-        if (stages.contains("train") && job.distributed().isEmpty()) {
-            // training runs in this JVM: compile its step while Spark starts (StepWarmup)
-            StepWarmup.begin(job.model(), job.training(),
-                    job.graph().schema().entityTypes().values().stream().anyMatch(t -> t.partitions() > 1));
+        if (stages.get(0).equals("train")) {
+            // training is the first stage: compile its step while Spark starts (a later train stage starts it itself)
+            beginWarmup(job);
         }
         SparkSession spark = SparkSessions.start(String.join("+", stages), job);
         try {
@@ -186,6 +185,7 @@ public final class Main {
                 if (job.distributed().isPresent()) {
                     DistributedTrainJob.run(spark, job);
                 } else {
+                    beginWarmup(job);
                     TrainJob.run(spark, job);
                 }
             }
@@ -200,6 +200,17 @@ public final class Main {
             default -> throw new IllegalStateException(stage);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Starts the JVM's step warm-up ({@link StepWarmup}) for a job that trains in this JVM (not distributed); nothing when
+     * one was started before.
+     */
+    private static void beginWarmup(JobConfig job) {
+        if (job.distributed().isEmpty()) {
+            StepWarmup.begin(job.model(), job.training(),
+                    job.graph().schema().entityTypes().values().stream().anyMatch(t -> t.partitions() > 1));
+        }
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -29,8 +29,8 @@ import java.util.logging.Logger;
  * tables and edges: nothing of the real model is read or written, so results do not depend on it.
  *
  * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} before its first bucket (and when an epoch ends,
- * for a worker that had none), which stops it after its current synthetic bucket (one batch) and waits for that
- * (bounded), so the warm-up does not compete with training for the cores. It also stops by itself after
+ * for a worker that had none), which stops it after its current synthetic bucket (one batch) and waits for that up
+ * to half a second, so the warm-up does not compete with training for the cores beyond that bucket. It also stops by itself after
  * {@link #MAX_SECONDS}. A failure in it is logged and ignored: training compiles its step itself.
  */
 public final class StepWarmup {
@@ -51,8 +51,12 @@ public final class StepWarmup {
      * waits for the current bucket, so it is short.
      */
     private static final int CHUNKS_PER_BUCKET = 4;
-    /** How long {@link #end} waits for the warm-up thread's current bucket. */
-    private static final long END_WAIT_MS = 5_000;
+    /**
+     * How long {@link #end} waits for the warm-up thread's current bucket. Short: a bucket that started in the
+     * interpreter may take seconds, and the real training compiles the same code itself; a bucket still running after
+     * it finishes beside training, then the thread stops.
+     */
+    private static final long END_WAIT_MS = 500;
 
     private static StepWarmup current;
 
@@ -122,7 +126,7 @@ public final class StepWarmup {
         if (current != null) {
             current.stop = true;
             try {
-                current.thread.join(END_WAIT_MS);
+                current.thread.join(60_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

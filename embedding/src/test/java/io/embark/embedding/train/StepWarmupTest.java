@@ -48,7 +48,7 @@ class StepWarmupTest {
         long trained = awaitEdges();
         assertTrue(trained > 0, "the warm-up trained synthetic edges");
         StepWarmup.end();
-        assertFalse(StepWarmup.running(), "ended: its thread has stopped");
+        assertFalse(awaitStopped(), "ended: its thread has stopped");
         long after = StepWarmup.edgesTrained();
         Thread.sleep(300);
         assertEquals(after, StepWarmup.edgesTrained(), "no edges trained after end()");
@@ -69,7 +69,7 @@ class StepWarmupTest {
         StepWarmup.begin(model, training, false);
         assertTrue(awaitEdges() > 0, "the warm-up trained before the real run");
         Run warmed = train(graph);
-        assertFalse(StepWarmup.running(), "the real run's first bucket ended the warm-up");
+        assertFalse(awaitStopped(), "the real run's first bucket ended the warm-up");
 
         TableKey key = new TableKey("e", 0);
         assertArrayEquals(cold.tables.get(key).segmentData(0), warmed.tables.get(key).segmentData(0), "rows");
@@ -89,6 +89,15 @@ class StepWarmupTest {
             Thread.sleep(20);
         }
         return StepWarmup.edgesTrained();
+    }
+
+    /** Whether the warm-up thread still runs after up to a minute (its last bucket may finish after end() returns). */
+    private static boolean awaitStopped() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (StepWarmup.running() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return StepWarmup.running();
     }
 
     private record Run(Map<TableKey, EmbeddingTable> tables, RelationParameters relations, double loss) {
