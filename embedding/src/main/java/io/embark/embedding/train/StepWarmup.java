@@ -28,10 +28,11 @@ import java.util.logging.Logger;
  * negatives, batch) through the same {@link HogwildTrainer} the real training uses, with its own relation parameters,
  * tables and edges: nothing of the real model is read or written, so results do not depend on it.
  *
- * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} before its first bucket (and when an epoch ends,
- * for a worker that had none), which stops it after its current synthetic bucket (one batch) and waits for that up
- * to half a second, so the warm-up does not compete with training for the cores beyond that bucket. It also stops by itself after
- * {@link #MAX_SECONDS}. A failure in it is logged and ignored: training compiles its step itself.
+ * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} before its first bucket (and when an epoch
+ * ends, for a worker that had none), which stops it after its current synthetic bucket (one batch) and waits for that
+ * up to half a second, so the warm-up does not compete with training for the cores beyond that bucket. It also stops
+ * by itself after {@link #MAX_SECONDS}, so a job cancelled before its first bucket leaves it running at most that long
+ * (a daemon thread, no lock held). A failure in it is logged and ignored: training compiles its step itself.
  */
 public final class StepWarmup {
 
