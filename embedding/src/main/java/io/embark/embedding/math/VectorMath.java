@@ -23,6 +23,12 @@ final class VectorMath {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
     /**
+     * Constants of the species' own class: a Vector API call on a receiver whose class C2 cannot prove (a loop's
+     * running vector) stays a virtual call, and its operator then runs lane by lane in the API's Java fallback.
+     */
+    private static final FloatVector ZERO = FloatVector.zero(F);
+    private static final FloatVector NEG_INF = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    /**
      * Rotations by 32, 16, 8, 4, 2 and 1 lanes, for {@link #sum}'s tree; the ones not shorter than the vector are
      * never used. Constants (not a list), so that C2 compiles the rotations as vector permutations.
      */
@@ -58,7 +64,8 @@ final class VectorMath {
         int j = 0;
         for (; j < bound; j += step) {
             VectorMask<Float> mask = VectorMask.fromArray(F, valid, j);
-            vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, s, off + j), mask);
+            // receivers of a known class (a constant, then blend's result), so C2 binds both calls statically
+            vmax = NEG_INF.blend(FloatVector.fromArray(F, s, off + j), mask).max(vmax);
         }
         float max = vmax.reduceLanes(VectorOperators.MAX);
         for (; j < m; j++) {
@@ -66,17 +73,8 @@ final class VectorMath {
                 max = s[off + j];
             }
         }
-        FloatVector vsum = FloatVector.zero(F);
-        FloatVector zero = FloatVector.zero(F);
-        for (j = 0; j < bound; j += step) {
-            VectorMask<Float> mask = VectorMask.fromArray(F, valid, j);
-            FloatVector e = exp(FloatVector.fromArray(F, s, off + j).sub(max));
-            e = zero.blend(e, mask);
-            e.intoArray(g, gOff + j);
-            vsum = vsum.add(e);
-        }
-        double sum = sum(vsum);
-        for (; j < m; j++) {
+        double sum = expShifted(s, off, bound, max, valid, g, gOff);
+        for (j = bound; j < m; j++) {
             float e = valid[j] ? exp(s[off + j] - max) : 0f;
             g[gOff + j] = e;
             sum += e;
@@ -92,6 +90,22 @@ final class VectorMath {
         }
         g[gOff + pos] = w * ((float) (ePos / sum) - 1f);
         return max + Math.log(sum) - sp;
+    }
+
+    /**
+     * Writes {@code e^(s[off + j] - max)} for the valid j of the whole vectors below {@code bound} (0 for the others) to
+     * {@code g[gOff + j]} and returns their sum. A method of its own so that C2 inlines {@link #exp(FloatVector)} into
+     * it: inside {@link #softmaxRow} the node budget ran out first and every vector crossed a call boxed.
+     */
+    private static double expShifted(float[] s, int off, int bound, float max, boolean[] valid, float[] g, int gOff) {
+        FloatVector vsum = ZERO;
+        for (int j = 0; j < bound; j += LANES) {
+            VectorMask<Float> mask = VectorMask.fromArray(F, valid, j);
+            FloatVector e = ZERO.blend(exp(FloatVector.fromArray(F, s, off + j).sub(max)), mask);
+            e.intoArray(g, gOff + j);
+            vsum = e.add(vsum);
+        }
+        return sum(vsum);
     }
 
     static float sumOfSquares(float[] v, int off, int len) {
