@@ -12,6 +12,8 @@
 #     PBG's FB15k config on FB15k-237 (d 400, complex_diagonal, 50 batch + 1000 uniform negatives per side, 2 workers,
 #     2 epochs) against conf/fb15k-237-pbg.conf with training.epochs=2; both figures are the mean edges/s of the two
 #     epochs (PBG's edges_per_s_over_pbg_train_time: its epochs' own time, without worker start-up; Embark's epoch lines).
+# EMBARK_SETS: extra config settings for both Embark runs, space-separated KEY=VALUE (e.g.
+# EMBARK_SETS="training.negatives.shared=true"); PBG's side is unchanged.
 # Each line: the system, edges/s, Embark's last loss, the load average when it ended.
 # Example: PBG_BENCH=../pbg-bench scripts/bench-train-pbg-ab.sh large work/pbg-bench/large/train.txt 2 4 ../embark-old
 set -euo pipefail
@@ -36,6 +38,7 @@ case "$mode" in
     need=$(( 200 * 1024 ));;
   *) echo "usage: $0 large TSV ROUNDS [PARTITIONS] [OLD_TREE] | fb15k ROUNDS [OLD_TREE]" >&2; exit 2;;
 esac
+for kv in ${EMBARK_SETS:-}; do sets+=(--set "$kv"); done
 mkdir -p "$scratch"
 ws="$scratch/ws"
 avail=$(df -k --output=avail "$scratch" | tail -1)

@@ -23,9 +23,16 @@ package io.embark.embedding.config;
  * @param queryEntity  also score each edge's own query entity as a negative (l for (l, r, ?), t for (?, r, t)) when
  *                  the two sides have one entity type: evaluation keeps it as a candidate, and uniform draws almost
  *                  never pick it, so without this nothing in training pushes "the entity itself" below the answer
+ * @param queryMargin  added to the score of every candidate that is the edge's own query entity, in the training loss
+ *                  only (evaluation and {@code neighbors} score as before): the loss then asks the answer to beat the
+ *                  query entity by this much more than any other candidate, so training pushes it further down. The
+ *                  query entity is a candidate when the negatives are the whole partition that holds it
+ *                  ({@code all}), when a uniform or batch negative happens to be it, and always with
+ *                  {@code queryEntity}; 0 = off. With the softmax loss a margin of m weighs the query entity as
+ *                  e^m candidates.
  */
 public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared,
-                              boolean queryEntity)
+                              boolean queryEntity, double queryMargin)
         implements java.io.Serializable {
 
     public NegativesConfig {
@@ -49,6 +56,15 @@ public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean
         if (!all && !batch && uniform == 0) {
             throw new IllegalArgumentException("training.negatives: batch = false and uniform = 0 leave no negatives");
         }
+        if (!(queryMargin >= 0) || Double.isInfinite(queryMargin)) {
+            throw new IllegalArgumentException("training.negatives.queryMargin: " + queryMargin + " (expected a finite number >= 0)");
+        }
+    }
+
+    /** No query-entity margin. */
+    public NegativesConfig(int chunkSize, boolean batch, int uniform, boolean lhs, boolean rhs, boolean all, boolean shared,
+                           boolean queryEntity) {
+        this(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity, 0);
     }
 
     /** Separate negatives per side ({@code shared = false}), no query-entity negative. */
@@ -63,12 +79,17 @@ public record NegativesConfig(int chunkSize, boolean batch, int uniform, boolean
 
     /** The same scheme with {@code shared} set. */
     public NegativesConfig withShared(boolean shared) {
-        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity);
+        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity, queryMargin);
     }
 
     /** The same scheme with {@code queryEntity} set. */
     public NegativesConfig withQueryEntity(boolean queryEntity) {
-        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity);
+        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity, queryMargin);
+    }
+
+    /** The same scheme with {@code queryMargin} set. */
+    public NegativesConfig withQueryMargin(double queryMargin) {
+        return new NegativesConfig(chunkSize, batch, uniform, lhs, rhs, all, shared, queryEntity, queryMargin);
     }
 
     /** PyTorch-BigGraph's FB15k scheme: chunks of 50 that corrupt each other plus 1000 uniform negatives, both sides. */

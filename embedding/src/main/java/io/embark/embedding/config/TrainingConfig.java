@@ -194,6 +194,7 @@ public record TrainingConfig(
         m.put("training.negatives.all", Boolean.toString(negatives.all()));
         m.put("training.negatives.shared", Boolean.toString(negatives.shared()));
         m.put("training.negatives.queryEntity", Boolean.toString(negatives.queryEntity()));
+        m.put("training.negatives.queryMargin", Double.toString(negatives.queryMargin()));
         m.put("training.learningRate", Double.toString(learningRate));
         m.put("training.relationLearningRate", Double.toString(relationLearningRate));
         m.put("training.threads", Integer.toString(threads));

@@ -237,6 +237,7 @@ public final class BlasChunkStep implements ChunkStep {
         final int m = rows + u + (queryNegatives && blocks == 1 ? n : 0);
         final float[] gradNeg = first == Side.LHS || blocks == 2 ? out.lhsNegatives : out.rhsNegatives;
         final Comparator cmp = settings.comparator();
+        final float queryMargin = settings.queryMargin();
 
         // the random rows this pass reads, touched together first where that pays (EmbeddingTable#touch, #touchPays);
         // not negatives by the thousand, which would push each other out of the cache before their copy
@@ -339,7 +340,15 @@ public final class BlasChunkStep implements ChunkStep {
                 markNegatives(negIds, pos, rows, false);
                 int row = b * n + i;
                 float w = chunk.weight[i] * relations.weight(chunk.relation[i]);
+                // the query entity's columns count queryMargin higher in the loss (undone after: s stays the scores)
+                boolean shift = queryMargin != 0f && (srcTable != negTable || side.srcIds[i] != pos);
+                if (shift) {
+                    shiftQuery(row * m, b * n, side, i, n, negIds, rows, self, srcTable == negTable, queryMargin);
+                }
                 loss += lossFn.row(s, row * m, m, row, valid, w, settings.margin(), g, row * m);
+                if (shift) {
+                    shiftQuery(row * m, b * n, side, i, n, negIds, rows, self, srcTable == negTable, -queryMargin);
+                }
                 markNegatives(negIds, pos, rows, true);
                 if (self >= 0) {
                     valid[self] = false;
@@ -433,12 +442,12 @@ public final class BlasChunkStep implements ChunkStep {
 
     /**
      * Whether chunks without shared negatives take {@link #pairedPass}: both sides predicted, the chunk's edges each
-     * other's negatives, the dot comparator, no query-entity negatives, and operator {@code none} for every relation
+     * other's negatives, the dot comparator, no query-entity negatives or margin, and operator {@code none} for every relation
      * (so a query is its entity's row as stored, in either direction).
      */
     static boolean pairable(RelationParameters relations, StepSettings settings) {
         if (!settings.batchNegatives() || !settings.predicts(Side.LHS) || !settings.predicts(Side.RHS)
-                || settings.queryEntityNegatives() || settings.comparator() != Comparator.DOT) {
+                || settings.queryEntityNegatives() || settings.queryMargin() != 0f || settings.comparator() != Comparator.DOT) {
             return false;
         }
         for (int r = 0; r < relations.count(); r++) {
@@ -630,6 +639,36 @@ public final class BlasChunkStep implements ChunkStep {
     }
 
     /** Sets {@code valid[offset + j]} for every negative j that is entity {@code id}. */
+    /**
+     * Adds {@code delta} to the scores {@code s[rowOff + column]} of every column of query {@code i} (of direction
+     * {@code side}) that is that query's own entity: its appended or other-direction column {@code self} (-1: none),
+     * and, when the source and candidate tables are one table ({@code sameTable}: an id names the same entity), the
+     * batch candidates (columns {@code batchBase + j}) and the negatives (columns {@code negBase + j}) with its id. A
+     * column the row does not use (invalid) may be shifted too; the loss ignores it.
+     */
+    private void shiftQuery(int rowOff, int batchBase, Direction side, int i, int n, int[] negIds, int negBase, int self,
+                            boolean sameTable, float delta) {
+        if (self >= 0) {
+            s[rowOff + self] += delta;
+        }
+        if (!sameTable) {
+            return;
+        }
+        int id = side.srcIds[i];
+        if (settings.batchNegatives()) {
+            for (int j = 0; j < n; j++) {
+                if (side.candIds[j] == id) {
+                    s[rowOff + batchBase + j] += delta;
+                }
+            }
+        }
+        for (int j = negHead[slot(id)]; j >= 0; j = negNext[j]) {
+            if (negIds[j] == id) {
+                s[rowOff + negBase + j] += delta;
+            }
+        }
+    }
+
     private void markNegatives(int[] negIds, int id, int offset, boolean value) {
         for (int j = negHead[slot(id)]; j >= 0; j = negNext[j]) {
             if (negIds[j] == id) {

@@ -78,7 +78,7 @@ public final class Nd4jChunkStep implements ChunkStep {
             Direction dir = new Direction(relations.slot(predicted), relations.adjoint(predicted),
                     known.pick(out.lhs, out.rhs), predicted.pick(out.lhs, out.rhs),
                     predicted == Side.LHS || chunk.sharedNegatives ? out.lhsNegatives : out.rhsNegatives);
-            loss += direction(chunk, groups, src, candidates, candIds, negIds, u, queryNegatives ? srcIds : null,
+            loss += direction(chunk, groups, src, candidates, candIds, negIds, u, srcIds, queryNegatives,
                     srcTable == negTable, dir, out);
         }
         return loss;
@@ -134,13 +134,13 @@ public final class Nd4jChunkStep implements ChunkStep {
     }
 
     /**
-     * {@code selfIds}: the query entities appended as the last n candidates, or null when there are none; an id equal
-     * to the row's positive is the same entity only when {@code selfSameTable}.
+     * {@code srcIds}: the query entities, appended as the last n candidates when {@code appended}; an id equal to the
+     * row's positive (or to a candidate's) is the same entity only when {@code sameTable}.
      */
     private double direction(Chunk chunk, List<Group> groups, INDArray x, INDArray candidates, int[] candIds, int[] negIds,
-                             int u, int[] selfIds, boolean selfSameTable, Direction dir, ChunkGradients out) {
+                             int u, int[] srcIds, boolean appended, boolean sameTable, Direction dir, ChunkGradients out) {
         int n = chunk.size;
-        int m = n + u + (selfIds == null ? 0 : n);
+        int m = n + u + (appended ? n : 0);
         int d = (int) x.columns();
         Comparator cmp = settings.comparator();
         INDArray[] params = new INDArray[groups.size()];
@@ -183,31 +183,47 @@ public final class Nd4jChunkStep implements ChunkStep {
         // masks: pos (i, i); valid negatives: other batch columns with a different entity, uniform columns != positive
         float[] validData = new float[n * m];
         float[] posData = new float[n * m];
+        // the query-entity margin: added to the loss's view of the scores of the columns that are the row's own query
+        // entity (as the BLAS step does)
+        float qm = settings.queryMargin();
+        float[] shiftData = qm == 0f ? null : new float[n * m];
         float[] w = new float[n];
         for (int i = 0; i < n; i++) {
             posData[i * m + i] = 1f;
+            boolean shift = shiftData != null && (!sameTable || srcIds[i] != candIds[i]);
             for (int j = 0; j < n; j++) {
                 validData[i * m + j] = settings.batchNegatives() && j != i && candIds[j] != candIds[i] ? 1f : 0f;
+                if (shift && sameTable && settings.batchNegatives() && candIds[j] == srcIds[i]) {
+                    shiftData[i * m + j] = qm;
+                }
             }
             for (int j = 0; j < u; j++) {
                 validData[i * m + n + j] = negIds[j] != candIds[i] ? 1f : 0f;
+                if (shift && sameTable && negIds[j] == srcIds[i]) {
+                    shiftData[i * m + n + j] = qm;
+                }
             }
-            if (selfIds != null) {
-                validData[i * m + n + u + i] = !selfSameTable || selfIds[i] != candIds[i] ? 1f : 0f;
+            if (appended) {
+                validData[i * m + n + u + i] = !sameTable || srcIds[i] != candIds[i] ? 1f : 0f;
+                if (shift) {
+                    shiftData[i * m + n + u + i] = qm;
+                }
             }
             w[i] = chunk.weight[i] * relations.weight(chunk.relation[i]);
         }
         INDArray valid = Nd4j.create(validData, new long[] {n, m}, DataType.FLOAT);
         INDArray pos = Nd4j.create(posData, new long[] {n, m}, DataType.FLOAT);
         INDArray weights = Nd4j.create(w, new long[] {n, 1}, DataType.FLOAT);
-        INDArray sPos = s.mul(pos).sum(1).reshape(n, 1);
+        // the scores as the loss sees them (the comparator's backward below needs s itself)
+        INDArray sl = shiftData == null ? s : s.add(Nd4j.create(shiftData, new long[] {n, m}, DataType.FLOAT));
+        INDArray sPos = sl.mul(pos).sum(1).reshape(n, 1);
 
         INDArray lossRows;
         INDArray g;
         switch (settings.loss()) {
             case SOFTMAX -> {
                 INDArray allowed = valid.add(pos);
-                INDArray masked = s.mul(allowed).addi(allowed.rsub(1).muli(-1e30));
+                INDArray masked = sl.mul(allowed).addi(allowed.rsub(1).muli(-1e30));
                 INDArray rowMax = masked.max(1).reshape(n, 1);
                 INDArray e = Transforms.exp(masked.subColumnVector(rowMax)).muli(allowed);
                 INDArray z = e.sum(1).reshape(n, 1);
@@ -216,13 +232,13 @@ public final class Nd4jChunkStep implements ChunkStep {
             }
             case LOGISTIC -> {
                 INDArray count = Transforms.max(valid.sum(1).reshape(n, 1), 1.0);
-                lossRows = Transforms.softPlus(s).muli(valid).sum(1).reshape(n, 1).divi(count)
+                lossRows = Transforms.softPlus(sl).muli(valid).sum(1).reshape(n, 1).divi(count)
                         .addi(Transforms.softPlus(sPos.neg()));
-                g = Transforms.sigmoid(s).muli(valid).divColumnVector(count)
-                        .subi(Transforms.sigmoid(s.neg()).muli(pos));
+                g = Transforms.sigmoid(sl).muli(valid).divColumnVector(count)
+                        .subi(Transforms.sigmoid(sl.neg()).muli(pos));
             }
             case RANKING -> {
-                INDArray v = s.subColumnVector(sPos).addi(settings.margin());
+                INDArray v = sl.subColumnVector(sPos).addi(settings.margin());
                 lossRows = Transforms.relu(v).muli(valid).sum(1).reshape(n, 1);
                 INDArray gNeg = v.gt(0).castTo(DataType.FLOAT).muli(valid);
                 g = gNeg.add(pos.mulColumnVector(gNeg.sum(1).reshape(n, 1).neg()));
@@ -268,7 +284,7 @@ public final class Nd4jChunkStep implements ChunkStep {
         if (u > 0) {
             addRows(gc.get(NDArrayIndex.interval(n, n + u), NDArrayIndex.all()), identity(u), dir.negGrad(), d);
         }
-        if (selfIds != null) {
+        if (appended) {
             addRows(gc.get(NDArrayIndex.interval(n + u, m), NDArrayIndex.all()), identity(n), dir.srcGrad(), d);
         }
 

@@ -17,7 +17,9 @@ import java.util.Set;
  * how many chunks' gradients one optimizer step sums (1: a step per chunk), and whether a chunk's two sides may share
  * one set of negatives ({@link io.embark.embedding.config.NegativesConfig#shared}; the sampler marks the chunks that do),
  * whether each edge's query entity is scored as one more negative
- * ({@link io.embark.embedding.config.NegativesConfig#queryEntity}), and the weight of the relation-prediction term
+ * ({@link io.embark.embedding.config.NegativesConfig#queryEntity}), what the training loss adds to the query entity's
+ * score wherever it is a candidate ({@link io.embark.embedding.config.NegativesConfig#queryMargin}; 0 = nothing), and
+ * the weight of the relation-prediction term
  * ({@link io.embark.embedding.config.TrainingConfig#relationPrediction}; 0 = off).
  */
 public record StepSettings(
@@ -33,6 +35,7 @@ public record StepSettings(
         int chunksPerStep,
         boolean sharedNegatives,
         boolean queryEntityNegatives,
+        float queryMargin,
         float relationPrediction) {
 
     public StepSettings {
@@ -45,7 +48,7 @@ public record StepSettings(
     /** A step per chunk. */
     public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, Set<Side> predicted,
                         float n3, float learningRate, float relationLearningRate, float maxNorm) {
-        this(comparator, loss, margin, batchNegatives, predicted, n3, learningRate, relationLearningRate, maxNorm, 1, false, false, 0f);
+        this(comparator, loss, margin, batchNegatives, predicted, n3, learningRate, relationLearningRate, maxNorm, 1, false, false, 0f, 0f);
     }
 
     /** Whether the step trains the prediction of side {@code side} (corrupts that side with negatives). */
@@ -68,6 +71,7 @@ public record StepSettings(
                 training.chunksPerStep(),
                 neg.shared(),
                 neg.queryEntity(),
+                (float) neg.queryMargin(),
                 (float) training.relationPrediction());
     }
 

@@ -31,9 +31,13 @@ class QueryEntityNegativesTest {
     private static final int DIM = 6;
 
     private static StepSettings settings(LossType loss, boolean shared, boolean queryEntity, int n, int u) {
+        return settings(loss, shared, queryEntity, 0, n, u);
+    }
+
+    private static StepSettings settings(LossType loss, boolean shared, boolean queryEntity, double margin, int n, int u) {
         ModelConfig model = ModelConfig.simple(DIM, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
         TrainingConfig training = TrainingConfig.defaults(1,
-                        new NegativesConfig(n, true, u, true, true, false, shared, queryEntity))
+                        new NegativesConfig(n, true, u, true, true, false, shared, queryEntity, margin))
                 .withLoss(loss, 0.5).withLearningRates(0.1, 0.05);
         return StepSettings.of(model, training);
     }
@@ -81,22 +85,69 @@ class QueryEntityNegativesTest {
             withQuery.negatives(uniform.clone(), 3, uniform.clone(), 3);
             byHand.negatives(new int[] {0, 4, 9, t}, 4, new int[] {0, 4, 9, l}, 4);
         }
+        assertSameStep(kernel, rel, settings(loss, shared, true, 1, 5), withQuery, settings(loss, shared, false, 1, 5), byHand, 5);
+    }
+
+    /**
+     * {@code training.negatives.queryMargin} with the softmax loss: a margin of ln 3 on the query entity's column is
+     * that column counted three times, so on a one-edge chunk it must equal the query entity drawn three times as a
+     * negative by hand (same loss, same gradient per entity and per relation parameter), with the query entity among
+     * the uniform draws (as in 1-vs-all training) and as the appended query-entity negative.
+     */
+    @ParameterizedTest(name = "shared={0} queryEntity={1} kernel={2}")
+    @CsvSource({"false, false, BLAS", "true, false, BLAS", "false, true, BLAS", "false, false, ND4J", "false, true, ND4J"})
+    void aSoftmaxMarginOfLn3IsTheQueryEntityCountedThreeTimes(boolean shared, boolean queryEntity, StepKernel kernel) {
+        int rows = 10;
+        int l = 2;
+        int t = 7;
+        EmbeddingTable table = EmbeddingTable.random("e", 0, rows, DIM, 0.5, new SplittableRandom(5));
+        RelationParameters rel = relations(13);
+        Chunk withMargin = new Chunk(1, 9);
+        withMargin.lhsTable = table;
+        withMargin.rhsTable = table;
+        withMargin.add(1, l, t, 1.5f);
+        Chunk byHand = new Chunk(1, 9);
+        byHand.lhsTable = table;
+        byHand.rhsTable = table;
+        byHand.add(1, l, t, 1.5f);
+        if (queryEntity) {
+            // the query entity only as the appended negative (with the option on, once; by hand, three times)
+            withMargin.negatives(new int[] {0, 4, 9}, 3, new int[] {0, 4, 9}, 3);
+            byHand.negatives(new int[] {0, 4, 9, t, t, t}, 6, new int[] {0, 4, 9, l, l, l}, 6);
+        } else if (shared) {
+            // both query entities drawn once; predicting t the query is l, predicting l it is t
+            withMargin.sharedNegatives(new int[] {0, l, 4, t, 9}, 5);
+            byHand.sharedNegatives(new int[] {0, l, 4, t, 9, l, l, t, t}, 9);
+        } else {
+            withMargin.negatives(new int[] {0, t, 4, 9}, 4, new int[] {l, 0, 4, 9}, 4);
+            byHand.negatives(new int[] {0, t, 4, 9, t, t}, 6, new int[] {l, 0, 4, 9, l, l}, 6);
+        }
+        assertSameStep(kernel, rel, settings(LossType.SOFTMAX, shared, queryEntity, Math.log(3), 1, 9), withMargin,
+                settings(LossType.SOFTMAX, shared, false, 0, 1, 9), byHand, 9);
+    }
+
+    /**
+     * One-edge chunk {@code a} under settings {@code sa} and chunk {@code b} under {@code sb}, each through its own
+     * step of {@code kernel}: the same loss, the same gradient per entity and per relation parameter of relation 1.
+     */
+    private static void assertSameStep(StepKernel kernel, RelationParameters rel, StepSettings sa, Chunk a, StepSettings sb,
+                                       Chunk b, int uniformCapacity) {
         Map<Integer, float[]> gradA;
         Map<Integer, float[]> gradB;
         double lossA;
         double lossB;
         float[][] relA = new float[2][];
         float[][] relB = new float[2][];
-        try (StepDriver a = new StepDriver(kernel, rel, settings(loss, shared, true, 1, 5), 1, 5, DIM);
-             StepDriver b = new StepDriver(kernel, rel, settings(loss, shared, false, 1, 5), 1, 5, DIM)) {
-            lossA = a.computeGradients(withQuery);
-            gradA = perEntity(withQuery, a);
-            relA[0] = a.relationGradient(1, 0).clone();
-            relA[1] = a.relationGradient(1, 1).clone();
-            lossB = b.computeGradients(byHand);
-            gradB = perEntity(byHand, b);
-            relB[0] = b.relationGradient(1, 0).clone();
-            relB[1] = b.relationGradient(1, 1).clone();
+        try (StepDriver da = new StepDriver(kernel, rel, sa, 1, uniformCapacity, DIM);
+             StepDriver db = new StepDriver(kernel, rel, sb, 1, uniformCapacity, DIM)) {
+            lossA = da.computeGradients(a);
+            gradA = perEntity(a, da);
+            relA[0] = da.relationGradient(1, 0).clone();
+            relA[1] = da.relationGradient(1, 1).clone();
+            lossB = db.computeGradients(b);
+            gradB = perEntity(b, db);
+            relB[0] = db.relationGradient(1, 0).clone();
+            relB[1] = db.relationGradient(1, 1).clone();
         }
         assertEquals(lossB, lossA, 1e-5 * Math.max(1, Math.abs(lossB)), "loss");
         assertEquals(gradB.keySet(), gradA.keySet(), "entities with a gradient");
@@ -138,10 +189,12 @@ class QueryEntityNegativesTest {
      * one type (two partitions: equal ids are different entities) and two entity types (no query-entity negative at
      * all): the two steps agree, and the option changes the loss exactly where it applies.
      */
-    @ParameterizedTest(name = "{0} shared={1} tables={2}")
-    @CsvSource({"SOFTMAX, false, one", "SOFTMAX, true, one", "RANKING, false, one", "LOGISTIC, false, partitions",
-        "SOFTMAX, false, partitions", "SOFTMAX, false, types"})
-    void bothStepsAgreeWithRepeatedRows(LossType loss, boolean shared, String tables) {
+    @ParameterizedTest(name = "{0} shared={1} tables={2} queryEntity={3} margin={4}")
+    @CsvSource({"SOFTMAX, false, one, true, 0", "SOFTMAX, true, one, true, 0", "RANKING, false, one, true, 0",
+        "LOGISTIC, false, partitions, true, 0", "SOFTMAX, false, partitions, true, 0", "SOFTMAX, false, types, true, 0",
+        "SOFTMAX, false, one, false, 0.7", "SOFTMAX, true, one, false, 0.7", "RANKING, false, one, true, 0.7",
+        "LOGISTIC, true, one, false, 0.7", "SOFTMAX, false, partitions, true, 0.7", "SOFTMAX, false, types, false, 0.7"})
+    void bothStepsAgreeWithRepeatedRows(LossType loss, boolean shared, String tables, boolean queryEntity, double margin) {
         int rows = 8;
         int n = 6;
         int u = 5;
@@ -155,8 +208,8 @@ class QueryEntityNegativesTest {
         EmbeddingTable rhsA = rhs == lhs ? lhsA : rhs.copy();
         EmbeddingTable lhsB = lhs.copy();
         EmbeddingTable rhsB = rhs == lhs ? lhsB : rhs.copy();
-        try (StepDriver blas = StepDriver.blas(relA, settings(loss, shared, true, n, u), n, u, DIM);
-             StepDriver nd4j = StepDriver.nd4j(relB, settings(loss, shared, true, n, u), n, u, DIM)) {
+        try (StepDriver blas = StepDriver.blas(relA, settings(loss, shared, queryEntity, margin, n, u), n, u, DIM);
+             StepDriver nd4j = StepDriver.nd4j(relB, settings(loss, shared, queryEntity, margin, n, u), n, u, DIM)) {
             for (int step = 0; step < 3; step++) {
                 int[][] edges = new int[n][];
                 for (int i = 0; i < n; i++) {
@@ -181,7 +234,7 @@ class QueryEntityNegativesTest {
                 double lb = nd4j.train(b);
                 assertEquals(la, lb, 1e-4 * Math.max(1, Math.abs(la)), "step " + step + " loss");
                 if (tables.equals("types")) {
-                    assertEquals(lossWithout, la, 1e-5 * Math.max(1, Math.abs(la)), "no query-entity negative across types");
+                    assertEquals(lossWithout, la, 1e-5 * Math.max(1, Math.abs(la)), "no query-entity negative or margin across types");
                 } else {
                     assertNotEquals(lossWithout, la, 1e-3 * Math.max(1, Math.abs(la)), "the option changes the loss");
                 }

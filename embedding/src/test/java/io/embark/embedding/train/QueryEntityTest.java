@@ -71,6 +71,23 @@ class QueryEntityTest {
         assertTrue(m.mrr() > LEARNED_MRR, "not learned: " + m);
     }
 
+    /**
+     * 1-vs-all softmax (every entity a candidate, the query entity included) from the identity start: the margin
+     * ({@code training.negatives.queryMargin}) makes the loss count the query entity as e^m candidates, so fewer
+     * rankings end with it above the answer than without, at the same epochs.
+     */
+    @Test
+    void aQueryMarginPushesItDownUnderOneVsAll() throws Exception {
+        NegativesConfig all = new NegativesConfig(50, false, 0, true, true, true);
+        RankingMetrics without = train(RelationInit.IDENTITY, all, 3, "all-0");
+        RankingMetrics with = train(RelationInit.IDENTITY, all.withQueryMargin(2), 3, "all-2");
+        System.out.println("1-vs-all, identity start, 3 epochs: margin 0 " + without + "; margin 2 " + with);
+        assertTrue(without.queryAbove() > 0.05, "the symptom is not reproduced without the margin: " + without);
+        assertTrue(with.queryAbove() < without.queryAbove() / 2, "the margin did not push the query entity down: "
+                + with + " against " + without);
+        assertTrue(with.mrr() > LEARNED_MRR, "not learned: " + with);
+    }
+
     @Test
     void theDefaultRelationInitIsTheRemedy() {
         assertTrue(RelationConfig.of(OperatorType.COMPLEX_DIAGONAL).init() == RelationInit.RANDOM,
@@ -78,15 +95,19 @@ class QueryEntityTest {
     }
 
     private RankingMetrics train(RelationInit init, boolean queryEntityNegatives, int epochs) throws Exception {
+        return train(init, NegativesConfig.pbg(50, 50).withQueryEntity(queryEntityNegatives), epochs,
+                "pbg-" + queryEntityNegatives);
+    }
+
+    private RankingMetrics train(RelationInit init, NegativesConfig negatives, int epochs, String name) throws Exception {
         ModelConfig base = ModelConfig.simple(16, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
         ModelConfig model = new ModelConfig(base.dimension(), Map.of(), base.comparator(),
                 new RelationConfig(OperatorType.COMPLEX_DIAGONAL, 1.0, init), Map.of(), true, 0.1,
                 Optional.empty(), base.regularizer(), 0);
-        TrainingConfig training = TrainingConfig.defaults(epochs,
-                        NegativesConfig.pbg(50, 50).withQueryEntity(queryEntityNegatives))
+        TrainingConfig training = TrainingConfig.defaults(epochs, negatives)
                 .withThreads(1).withBucketOrder(BucketOrder.INSIDE_OUT); // one thread: deterministic
         CheckpointStore store = new CheckpointStore(fs,
-                new org.apache.hadoop.fs.Path(tmp.resolve("c-" + init + "-" + queryEntityNegatives).toString()));
+                new org.apache.hadoop.fs.Path(tmp.resolve("c-" + init + "-" + name).toString()));
         Trainer.train(graph, model, training, store);
         return new LinkPrediction(graph, TrainedModel.latest(store))
                 .filtered("test", List.of("train", "test"), Long.MAX_VALUE);

@@ -27,7 +27,8 @@ final class TrainingSection {
                     c.bool("training.negatives.rhs", true),
                     c.bool("training.negatives.all", false),
                     c.bool("training.negatives.shared", false),
-                    c.bool("training.negatives.queryEntity", false));
+                    c.bool("training.negatives.queryEntity", false),
+                    c.doubleValue("training.negatives.queryMargin", 0, 0, 1e6));
             double lr = c.doubleValue("training.learningRate", 0.1, Double.MIN_VALUE, Double.MAX_VALUE);
             return new TrainingConfig(
                     c.integer("training.epochs", 10, 1, 1 << 20),
