@@ -172,10 +172,10 @@ public final class BlasChunkStep implements ChunkStep {
         lastRegularization = 0;
         predictingLhs.bind(chunk, gradients);
         predictingRhs.bind(chunk, gradients);
-        if (chunk.sharedNegatives) {
-            loss += pass(chunk, Side.RHS, 2);
-        } else if (paired) {
+        if (paired) {
             loss += pairedPass(chunk);
+        } else if (chunk.sharedNegatives) {
+            loss += pass(chunk, Side.RHS, 2);
         } else {
             if (settings.predicts(Side.RHS)) {
                 loss += pass(chunk, Side.RHS, 1);
@@ -471,17 +471,20 @@ public final class BlasChunkStep implements ChunkStep {
      * back into both G's, and four products give every gradient: {@code dL = G_r C_r} and {@code dR = G_l C_l} (each
      * row's gradient as a query and, through Gb, as the other direction's candidate), {@code dU_r = G_r[:, n:]^T L},
      * {@code dU_l = G_l[:, :u_l]^T R}. The two passes it replaces computed B twice and multiplied its gradient twice
-     * in each backward product.
+     * in each backward product. A chunk that shares its negatives ({@link Chunk#sharedNegatives}: U_l = U_r = U, one
+     * table) takes this pass too: U is gathered from the table once and copied inside the buffer, and its gradient is
+     * {@code dU_r + dU_l}, as the general two-block pass gives.
      */
     private double pairedPass(Chunk chunk) {
         final int n = chunk.size;
         final int d = chunk.lhsTable.dim();
         final EmbeddingTable lt = chunk.lhsTable;
         final EmbeddingTable rt = chunk.rhsTable;
+        final boolean shared = chunk.sharedNegatives;
         final int[] negL = chunk.lhsNegatives;
-        final int[] negR = chunk.rhsNegatives;
+        final int[] negR = shared ? negL : chunk.rhsNegatives;
         final int uL = chunk.lhsNegativeCount;
-        final int uR = chunk.rhsNegativeCount;
+        final int uR = shared ? uL : chunk.rhsNegativeCount;
         final int xL = uL;          // X's first row of L
         final int xR = uL + n;      // of R, and of C_r
         final int xUr = uL + 2 * n; // of U_r
@@ -494,7 +497,7 @@ public final class BlasChunkStep implements ChunkStep {
             if (uL <= TOUCH_LIMIT) {
                 sink += lt.touch(negL, uL);
             }
-            if (uR <= TOUCH_LIMIT) {
+            if (uR <= TOUCH_LIMIT && !shared) {
                 sink += rt.touch(negR, uR);
             }
         }
@@ -508,9 +511,14 @@ public final class BlasChunkStep implements ChunkStep {
             bufC.buffer.put((xL + i) * d, lt.data(l), lt.dataOffset(l), d);
             bufC.buffer.put((xR + i) * d, rt.data(r), rt.dataOffset(r), d);
         }
-        for (int j = 0; j < uR; j++) {
-            int id = negR[j];
-            bufC.buffer.put((xUr + j) * d, rt.data(id), rt.dataOffset(id), d);
+        if (shared) {
+            // U_r is U_l: copied inside the buffer, not gathered from the table again
+            bufC.buffer.put(xUr * d, bufC.buffer, 0, uL * d);
+        } else {
+            for (int j = 0; j < uR; j++) {
+                int id = negR[j];
+                bufC.buffer.put((xUr + j) * d, rt.data(id), rt.dataOffset(id), d);
+            }
         }
         // S_r = L C_r^T at 0, R U_l^T after it
         Sgemm.multiplyAt(bufC, (long) xL * d, d, false, bufC, (long) xR * d, d, true, bufS, 0, n, mR, d);
@@ -580,6 +588,14 @@ public final class BlasChunkStep implements ChunkStep {
         }
         bufGC.buffer.get(0, out.rhsNegatives, 0, uR * d);
         bufGC.buffer.get(uR * d, out.lhsNegatives, 0, uL * d);
+        if (shared) {
+            // one set of rows for both directions: its gradient is the sum, kept in lhsNegatives (rhsNegatives unused)
+            float[] gl = out.lhsNegatives;
+            float[] gr = out.rhsNegatives;
+            for (int k = 0; k < uL * d; k++) {
+                gl[k] += gr[k];
+            }
+        }
         loss += n3Terms(chunk, predictingRhs, d);
         loss += n3Terms(chunk, predictingLhs, d);
         return loss;

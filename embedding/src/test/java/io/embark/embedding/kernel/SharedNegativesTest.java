@@ -45,7 +45,10 @@ class SharedNegativesTest {
                 Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false),
                 Arguments.of(OperatorType.LINEAR, ComparatorType.COS, LossType.LOGISTIC, true),
                 Arguments.of(OperatorType.AFFINE, ComparatorType.SQUARED_L2, LossType.SOFTMAX, false),
-                Arguments.of(OperatorType.DIAGONAL, ComparatorType.DOT, LossType.RANKING, true));
+                Arguments.of(OperatorType.DIAGONAL, ComparatorType.DOT, LossType.RANKING, true),
+                // operator none with dot and batch negatives: the paired pass, with and without a shared draw
+                Arguments.of(OperatorType.NONE, ComparatorType.DOT, LossType.SOFTMAX, false),
+                Arguments.of(OperatorType.NONE, ComparatorType.DOT, LossType.RANKING, true));
     }
 
     @ParameterizedTest(name = "{0} {1} {2} reciprocal={3}")
