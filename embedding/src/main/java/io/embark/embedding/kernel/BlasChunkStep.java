@@ -441,9 +441,9 @@ public final class BlasChunkStep implements ChunkStep {
     }
 
     /**
-     * Whether chunks without shared negatives take {@link #pairedPass}: both sides predicted, the chunk's edges each
-     * other's negatives, the dot comparator, no query-entity negatives or margin, and operator {@code none} for every relation
-     * (so a query is its entity's row as stored, in either direction).
+     * Whether chunks take {@link #pairedPass} (with their own negatives per side or a shared draw): both sides
+     * predicted, the chunk's edges each other's negatives, the dot comparator, no query-entity negatives or margin,
+     * and operator {@code none} for every relation (so a query is its entity's row as stored, in either direction).
      */
     static boolean pairable(RelationParameters relations, StepSettings settings) {
         if (!settings.batchNegatives() || !settings.predicts(Side.LHS) || !settings.predicts(Side.RHS)
