@@ -590,11 +590,7 @@ public final class BlasChunkStep implements ChunkStep {
         bufGC.buffer.get(uR * d, out.lhsNegatives, 0, uL * d);
         if (shared) {
             // one set of rows for both directions: its gradient is the sum, kept in lhsNegatives (rhsNegatives unused)
-            float[] gl = out.lhsNegatives;
-            float[] gr = out.rhsNegatives;
-            for (int k = 0; k < uL * d; k++) {
-                gl[k] += gr[k];
-            }
+            FloatMath.axpy(1f, out.rhsNegatives, 0, out.lhsNegatives, 0, uL * d);
         }
         loss += n3Terms(chunk, predictingRhs, d);
         loss += n3Terms(chunk, predictingLhs, d);

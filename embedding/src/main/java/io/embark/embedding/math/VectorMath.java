@@ -26,8 +26,9 @@ final class VectorMath {
      * Constants of the species' own class: a Vector API call on a receiver whose class C2 cannot prove (a loop's
      * running vector) stays a virtual call, and its operator then runs lane by lane in the API's Java fallback.
      * Receivers only, never a loop's starting value: a running vector that starts as one of these (an object from the
-     * heap) is boxed by C2 at every iteration (96 bytes per vector, 7x the time of the loop's work on this JDK 17; JMH
-     * {@code softmaxRows}: 312 KB per op); a loop starts from {@code FloatVector.zero(F)} or a broadcast instead.
+     * heap) is boxed by C2 at every iteration (JDK 17: 96 bytes per vector, see the {@code VectorLoopJmh} benchmark; the
+     * softmax's JMH {@code softmaxRows} allocated 312 KB per op that way); a loop starts from {@code FloatVector.zero(F)}
+     * or a broadcast instead.
      */
     private static final FloatVector ZERO = FloatVector.zero(F);
     private static final FloatVector NEG_INF = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
