@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH benchmarks of the training kernels (embedding/src/test/java/io/embark/embedding/bench/ChunkStepJmh.java):
 # the whole chunk step, its row-wise Adagrad and its softmax, with PyTorch-BigGraph's FB15k shapes, one thread.
-# Also VectorLoopJmh (why VectorMath's loops never start from a constant vector): scripts/bench-kernels.sh -prof gc VectorLoopJmh
+# Also VectorLoopJmh (why VectorMath's loops never start from a constant vector): scripts/bench-kernels.sh -prof gc VectorLoopJmh,
+# and ShuffleJmh (the epoch's shuffle of a bucket's edges)
 #   scripts/bench-kernels.sh                       # all, d 400 and 100
 #   scripts/bench-kernels.sh -p dim=400 -p impl=blas,nd4j step    # any JMH options and a benchmark regex
 #   SIMD=false scripts/bench-kernels.sh -p dim=400                 # the scalar loops instead of the Vector API ones
@@ -15,7 +16,8 @@ export OMP_NUM_THREADS=1
 
 mvn -B -o -q -pl allreduce,partitioning,embedding -am test-compile
 mvn -B -o -q -pl embedding dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-CP="embedding/target/test-classes:embedding/target/classes:$(cat embedding/target/bench.classpath)"
+# this checkout's modules ahead of the classpath Maven resolves, which names the sibling modules' jars as last installed
+CP="embedding/target/test-classes:embedding/target/classes:partitioning/target/classes:allreduce/target/classes:$(cat embedding/target/bench.classpath)"
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $# -eq 0 ]]; then set -- ChunkStepJmh; fi
 exec java -cp "$CP" org.openjdk.jmh.Main -jvmArgsAppend "-Xmx4g --add-modules=jdk.incubator.vector -Dembark.simd=${SIMD:-true}" "$@"

@@ -162,9 +162,19 @@ public final class GradientAccumulator implements Optimizer {
             }
         }
 
+        /**
+         * Adds {@code g[off, off+dim)} to row {@code row}'s sum: copied into a new slot, so that slots need no zeroing
+         * (apply leaves them as they are), added to a slot the batch already has.
+         */
         void add(int row, float[] g, int off) {
-            int base = slot(row) * dim; // first: finding a new slot may grow grad
-            FloatMath.axpy(1f, g, off, grad, base, dim);
+            int fresh = used;
+            int s = slot(row); // first: finding a new slot may grow grad
+            int base = s * dim;
+            if (s == fresh) {
+                System.arraycopy(g, off, grad, base, dim);
+            } else {
+                FloatMath.axpy(1f, g, off, grad, base, dim);
+            }
         }
 
         private int slot(int row) {
@@ -236,8 +246,8 @@ public final class GradientAccumulator implements Optimizer {
                 }
                 for (int s = from; s < to; s++) {
                     int base = s * dim;
+                    // the slot is not zeroed: its next row's first add overwrites it
                     Adagrad.rowUpdate(table, rows[s], grad, base, lr, maxNorm);
-                    Arrays.fill(grad, base, base + dim, 0f);
                     index[positions[s]] = 0;
                 }
             }

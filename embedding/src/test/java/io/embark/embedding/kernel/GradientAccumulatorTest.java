@@ -35,6 +35,50 @@ class GradientAccumulatorTest {
         check(false);
     }
 
+    /**
+     * An accumulator used for batch after batch gives what a new one per batch gives: a slot that held one batch's
+     * row holds nothing of it in the next (the slots are reused unzeroed, a new row's first gradient overwrites).
+     */
+    @Test
+    void reusedAcrossBatchesIsANewAccumulatorPerBatch() {
+        for (boolean shared : new boolean[] {true, false}) {
+            ModelConfig model = ModelConfig.simple(DIM, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
+            TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(3, true, 4, true, true, false)).withBatchSize(6);
+            StepSettings settings = StepSettings.of(model, training);
+            RelationParameters relA = RelationParameters.create(model, List.of("r0", "r1"), new int[] {DIM, DIM});
+            RelationParameters relB = relA.copy();
+            Random random = new Random(3);
+            EmbeddingTable lhsA = EmbeddingTable.random("e", 0, ROWS, DIM, 0.5, random);
+            EmbeddingTable rhsA = shared ? lhsA : EmbeddingTable.random("e", 1, ROWS, DIM, 0.5, random);
+            EmbeddingTable lhsB = copy(lhsA);
+            EmbeddingTable rhsB = shared ? lhsB : copy(rhsA);
+            // batches whose rows differ, so that the second batch's rows land in slots the first batch's rows held
+            int[][][] edges = {{{0, 0, 1}, {1, 2, 3}, {0, 4, 0}}, {{1, 5, 6}, {1, 7, 8}, {0, 6, 5}}, {{0, 8, 2}, {1, 3, 7}, {1, 1, 4}}};
+            int[][] lhsNeg = {{5, 6, 1, 5}, {0, 2, 3, 1}, {6, 0, 5, 7}};
+            int[][] rhsNeg = {{7, 8, 2, 2}, {4, 3, 0, 4}, {2, 8, 1, 6}};
+            GradientAccumulator reused = new GradientAccumulator(relA, settings);
+            try (StepDriver stepA = StepDriver.blas(relA, settings, 3, 4, DIM); StepDriver stepB = StepDriver.blas(relB, settings, 3, 4, DIM)) {
+                for (int batch = 0; batch < 3; batch++) {
+                    GradientAccumulator fresh = new GradientAccumulator(relB, settings);
+                    for (int k = 0; k < 2; k++) {
+                        int c = (batch + k) % 3;
+                        Chunk a = chunk(lhsA, rhsA, edges[c], lhsNeg[c], rhsNeg[c]);
+                        stepA.computeGradients(a);
+                        reused.add(a, stepA.gradients);
+                        Chunk b = chunk(lhsB, rhsB, edges[c], lhsNeg[c], rhsNeg[c]);
+                        stepB.computeGradients(b);
+                        fresh.add(b, stepB.gradients);
+                    }
+                    reused.flush();
+                    fresh.flush();
+                    assertArrayEquals(lhsB.segmentData(0), lhsA.segmentData(0), "batch " + batch + ", shared " + shared);
+                    assertArrayEquals(rhsB.segmentData(0), rhsA.segmentData(0), "batch " + batch + ", shared " + shared);
+                    assertArrayEquals(lhsB.segmentState(0), lhsA.segmentState(0), "batch " + batch + ", shared " + shared);
+                }
+            }
+        }
+    }
+
     private static void check(boolean shared) {
         Random random = new Random(shared ? 1 : 2);
         ModelConfig model = ModelConfig.simple(DIM, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true)
