@@ -28,9 +28,12 @@ import java.util.logging.Logger;
  * negatives, batch) through the same {@link HogwildTrainer} the real training uses, with its own relation parameters,
  * tables and edges: nothing of the real model is read or written, so results do not depend on it.
  *
- * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} before its first bucket (and when an epoch
- * ends, for a worker that had none), which stops it after its current synthetic bucket (one batch) and waits for that
- * up to half a second, so the warm-up does not compete with training for the cores beyond that bucket. It also stops
+ * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} when an epoch starts, as soon as it has asked
+ * for its first bucket's edges and tables (and again when an epoch ends, a no-op then), which stops it after its
+ * current synthetic bucket (one batch) and waits for that up to half a second, so the warm-up does not compete for the
+ * cores with the loads the epoch waits for, nor with training. (Until the first chunk, as before, it took a core of
+ * 2 from those loads: 0.4 s more of I/O wait in a 1-partition d-100 epoch, for no faster compute; docs/BENCHMARKS.md,
+ * "The epoch's input path".) It also stops
  * by itself after {@link #MAX_SECONDS}, so a job cancelled before its first bucket leaves it running at most that long
  * (a daemon thread, no lock held). A failure in it is logged and ignored: training compiles its step itself.
  */

@@ -238,6 +238,14 @@ public final class TrainingLoop implements AutoCloseable {
         hogwild.startEpoch(seed(), epoch);
         tables.useStore(store);
         long l0 = System.nanoTime();
+        Future<EdgeBlock> nextEdges = submitEdges(schedule, 0, rank, epoch);
+        Bucket first = schedule.rounds() == 0 ? null : schedule.bucket(0, rank);
+        if (first != null) {
+            // the first bucket's tables load beside its edges (nobody holds them between epochs)
+            tables.prefetch(schema.tablesOf(first), Set.of());
+        }
+        // the JVM's step warm-up, if one still runs, stops now: on a machine of few cores the loads above need them
+        StepWarmup.end();
         Map<TableKey, EmbeddingTable> sharedTables = acquire(shared);
         long ioWait = System.nanoTime() - l0;
         SharedParameterSync sync = group.sync(relations, sharedTables.values());
@@ -247,7 +255,6 @@ public final class TrainingLoop implements AutoCloseable {
         long edges = 0;
         double loss = 0;
         int buckets = 0;
-        Future<EdgeBlock> nextEdges = submitEdges(schedule, 0, rank, epoch);
         for (int round = 0; round < schedule.rounds(); round++) {
             Bucket bucket = schedule.bucket(round, rank);
             epochProgress.at("round " + (round + 1) + "/" + schedule.rounds() + (bucket == null ? " (no bucket)" : " bucket " + bucket));
@@ -271,8 +278,6 @@ public final class TrainingLoop implements AutoCloseable {
             int slices = slices(schedule, round, syncEdges);
             for (int s = 0; s < slices; s++) {
                 if (block != null && block.size() > 0) {
-                    // the JVM's step warm-up, if one still runs, stops before real chunks need the cores
-                    StepWarmup.end();
                     long s0 = System.nanoTime();
                     int from = (int) ((long) block.size() * s / slices);
                     int to = (int) ((long) block.size() * (s + 1) / slices);
