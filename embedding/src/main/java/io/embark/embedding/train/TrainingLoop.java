@@ -114,7 +114,9 @@ public final class TrainingLoop implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.tables = new ResidentTables(loader, group.loadTimeout().orElse(null), group.cancellation());
+        // alone, a worker's saves may end after its release: nobody else loads its tables
+        this.tables = new ResidentTables(loader, group.loadTimeout().orElse(null), group.cancellation(), group.size() == 1,
+                "embark-worker-" + group.rank() + "-saver");
         long tableBytes = tableBytes(schema, training);
         long heap = Runtime.getRuntime().maxMemory();
         this.keepAll = group.size() == 1 && schema.lhsPartitions() * (long) schema.rhsPartitions() > 1
@@ -419,6 +421,7 @@ public final class TrainingLoop implements AutoCloseable {
     @Override
     public void close() {
         loader.shutdownNow();
+        tables.close();
         hogwild.close();
     }
 }
