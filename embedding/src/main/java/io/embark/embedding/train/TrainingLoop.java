@@ -114,9 +114,7 @@ public final class TrainingLoop implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        // alone, a worker's saves may end after its release: nobody else loads its tables
-        this.tables = new ResidentTables(loader, group.loadTimeout().orElse(null), group.cancellation(), group.size() == 1,
-                "embark-worker-" + group.rank() + "-saver");
+        this.tables = new ResidentTables(loader, group.loadTimeout().orElse(null), group.cancellation());
         long tableBytes = tableBytes(schema, training);
         long heap = Runtime.getRuntime().maxMemory();
         this.keepAll = group.size() == 1 && schema.lhsPartitions() * (long) schema.rhsPartitions() > 1
@@ -421,7 +419,6 @@ public final class TrainingLoop implements AutoCloseable {
     @Override
     public void close() {
         loader.shutdownNow();
-        tables.close();
         hogwild.close();
     }
 }

@@ -19,17 +19,9 @@ final class MemoryStore implements PartitionStore {
     final Map<TableKey, EmbeddingTable> stored = new HashMap<>();
     final AtomicInteger loads = new AtomicInteger();
     final AtomicInteger saves = new AtomicInteger();
-    /** Saves made on the loop's background saver thread rather than on the thread that trains. */
-    final AtomicInteger backgroundSaves = new AtomicInteger();
     private final TrainingSchema schema;
     private final ModelConfig model;
     private final TrainingConfig training;
-
-    /**
-     * How long each background save sleeps before it stores its copy: a slow store, so that a table read back before
-     * its save has ended would be the old state (0: no delay).
-     */
-    volatile long backgroundSaveDelayMillis;
 
     MemoryStore(TrainingSchema schema, ModelConfig model, TrainingConfig training) {
         this.schema = schema;
@@ -45,18 +37,8 @@ final class MemoryStore implements PartitionStore {
     }
 
     @Override
-    public void save(EmbeddingTable table) {
-        if (Thread.currentThread().getName().endsWith("-saver")) {
-            backgroundSaves.incrementAndGet();
-            try {
-                Thread.sleep(backgroundSaveDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        synchronized (this) {
-            saves.incrementAndGet();
-            stored.put(new TableKey(table.entityType(), table.partition()), table.copy());
-        }
+    public synchronized void save(EmbeddingTable table) {
+        saves.incrementAndGet();
+        stored.put(new TableKey(table.entityType(), table.partition()), table.copy());
     }
 }

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code training.tables} on one machine, a 3 x 3 grid trained on one thread for two epochs through a store that
  * counts its traffic: {@code bucket} saves a table after a bucket and reads it back for a later one, {@code all}
  * reads each table once and saves each once per epoch (into the checkpoint), and both end with the same tables and
- * relations, bit for bit, though {@code bucket}'s saves run on a background thread through a slow store (a table read
- * back before its save has ended would be stale). {@code auto} keeps all when the tables fit its share of the heap.
+ * relations, bit for bit. {@code auto} keeps all when the tables fit its share of the heap.
  */
 class TableResidencyTest {
 
@@ -45,17 +44,13 @@ class TableResidencyTest {
         PlantedGraph planted = new PlantedGraph(900, 12, 3, 10, 0.05, 4);
         ImportedGraph graph = GraphFixture.write(GraphFixture.localFs(), new Path(tmp.resolve("data").toString()), planted.entityNames,
                 planted.relationNames, 3, planted.splits);
-        // a slow store: a table read back, or trained again, before its background save has ended would show
-        Run bucket = train(graph, TableResidency.BUCKET, 30);
-        Run all = train(graph, TableResidency.ALL, 30);
+        Run bucket = train(graph, TableResidency.BUCKET);
+        Run all = train(graph, TableResidency.ALL);
 
         assertEquals(3, all.loads.get(), "all: each of the 3 tables read once (and kept for the next epoch): " + all);
         assertEquals(6, all.saves.get(), "all: each table saved once per epoch, at its end: " + all);
         assertTrue(bucket.saves.get() > 6 && bucket.loads.get() > all.loads.get(),
                 "bucket: tables saved after buckets and read back: " + bucket);
-        // alone, a bucket's releases save behind the next bucket's training; only each epoch's last bucket's tables
-        // (at most 2) are saved at its end by the training thread
-        assertTrue(bucket.saves.get() - bucket.backgroundSaves.get() <= 4, "bucket: releases saved in the background: " + bucket);
         for (int p = 0; p < 3; p++) {
             TableKey key = new TableKey("e", p);
             assertArrayEquals(bucket.tables.get(key).segmentData(0), all.tables.get(key).segmentData(0), "partition " + p + " rows");
@@ -79,19 +74,18 @@ class TableResidencyTest {
     }
 
     private record Run(Map<TableKey, EmbeddingTable> tables, RelationParameters relations, AtomicInteger loads, AtomicInteger saves,
-                       AtomicInteger backgroundSaves, double loss) {
+                       double loss) {
         @Override
         public String toString() {
-            return loads.get() + " loads, " + saves.get() + " saves (" + backgroundSaves.get() + " in the background)";
+            return loads.get() + " loads, " + saves.get() + " saves";
         }
     }
 
     /** Two epochs of the loop over one {@link MemoryStore}. */
-    private Run train(ImportedGraph graph, TableResidency residency, long saveDelayMillis) throws IOException {
+    private Run train(ImportedGraph graph, TableResidency residency) throws IOException {
         TrainingConfig t = training.withTables(residency);
         TrainingSchema schema = new TrainingSchema(graph.manifest(), model);
         MemoryStore store = new MemoryStore(schema, model, t);
-        store.backgroundSaveDelayMillis = saveDelayMillis;
         RelationParameters relations = RunStart.relations(schema, model, null, Optional.empty());
         double loss = 0;
         try (TrainingLoop loop = new TrainingLoop(graph, model, t, relations, WorkerGroup.alone())) {
@@ -99,6 +93,6 @@ class TableResidencyTest {
                 loss += loop.trainEpoch(epoch, store, Long.MAX_VALUE).loss();
             }
         }
-        return new Run(store.stored, relations, store.loads, store.saves, store.backgroundSaves, loss);
+        return new Run(store.stored, relations, store.loads, store.saves, loss);
     }
 }
