@@ -112,10 +112,10 @@ public final class EdgeBlock {
     /**
      * Shuffles the edges in place with the given random source: a uniform permutation, drawn in two cache-friendly
      * passes once the block outgrows the caches ({@link #groupBits}). Each edge goes to one of G groups at random (a
-     * counting sort by the drawn group, one column at a time, so the extra memory is one column and a short per edge),
-     * then each group, about 100-200 KB, is shuffled by Fisher-Yates. Given the groups' sizes every arrangement is equally
-     * likely, as with Fisher-Yates over the whole block, whose random swaps miss the cache on every edge: the two
-     * passes take about half its time on 10M edges (docs/BENCHMARKS.md, "The epoch's input path").
+     * counting sort by the drawn group, one column at a time, so the extra memory is one column and a short per
+     * edge), then each group, about 100-200 KB, is shuffled by Fisher-Yates. Given the groups' sizes every arrangement
+     * is equally likely, as with Fisher-Yates over the whole block, whose random swaps miss the cache on every edge: the
+     * two passes take about half its time on 10M edges (docs/BENCHMARKS.md, "The epoch's input path").
      */
     public void shuffle(java.util.random.RandomGenerator random) {
         shuffle(random, groupBits(size));

@@ -32,9 +32,10 @@ import java.util.logging.Logger;
  * for its first bucket's edges and tables (and again when an epoch ends, a no-op then), which stops it after its
  * current synthetic bucket (one batch) and waits for that up to half a second, so the warm-up does not compete for the
  * cores with the loads the epoch waits for, nor with training. (It used to run until the first chunk, taking a core
- * of 2 from those loads: 0.4 s more of I/O wait in a 1-partition d-100 epoch, and no faster compute; docs/BENCHMARKS.md,
- * "The epoch's input path".) It also stops by itself after {@link #MAX_SECONDS}, so a job cancelled before its first
- * bucket leaves it running at most that long (a daemon thread, no lock held). A failure in it is logged and ignored: training compiles its step itself.
+ * of 2 from those loads: 0.4 s more of I/O wait in a 1-partition d-100 epoch, and no faster compute;
+ * docs/BENCHMARKS.md, "The epoch's input path".) It also stops by itself after {@link #MAX_SECONDS}, so a job
+ * cancelled before its first bucket leaves it running at most that long (a daemon thread, no lock held). A failure in
+ * it is logged and ignored: training compiles its step itself.
  */
 public final class StepWarmup {
 
