@@ -8,8 +8,14 @@ import io.embark.embedding.model.RelationParameters;
 import io.embark.embedding.storage.EmbeddingTable;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.EdgeBlock;
+import io.embark.partitioning.EdgeBucketReader;
+import io.embark.partitioning.EdgeBucketWriter;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.TableKey;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +33,11 @@ import java.util.logging.Logger;
  * 25-s epoch) and 2 s of the d-100 config's. It runs the configured step (kernel, operators, comparator, loss,
  * negatives, batch) through the same {@link HogwildTrainer} the real training uses, with its own relation parameters,
  * tables and edges: nothing of the real model is read or written, so results do not depend on it.
+ *
+ * <p>First it sends a few synthetic buckets through the epoch's input path ({@link #warmInput}: the bucket file's
+ * reader into an {@link EdgeBlock}, and the block's shuffle), in memory. Without that, the first bucket's edges are
+ * read and shuffled by the interpreter and C1 code on the epoch's critical path, and so are the second bucket's, read
+ * behind the first while it trains, on the core the two training threads share with the loader.
  *
  * <p>One warm-up per JVM ({@link #begin}); training calls {@link #end} when an epoch starts, as soon as it has asked
  * for its first bucket's edges and tables (and again when an epoch ends, a no-op then), which stops it after its
@@ -61,6 +72,13 @@ public final class StepWarmup {
      * it finishes beside training, then the thread stops.
      */
     private static final long END_WAIT_MS = 500;
+    /**
+     * Edges of each synthetic bucket sent through the input path, and how many buckets: enough loop iterations
+     * (about half a million records read and shuffled) for C2 to compile the reader's and the shuffle's loops, a few
+     * tens of milliseconds in all.
+     */
+    private static final int INPUT_EDGES = 1 << 17;
+    private static final int INPUT_BUCKETS = 4;
 
     private static StepWarmup current;
 
@@ -68,6 +86,7 @@ public final class StepWarmup {
     private volatile boolean stop;
     private volatile long edges;
     private volatile long buckets;
+    private volatile long inputEdges;
     /** Set by the first {@link #end}, which logs the warm-up once. */
     private volatile boolean ended;
     private final long started = System.nanoTime();
@@ -111,8 +130,8 @@ public final class StepWarmup {
             }
             w.ended = true;
         }
-        LOG.log(Level.INFO, String.format("step warm-up: %,d synthetic edges in %,d buckets over %.1f s, before the first bucket",
-                w.edges, w.buckets, (System.nanoTime() - w.started) / 1e9));
+        LOG.log(Level.INFO, String.format("step warm-up: %,d synthetic edges in %,d buckets over %.1f s, before the first bucket "
+                + "(and %,d edges read and shuffled)", w.edges, w.buckets, (System.nanoTime() - w.started) / 1e9, w.inputEdges));
     }
 
     /** Whether this JVM's warm-up thread is still running. */
@@ -123,6 +142,11 @@ public final class StepWarmup {
     /** Synthetic edges this JVM's warm-up has trained (0 when none started). */
     static synchronized long edgesTrained() {
         return current == null ? 0 : current.edges;
+    }
+
+    /** Synthetic edges this JVM's warm-up has read and shuffled ({@link #warmInput}; 0 when none started). */
+    static synchronized long inputEdgesWarmed() {
+        return current == null ? 0 : current.inputEdges;
     }
 
     /** Stops and forgets the JVM's warm-up, so that a test can start another. */
@@ -173,6 +197,7 @@ public final class StepWarmup {
         Arrays.fill(dims, dim);
         RelationParameters relations = RelationParameters.create(model, names, dims);
         SplittableRandom random = new SplittableRandom(0x5717_A4L);
+        warmInput(random, relationCount);
         boolean elementwise = training.adagrad() == AdagradMode.ELEMENTWISE;
         // a HashMap, as TrainingLoop passes: the JIT inlines the sampler's table lookup for the map class it has seen,
         // and another class at the first real chunk would throw the compiled training loop away
@@ -200,6 +225,33 @@ public final class StepWarmup {
                 edges += r.edges();
                 this.buckets++;
             }
+        }
+    }
+
+    /**
+     * Writes {@link #INPUT_BUCKETS} synthetic bucket files of {@link #INPUT_EDGES} edges into memory, weighted and
+     * not in turn (a dataset has either record layout; compiling both branches costs nothing), and reads each back into
+     * an {@link EdgeBlock} and shuffles it as {@link TrainingLoop#readShuffled} does a real bucket.
+     */
+    private void warmInput(SplittableRandom random, int relationCount) {
+        try {
+            for (int b = 0; b < INPUT_BUCKETS && !stop; b++) {
+                boolean weighted = b % 2 == 1;
+                ByteArrayOutputStream file = new ByteArrayOutputStream(INPUT_EDGES * 16 + 64);
+                try (EdgeBucketWriter writer = new EdgeBucketWriter(file, new Bucket(0, 0), weighted)) {
+                    for (int i = 0; i < INPUT_EDGES; i++) {
+                        writer.write(random.nextInt(relationCount), random.nextInt(ROWS), random.nextInt(ROWS), 1f);
+                    }
+                }
+                EdgeBlock block = new EdgeBlock(INPUT_EDGES, weighted);
+                try (EdgeBucketReader reader = new EdgeBucketReader(new ByteArrayInputStream(file.toByteArray()), "step warm-up")) {
+                    reader.readInto(block);
+                }
+                block.shuffle(random);
+                inputEdges += block.size();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // (in memory: not expected)
         }
     }
 }

@@ -47,6 +47,7 @@ class StepWarmupTest {
         StepWarmup.begin(model, training, true);
         long trained = awaitEdges();
         assertTrue(trained > 0, "the warm-up trained synthetic edges");
+        assertEquals(4L << 17, StepWarmup.inputEdgesWarmed(), "before training, it read and shuffled its synthetic buckets");
         StepWarmup.end();
         assertFalse(awaitStopped(), "ended: its thread has stopped");
         long after = StepWarmup.edgesTrained();
