@@ -74,8 +74,7 @@ public final class StepWarmup {
     private static final long END_WAIT_MS = 500;
     /**
      * Edges of each synthetic bucket sent through the input path, and how many buckets: enough loop iterations
-     * (about half a million records read and shuffled) for C2 to compile the reader's and the shuffle's loops, a few
-     * tens of milliseconds in all.
+     * (about half a million records read and shuffled) for C2 to compile the reader's and the shuffle's loops.
      */
     private static final int INPUT_EDGES = 1 << 17;
     private static final int INPUT_BUCKETS = 4;
