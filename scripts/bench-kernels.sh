@@ -2,7 +2,8 @@
 # JMH benchmarks of the training kernels (embedding/src/test/java/io/embark/embedding/bench/ChunkStepJmh.java):
 # the whole chunk step, its row-wise Adagrad and its softmax, with PyTorch-BigGraph's FB15k shapes, one thread.
 # Also VectorLoopJmh (why VectorMath's loops never start from a constant vector): scripts/bench-kernels.sh -prof gc VectorLoopJmh,
-# and ShuffleJmh (the epoch's shuffle of a bucket's edges)
+# ShuffleJmh (the epoch's shuffle of a bucket's edges) and TableFileJmh (a checkpoint table written and read with and
+# without Hadoop's .crc sidecars; writes into work/bench-table-file)
 #   scripts/bench-kernels.sh                       # all, d 400 and 100
 #   scripts/bench-kernels.sh -p dim=400 -p impl=blas,nd4j step    # any JMH options and a benchmark regex
 #   SIMD=false scripts/bench-kernels.sh -p dim=400                 # the scalar loops instead of the Vector API ones

@@ -126,7 +126,8 @@ public final class ImportedGraph {
         for (BucketIndex.Entry f : index.files(bucket)) {
             Path path = layout.bucketFile(split, bucket, f.slot(), f.attempt());
             boolean sampled = baseFraction < 1 && firstBaseSlot >= 0 && f.slot() >= firstBaseSlot;
-            try (EdgeBucketReader reader = new EdgeBucketReader(fs.open(path), path.toString())) {
+            // checked against the index's CRC32C below, so read past Hadoop's .crc layer (OwnChecksums)
+            try (EdgeBucketReader reader = new EdgeBucketReader(OwnChecksums.fileSystem(fs).open(path), path.toString())) {
                 long n = !sampled ? reader.readInto(block) : reader.forEach((rel, l, r, w) -> {
                     if (random.nextDouble() < baseFraction) {
                         block.add(rel, l, r, w);

@@ -1,11 +1,11 @@
 package io.embark.embedding.storage;
 
+import io.embark.partitioning.OwnChecksums;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -13,8 +13,9 @@ import org.apache.hadoop.fs.Path;
 /**
  * The one way checkpoint files are read: against their length and CRC32C, as the version's manifest records them
  * (or, for a file of an epoch in progress, its trailer alone), computed over what the reader reads, so a file is read
- * once. Every mismatch, a missing file and Hadoop's own {@link ChecksumException} are refused through a
- * {@link Refusal} that names the file, what was expected and what was found.
+ * once. Every mismatch and a missing file are refused through a {@link Refusal} that names the file, what was
+ * expected and what was found. Files are read past Hadoop's {@code .crc} layer ({@link OwnChecksums}): the CRC32C
+ * decides.
  */
 final class CheckedFiles {
 
@@ -41,12 +42,11 @@ final class CheckedFiles {
      */
     static <T> T read(FileSystem fs, Path p, FileCrc expected, Reader<T> reader, Refusal refusal) throws IOException {
         long length = length(fs, p, expected, refusal);
-        try (Crc32cInputStream in = new Crc32cInputStream(new BufferedInputStream(fs.open(p), BUFFER), length, p.toString())) {
+        FileSystem own = OwnChecksums.fileSystem(fs);
+        try (Crc32cInputStream in = new Crc32cInputStream(new BufferedInputStream(own.open(p), BUFFER), length, p.toString())) {
             T value;
             try {
                 value = reader.read(in);
-            } catch (ChecksumException e) {
-                throw refusal.refuse(p, "Hadoop's checksum (.crc) does not match: " + e.getMessage(), e);
             } catch (IOException | RuntimeException e) {
                 // learn whether the file is damaged (its CRC32C differs) or the reader failed on a whole file
                 try {
@@ -77,7 +77,7 @@ final class CheckedFiles {
             throw refusal.refuse(p, length + " bytes: too large for a file read whole", null);
         }
         byte[] bytes = new byte[(int) length];
-        try (InputStream in = fs.open(p)) {
+        try (InputStream in = OwnChecksums.fileSystem(fs).open(p)) {
             int got = 0;
             while (got < bytes.length) {
                 int n = in.read(bytes, got, bytes.length - got);
@@ -86,8 +86,6 @@ final class CheckedFiles {
                 }
                 got += n;
             }
-        } catch (ChecksumException e) {
-            throw refusal.refuse(p, "Hadoop's checksum (.crc) does not match: " + e.getMessage(), e);
         }
         long crc = VersionManifest.crc32c(bytes, bytes.length);
         if (crc != expected.crc32c()) {

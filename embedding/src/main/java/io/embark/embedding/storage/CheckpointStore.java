@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.embark.embedding.model.RelationParameters;
 import io.embark.partitioning.AtomicDirectory;
 import io.embark.partitioning.AtomicFile;
+import io.embark.partitioning.OwnChecksums;
 import io.embark.partitioning.TableKey;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -72,6 +73,8 @@ public final class CheckpointStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final FileSystem fs;
+    /** {@code fs} past Hadoop's {@code .crc} layer: what a version's files are written on ({@link OwnChecksums}). */
+    private final FileSystem own;
     private final Path root;
     /** Manifests read (or written) by this store, by version: read once, checked once. */
     private final Map<Integer, VersionManifest> manifests = new ConcurrentHashMap<>();
@@ -80,6 +83,7 @@ public final class CheckpointStore {
 
     public CheckpointStore(FileSystem fs, Path root) {
         this.fs = fs;
+        this.own = OwnChecksums.fileSystem(fs);
         // reparsed so that a trailing slash (a Path made from a directory URI) is dropped: discardAll renames the
         // root to a sibling named after it
         this.root = new Path(root.toString());
@@ -493,7 +497,7 @@ public final class CheckpointStore {
         public void save(EmbeddingTable t) throws IOException {
             String name = tableName(t.entityType(), t.partition());
             FileCrc crc;
-            try (OutputStream out = new BufferedOutputStream(fs.create(new Path(dir.path(), name), true), 1 << 20)) {
+            try (OutputStream out = new BufferedOutputStream(own.create(new Path(dir.path(), name), true), 1 << 20)) {
                 crc = TableFormat.write(t, out);
             }
             files.put(name, crc);
@@ -519,19 +523,19 @@ public final class CheckpointStore {
                     save(load(k));
                 }
             }
-            try (OutputStream out = fs.create(new Path(dir.path(), RELATIONS), true)) {
+            try (OutputStream out = own.create(new Path(dir.path(), RELATIONS), true)) {
                 files.put(RELATIONS, RelationsFormat.write(relations, out));
             }
             List<CheckpointInfo.TablePartition> parts = new ArrayList<>(new TreeMap<>(written).values());
             CheckpointInfo info = new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, version, epochs, Instant.now().toString(),
                     config, compatibility, parts, stats, lineage);
             byte[] json = JSON.writeValueAsBytes(info);
-            try (OutputStream out = fs.create(new Path(dir.path(), INFO), true)) {
+            try (OutputStream out = own.create(new Path(dir.path(), INFO), true)) {
                 out.write(json);
             }
             files.put(INFO, new FileCrc(json.length, VersionManifest.crc32c(json, json.length)));
             VersionManifest manifest = new VersionManifest(files);
-            manifest.write(fs, dir.path());
+            manifest.write(own, dir.path());
             dir.commit();
             manifests.put(version, manifest);
             verified.add(version);
@@ -564,7 +568,7 @@ public final class CheckpointStore {
                     // the header and the trailer only: the manifest records the CRC32C the worker computed as it wrote
                     int[] shape;
                     long trailer;
-                    try (FSDataInputStream in = fs.open(f.getPath())) {
+                    try (FSDataInputStream in = own.open(f.getPath())) {
                         shape = TableFormat.readShape(in, f.getLen(), f.getPath().toString());
                         in.seek(f.getLen() - Crc32cOutputStream.TRAILER_BYTES);
                         trailer = Long.reverseBytes(in.readLong());

@@ -1,6 +1,7 @@
 package io.embark.embedding.storage;
 
 import io.embark.partitioning.AtomicFile;
+import io.embark.partitioning.OwnChecksums;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.util.Optional;
@@ -60,7 +61,8 @@ public final class SharedEpochStore implements PartitionStore {
     public void save(EmbeddingTable t) throws IOException {
         // AtomicFile removes the older save just before its rename (HDFS and S3A renames do not replace): only this
         // worker holds the table now, and a crash in between loses nothing, as the attempt is retried from the last checkpoint
-        AtomicFile.write(fs, CheckpointStore.tableFile(attemptDir, t.entityType(), t.partition()), out -> {
+        // (past Hadoop's .crc layer, as a checkpoint's tables: the trailer is the table's checksum)
+        AtomicFile.write(OwnChecksums.fileSystem(fs), CheckpointStore.tableFile(attemptDir, t.entityType(), t.partition()), out -> {
             BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20);
             TableFormat.write(t, buffered);
             buffered.flush();

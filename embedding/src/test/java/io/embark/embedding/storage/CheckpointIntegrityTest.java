@@ -26,8 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every file of a checkpoint version is checked on every read, with no help from Hadoop's {@code .crc} sidecars (the
- * tests delete them, as S3A and a copied checkpoint have none): a flipped byte, a cut or missing file and a version
+ * Every file of a checkpoint version is checked on every read by its own CRC32C, with no help from Hadoop's
+ * {@code .crc} sidecars (a version has none: its files are written past the checksum layer, {@code OwnChecksums}; the
+ * sidecars of a version an older Embark wrote are ignored): a flipped byte, a cut or missing file and a version
  * without a manifest are refused naming the file; rotation keeps the last version that verifies; stats.jsonl is
  * replaced atomically.
  */
@@ -73,15 +74,24 @@ class CheckpointIntegrityTest {
         return root.resolve(CheckpointStore.versionName(version)).resolve(name);
     }
 
-    /** Flips one bit of byte {@code offset} (negative: from the end) and deletes Hadoop's {@code .crc} sidecar. */
+    /** Flips one bit of byte {@code offset} (negative: from the end). */
     private Path flip(int version, String name, int offset) throws IOException {
         Path f = file(version, name);
         byte[] b = Files.readAllBytes(f);
         b[offset >= 0 ? offset : b.length + offset] ^= 0x04;
         Files.write(f, b);
-        Path sidecar = f.resolveSibling("." + f.getFileName() + ".crc");
-        assertTrue(Files.deleteIfExists(sidecar), "Hadoop's sidecar " + sidecar + " was there");
         return f;
+    }
+
+    @Test
+    void aVersionIsWrittenWithoutHadoopsSidecars() throws Exception {
+        write(2);
+        try (var files = Files.walk(root)) {
+            List<String> sidecars = files.map(p -> root.relativize(p).toString())
+                    .filter(n -> n.startsWith(CheckpointStore.versionName(1)) || n.startsWith(CheckpointStore.versionName(2)))
+                    .filter(n -> n.endsWith(".crc")).toList();
+            assertEquals(List.of(), sidecars, "every file carries its own CRC32C: Hadoop's checksum layer would check it twice");
+        }
     }
 
     @Test
@@ -109,16 +119,26 @@ class CheckpointIntegrityTest {
         assertEquals(1, fresh.newestVerified(Integer.MAX_VALUE).orElseThrow());
     }
 
+    /**
+     * A version with Hadoop's sidecars (as an older Embark wrote them, here a copy through the checksummed file system)
+     * reads and verifies; damaged, it is refused by its own CRC32C, the stale sidecar ignored.
+     */
     @Test
-    void hadoopsOwnChecksumExceptionIsRefusedByNameToo() throws Exception {
+    void aVersionWithSidecarsFromAnOlderWriterIsCheckedByItsOwnCrc32c() throws Exception {
         write(1);
-        Path f = file(1, TABLE);
+        org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(tmp.resolve("old").toString());
+        assertTrue(org.apache.hadoop.fs.FileUtil.copy(fs, hroot(), fs, old, false, fs.getConf()));
+        Path f = tmp.resolve("old").resolve(CheckpointStore.versionName(1)).resolve(TABLE);
+        assertTrue(Files.exists(f.resolveSibling("." + f.getFileName() + ".crc")), "the copy has Hadoop's sidecars");
+        new CheckpointStore(fs, old).verify(1);
+
         byte[] b = Files.readAllBytes(f);
         b[A_FLOAT] ^= 0x04;
         Files.write(f, b); // the .crc sidecar stays, and now disagrees
         DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class,
-                () -> new CheckpointStore(fs, hroot()).table(1, "e", 1));
-        assertTrue(e.getMessage().startsWith(f + ": Hadoop's checksum (.crc) does not match"), e.getMessage());
+                () -> new CheckpointStore(fs, old).table(1, "e", 1));
+        assertTrue(e.getMessage().startsWith(f + ": "), "names the file: " + e.getMessage());
+        assertTrue(e.getMessage().matches(".*CRC32C [0-9a-f]{8}, expected [0-9a-f]{8} \\(manifest\\.crc32c\\).*"), e.getMessage());
         assertTrue(e.getMessage().endsWith("is damaged or incomplete)"), e.getMessage());
     }
 
@@ -150,7 +170,6 @@ class CheckpointIntegrityTest {
         Path table = file(1, TABLE);
         byte[] b = Files.readAllBytes(table);
         Files.write(table, java.util.Arrays.copyOf(b, b.length - 5));
-        Files.delete(table.resolveSibling("." + table.getFileName() + ".crc"));
         DamagedCheckpointException cut = assertThrows(DamagedCheckpointException.class, () -> new CheckpointStore(fs, hroot()).checkComplete(1));
         assertTrue(cut.getMessage().contains(table + ": " + (b.length - 5) + " bytes, expected " + b.length + " (manifest.crc32c)"),
                 cut.getMessage());

@@ -8,6 +8,7 @@ import io.embark.partitioning.GraphSchema;
 import io.embark.partitioning.ImportManifest;
 import io.embark.partitioning.ImportedGraph;
 import io.embark.partitioning.NameCodec;
+import io.embark.partitioning.OwnChecksums;
 import io.embark.partitioning.RelationType;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -239,7 +240,9 @@ final class BaseDataset {
             JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(copies, Math.min(copies.size(), 256)).foreach(c -> {
                 Path src = new Path(c[0]);
                 Path dst = new Path(c[1]);
-                if (!FileUtil.copy(src.getFileSystem(conf.get()), src, dst.getFileSystem(conf.get()), dst, false, true, conf.get())) {
+                // bucket files carry their CRC32C in the index: no .crc sidecars (OwnChecksums), as the import writes them
+                if (!FileUtil.copy(OwnChecksums.fileSystem(src.getFileSystem(conf.get())), src,
+                        OwnChecksums.fileSystem(dst.getFileSystem(conf.get())), dst, false, true, conf.get())) {
                     throw new IOException("could not copy the base's bucket file " + src + " to " + dst);
                 }
             });

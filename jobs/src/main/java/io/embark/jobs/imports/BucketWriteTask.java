@@ -3,6 +3,7 @@ package io.embark.jobs.imports;
 import io.embark.partitioning.Bucket;
 import io.embark.partitioning.DatasetLayout;
 import io.embark.partitioning.EdgeBucketWriter;
+import io.embark.partitioning.OwnChecksums;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -55,7 +56,8 @@ public final class BucketWriteTask implements FlatMapFunction<Iterator<Tuple2<In
         TaskContext ctx = TaskContext.get();
         long attempt = ctx == null ? 0 : ctx.taskAttemptId();
         DatasetLayout layout = new DatasetLayout(new Path(root));
-        FileSystem fs = layout.root().getFileSystem(conf.get());
+        // a bucket's CRC32C goes into the index, and every read checks it: no .crc sidecars (OwnChecksums)
+        FileSystem fs = OwnChecksums.fileSystem(layout.root().getFileSystem(conf.get()));
         int key = Integer.MIN_VALUE;
         EdgeBucketWriter writer = null;
         try {

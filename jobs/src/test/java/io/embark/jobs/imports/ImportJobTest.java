@@ -106,6 +106,33 @@ class ImportJobTest {
         assertTrue(seen.size() >= 3, "edges spread over the grid: " + seen);
     }
 
+    /**
+     * Bucket files are written without Hadoop's {@code .crc} sidecars (their CRC32C is in the bucket index:
+     * {@code OwnChecksums}), and a flipped byte is still refused on read, naming the file.
+     */
+    @Test
+    void bucket_files_carry_no_sidecar_and_a_flipped_byte_is_refused_by_their_own_checksum() throws Exception {
+        writeTrain();
+        Path out = dir.resolve("ws");
+        ImportJob.run(SparkTestSupport.spark(), SparkTestSupport.config(conf(out)));
+        ImportedGraph g = ImportedGraph.open(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(out + "/graph"));
+        Bucket bucket = g.nonEmptyBuckets("train").get(0);
+        BucketIndex.Entry entry = g.bucketIndex("train").files(bucket).get(0);
+        Path file = Path.of(g.layout().bucketFile("train", bucket, entry.slot(), entry.attempt()).toUri().getPath());
+        try (var files = Files.walk(out.resolve("graph"))) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".ebk.crc")).toList(),
+                    "no Hadoop sidecar in the dataset's bucket files");
+        }
+        long before = g.readBucket("train", bucket).size();
+        assertTrue(before > 0);
+
+        byte[] b = Files.readAllBytes(file);
+        b[32 + 4] ^= 0x01; // the first record's lhs offset (after the 32-byte header): a file that still parses
+        Files.write(file, b);
+        IOException e = assertThrows(IOException.class, () -> g.readBucket("train", bucket));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("re-run import"), e.getMessage());
+    }
+
     @Test
     void refuses_an_existing_output_unless_overwrite_and_replaces_it_cleanly() throws Exception {
         writeTrain();
