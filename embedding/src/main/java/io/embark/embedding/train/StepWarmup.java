@@ -86,6 +86,8 @@ public final class StepWarmup {
     private volatile long edges;
     private volatile long buckets;
     private volatile long inputEdges;
+    /** When {@link #warmInput} ended, in seconds since the warm-up started (0 until then). */
+    private volatile double inputSeconds;
     /** Set by the first {@link #end}, which logs the warm-up once. */
     private volatile boolean ended;
     private final long started = System.nanoTime();
@@ -130,7 +132,8 @@ public final class StepWarmup {
             w.ended = true;
         }
         LOG.log(Level.INFO, String.format("step warm-up: %,d synthetic edges in %,d buckets over %.1f s, before the first bucket "
-                + "(and %,d edges read and shuffled)", w.edges, w.buckets, (System.nanoTime() - w.started) / 1e9, w.inputEdges));
+                + "(and %,d edges read and shuffled in its first %.1f s)", w.edges, w.buckets, (System.nanoTime() - w.started) / 1e9,
+                w.inputEdges, w.inputSeconds));
     }
 
     /** Whether this JVM's warm-up thread is still running. */
@@ -249,6 +252,7 @@ public final class StepWarmup {
                 block.shuffle(random);
                 inputEdges += block.size();
             }
+            inputSeconds = (System.nanoTime() - started) / 1e9;
         } catch (IOException e) {
             throw new UncheckedIOException(e); // (in memory: not expected)
         }
