@@ -39,7 +39,10 @@ class EpochValidationTest {
         ImportedGraph graph = GraphFixture.write(fs, new org.apache.hadoop.fs.Path(tmp.resolve("data").toString()),
                 planted.entityNames, planted.relationNames, 1, planted.splits);
         ModelConfig model = ModelConfig.simple(16, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true).withInitScale(0.1);
-        TrainingConfig training = TrainingConfig.defaults(9, NegativesConfig.pbg(50, 50)).withThreads(1);
+        // a fifth of the default learning rate, so that epoch 3 is still on the climb: at 0.1 the MRR is on its plateau
+        // (~0.23) by epoch 3, and epoch 9 above epoch 3 was a coin toss (seed 3: 0.235 -> 0.227); at 0.02, seeds 1-5
+        // climb from 0.09-0.14 at epoch 3 to 0.20-0.23 at epoch 9
+        TrainingConfig training = TrainingConfig.defaults(9, NegativesConfig.pbg(50, 50)).withThreads(1).withLearningRates(0.02, 0.02);
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tmp.resolve("ckpt").toString());
         CheckpointStore store = new CheckpointStore(fs, root);
         RankingOptions options = new RankingOptions("test", List.of("train", "test"), new Candidates.All());
@@ -58,7 +61,7 @@ class EpochValidationTest {
         assertEquals((double) atFour.count(), stats.get(3).metrics().get("test_count"));
         double first = stats.get(2).metrics().get("test_mrr");
         double last = stats.get(8).metrics().get("test_mrr");
-        assertTrue(last > 0.1 && last > first, "learned far above chance (0.016) and rising: epoch 3 " + first + ", epoch 9 " + last);
+        assertTrue(last > 0.1 && last > first + 0.05, "learned far above chance (0.016) and rising: epoch 3 " + first + ", epoch 9 " + last);
         List<String> lines = Files.readAllLines(tmp.resolve("ckpt").resolve(CheckpointStore.STATS));
         assertEquals(9, lines.size());
         assertTrue(lines.get(3).contains("\"test_mrr\"") && !lines.get(4).contains("metrics"), lines.get(3) + " / " + lines.get(4));

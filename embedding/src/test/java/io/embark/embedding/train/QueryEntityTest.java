@@ -18,6 +18,8 @@ import io.embark.embedding.storage.CheckpointStore;
 import io.embark.partitioning.BucketOrder;
 import io.embark.partitioning.ImportedGraph;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,11 +66,27 @@ class QueryEntityTest {
         assertTrue(m.mrr() > LEARNED_MRR, "not learned: " + m);
     }
 
+    /**
+     * Decided on the median of three seeds: how often the query entity stays above the answer depends on the initial
+     * draws as well as on the remedy (seeds 1-6 under two ways of drawing the tables: 11 of 12 inits below 0.02, one at
+     * 0.04), so one seed would test its draw as much as the remedy.
+     */
     @Test
     void queryEntityNegativesPushItDown() throws Exception {
-        RankingMetrics m = train(RelationInit.IDENTITY, true, 20);
-        assertTrue(m.queryAbove() < 0.02, "query entity above the answer too often: " + m);
-        assertTrue(m.mrr() > LEARNED_MRR, "not learned: " + m);
+        List<RankingMetrics> runs = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            runs.add(train(RelationInit.IDENTITY, NegativesConfig.pbg(50, 50).withQueryEntity(true), 20, "pbg-true-" + seed, seed));
+        }
+        double queryAbove = median(runs.stream().mapToDouble(RankingMetrics::queryAbove).toArray());
+        double mrr = median(runs.stream().mapToDouble(RankingMetrics::mrr).toArray());
+        assertTrue(queryAbove < 0.02, "query entity above the answer too often (median of 3 seeds " + queryAbove + "): " + runs);
+        assertTrue(mrr > LEARNED_MRR, "not learned (median of 3 seeds " + mrr + "): " + runs);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     /**
@@ -100,11 +118,15 @@ class QueryEntityTest {
     }
 
     private RankingMetrics train(RelationInit init, NegativesConfig negatives, int epochs, String name) throws Exception {
+        return train(init, negatives, epochs, name, TrainingConfig.defaults(epochs, negatives).seed());
+    }
+
+    private RankingMetrics train(RelationInit init, NegativesConfig negatives, int epochs, String name, long seed) throws Exception {
         ModelConfig base = ModelConfig.simple(16, OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, true);
         ModelConfig model = new ModelConfig(base.dimension(), Map.of(), base.comparator(),
                 new RelationConfig(OperatorType.COMPLEX_DIAGONAL, 1.0, init), Map.of(), true, 0.1,
                 Optional.empty(), base.regularizer(), 0);
-        TrainingConfig training = TrainingConfig.defaults(epochs, negatives)
+        TrainingConfig training = TrainingConfig.defaults(epochs, negatives).withSeed(seed)
                 .withThreads(1).withBucketOrder(BucketOrder.INSIDE_OUT); // one thread: deterministic
         CheckpointStore store = new CheckpointStore(fs,
                 new org.apache.hadoop.fs.Path(tmp.resolve("c-" + init + "-" + name).toString()));
