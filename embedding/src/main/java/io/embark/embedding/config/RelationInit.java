@@ -15,7 +15,13 @@ public enum RelationInit {
      * diagonal random signs, linear/affine a random orthogonal matrix (b = 0), translation N(0, 1) * model.initScale.
      * An entity's own row then scores near 0 in expectation, like any other row.
      */
-    RANDOM;
+    RANDOM,
+    /**
+     * Every parameter N(0, 1) * model.initScale, as small as the entities: Lacroix et al. (2018) start ComplEx-N3 this
+     * way (all factors at 1e-3), so the relation is learned from near 0 rather than rotated from unit modulus. An
+     * entity's own row scores near 0 as under {@link #RANDOM}.
+     */
+    GAUSSIAN;
 
     public static RelationInit parse(String key, String value) {
         return ConfigChoice.parse(RelationInit.class, key, value);

@@ -54,8 +54,14 @@ public final class RelationParameters {
             for (int s = 0; s < slots; s++) {
                 params[r][s] = new float[n];
                 state[r][s] = new float[n];
-                if (inits != null && inits[r] == RelationInit.RANDOM) {
-                    operators[r].initializeRandom(params[r][s], 0, dims[r], new SplittableRandom(0x4E4C2F52L * (2L * r + s + 1)), scale);
+                RelationInit init = inits == null ? RelationInit.IDENTITY : inits[r];
+                SplittableRandom random = new SplittableRandom(0x4E4C2F52L * (2L * r + s + 1));
+                if (init == RelationInit.RANDOM) {
+                    operators[r].initializeRandom(params[r][s], 0, dims[r], random, scale);
+                } else if (init == RelationInit.GAUSSIAN) {
+                    for (int i = 0; i < n; i++) {
+                        params[r][s][i] = (float) (random.nextGaussian() * scale);
+                    }
                 } else {
                     operators[r].initialize(params[r][s], 0, dims[r]);
                 }
