@@ -46,6 +46,9 @@ public final class SparkSessions {
         for (Map.Entry<String, String> e : job.spark().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+        // after the session has read the site files and spark.hadoop.* keys, so that anything the user set wins
+        HdfsCloseRetry.applyDefaults(session.sparkContext().hadoopConfiguration());
+        return session;
     }
 }

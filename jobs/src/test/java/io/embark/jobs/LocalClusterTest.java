@@ -59,6 +59,9 @@ class LocalClusterTest {
     private double singleMrr;
     private final List<String> opens = List.of(System.getProperty("embark.java.opens", "").split(" ")).stream()
             .filter(s -> !s.isBlank()).toList();
+    /** Extra JVM options of the training driver, for A/B runs (scripts/hdfs-close-ab.sh); none by default. */
+    private final List<String> driverOpts = List.of(System.getProperty("embark.localcluster.driverOpts", "").split(" ")).stream()
+            .filter(s -> !s.isBlank()).toList();
 
     @BeforeAll
     void importTrainOnOneMachineAndStartTheCluster() throws Exception {
@@ -156,7 +159,7 @@ class LocalClusterTest {
         try (FileSystem fs = hdfs.fileSystem();
              java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path(root, "checkpoints/v00000008/metrics-test-all.json"))) {
             double mrr = ((Number) new ObjectMapper().readValue(in, Map.class).get("mrr")).doubleValue();
-            System.out.printf("RESULT 2 executors, workspace on HDFS: MRR %.4f (single machine %.4f)%n", mrr, singleMrr);
+            reportLog("2 executors, workspace on HDFS", mrr, log);
             assertLearned("MRR with the workspace on HDFS", mrr);
             assertTrue(fs.listStatus(new org.apache.hadoop.fs.Path(root, "checkpoints/v00000008"),
                     p -> p.getName().startsWith("_attempt-")).length == 0, "the workers' shared store removed after the commit");
@@ -171,9 +174,14 @@ class LocalClusterTest {
 
     /** The numbers behind the assertions, for docs/BENCHMARKS.md (surefire keeps this output). */
     private void report(String what, double mrr, Path ws) throws Exception {
+        reportLog(what, mrr, ws.resolve("driver.log"));
+    }
+
+    private void reportLog(String what, double mrr, Path log) throws Exception {
         System.out.printf("RESULT %s: MRR %.4f (single machine %.4f)%n", what, mrr, singleMrr);
-        for (String line : Files.readAllLines(ws.resolve("driver.log"))) {
-            if (line.contains("done on 2 workers") || line.contains("completed on stage attempt") || line.contains("rounds per epoch")) {
+        for (String line : Files.readAllLines(log)) {
+            if (line.contains("done on 2 workers") || line.contains("completed on stage attempt") || line.contains("rounds per epoch")
+                    || line.contains("Trainer: epoch") && line.contains(" done: ") || line.contains("epoch(s) in")) {
                 System.out.println("RESULT   " + line);
             }
         }
@@ -203,6 +211,7 @@ class LocalClusterTest {
         String cp = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
         cmd.addAll(opens);
+        cmd.addAll(driverOpts);
         cmd.addAll(List.of(
                 "-Dlog4j2.configurationFile=" + repoRoot().resolve("conf/log4j2.properties"),
                 "-Dspark.master=" + cluster.masterUrl(),
