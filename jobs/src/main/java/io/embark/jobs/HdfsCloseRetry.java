@@ -9,8 +9,8 @@ import org.apache.hadoop.conf.Configuration;
  * block report does, and Hadoop then sleeps {@code dfs.client.block.write.locateFollowingBlock.initial.delay.ms}
  * (400 ms by default), doubling up to {@code ...retries} (5) times. Embark writes several small files per partition
  * and epoch (tables, version manifests, stats), so on HDFS most of an epoch of a small model was those sleeps:
- * {@code LocalClusterTest}'s HDFS case spent 6 s per epoch with 400 ms and 2.5-3 s with a first retry after 10 ms
- * (docs/BENCHMARKS.md, "HDFS file closes").
+ * {@code LocalClusterTest}'s HDFS case spent 5.5 s per epoch with 400 ms and 3.1 s with this class's 25 ms
+ * ({@code scripts/hdfs-close-ab.sh}; docs/BENCHMARKS.md, "HDFS file closes").
  *
  * <p>Where neither key is set by the user (a site file, {@code spark.hadoop.*}, the config's {@code spark} section), the
  * CLI's session starts the retries at 25 ms and allows 9 of them: 25 * (2^9 - 1) = 12.8 s of waiting in all before a
