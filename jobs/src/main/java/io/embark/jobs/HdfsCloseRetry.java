@@ -9,7 +9,7 @@ import org.apache.hadoop.conf.Configuration;
  * block report does, and Hadoop then sleeps {@code dfs.client.block.write.locateFollowingBlock.initial.delay.ms}
  * (400 ms by default), doubling up to {@code ...retries} (5) times. Embark writes several small files per partition
  * and epoch (tables, version manifests, stats), so on HDFS most of an epoch of a small model was those sleeps:
- * {@code LocalClusterTest}'s HDFS case spent 5.5 s per epoch with 400 ms and 3.1 s with this class's 25 ms
+ * {@code LocalClusterTest}'s HDFS case spent 4.9-5.7 s per epoch with 400 ms and 3.1-3.3 s with this class's 25 ms
  * ({@code scripts/hdfs-close-ab.sh}; docs/BENCHMARKS.md, "HDFS file closes").
  *
  * <p>Where neither key is set by the user (a site file, {@code spark.hadoop.*}, the config's {@code spark} section), the
