@@ -26,9 +26,12 @@ package io.embark.embedding.eval;
  *                 the heads of (?, r, t)) scored strictly above the answer: a diagnostic of models that answer "itself"
  *                 (0 where the query entity is of another type than the answers, is the answer, or is filtered out as
  *                 a true edge; counted whether or not a sampled ranking drew it)
+ * @param mrrWithoutQuery the MRR the same scores give with the query's own entity left out of the candidates: how much
+ *                 the rankings lose to the model answering "itself", the most that any fix of that alone could gain
+ *                 (equal to {@code mrr} where the query entity is never a candidate above the answer)
  */
 public record RankingMetrics(long count, double mrr, double meanRank, double hitsAt1, double hitsAt3, double hitsAt10,
-                             double hitsAt50, double auc, double queryAbove) {
+                             double hitsAt50, double auc, double queryAbove, double mrrWithoutQuery) {
 
     /** The rank cut-offs of the Hits@k metrics, in the order of the record's fields. */
     public static final int[] HITS_AT = {1, 3, 10, 50};
@@ -41,7 +44,7 @@ public record RankingMetrics(long count, double mrr, double meanRank, double hit
     @Override
     public String toString() {
         return String.format("MRR %.4f, Hits@1 %.4f, Hits@3 %.4f, Hits@10 %.4f, Hits@50 %.4f, mean rank %.1f, AUC %.4f, "
-                + "query entity above the answer %.4f over %,d rankings", mrr, hitsAt1, hitsAt3, hitsAt10, hitsAt50, meanRank, auc,
-                queryAbove, count);
+                + "query entity above the answer %.4f (MRR %.4f without it) over %,d rankings", mrr, hitsAt1, hitsAt3, hitsAt10,
+                hitsAt50, meanRank, auc, queryAbove, mrrWithoutQuery, count);
     }
 }

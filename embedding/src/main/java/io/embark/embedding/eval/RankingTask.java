@@ -162,8 +162,13 @@ public final class RankingTask {
         equal--; // the positive itself
         long negatives = entities - 1;
         long self = queryEntity(edges, i, predicted);
-        boolean selfAbove = self >= 0 && self != target && row.of(self) > pos;
-        totals.add(false, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives, selfAbove);
+        boolean selfCandidate = self >= 0 && self != target;
+        float selfScore = selfCandidate ? row.of(self) : Float.NEGATIVE_INFINITY;
+        boolean selfAbove = selfScore > pos;
+        int selfGreater = selfAbove ? 1 : 0;
+        int selfEqual = selfCandidate && selfScore == pos ? 1 : 0;
+        totals.add(false, predicted, r, RankingMetrics.realisticRank(greater, equal),
+                RankingMetrics.realisticRank(greater - selfGreater, equal - selfEqual), negatives, selfAbove);
         if (!options.filtered()) {
             return;
         }
@@ -180,7 +185,11 @@ public final class RankingTask {
             }
             negatives--;
         }
-        totals.add(true, predicted, r, RankingMetrics.realisticRank(greater, equal), negatives, selfAbove && !known.contains(self));
+        boolean selfFiltered = known.contains(self);
+        totals.add(true, predicted, r, RankingMetrics.realisticRank(greater, equal), selfFiltered
+                        ? RankingMetrics.realisticRank(greater, equal)
+                        : RankingMetrics.realisticRank(greater - selfGreater, equal - selfEqual), negatives,
+                selfAbove && !selfFiltered);
     }
 
     /**
@@ -212,23 +221,29 @@ public final class RankingTask {
                 int sp = PartitionAssignment.partition(self, parts);
                 selfAbove = pairScore(query, model.table(type, sp), PartitionAssignment.offset(self, parts)) > pos;
             }
-            long[] raw = new long[3];
-            long[] filtered = new long[3];
+            // [0..2]: candidates above, tied with and below the positive; [3..5]: the same for the draws of the query's
+            // own entity, left out of the rank without it
+            long[] raw = new long[6];
+            long[] filtered = new long[6];
             for (int offset : draws(sampled, edges.bucket(), edges.indexInBucket(i), predicted, t.rows())) {
                 if (offset == targetOffset) {
                     continue;
                 }
                 float s = pairScore(query, t, offset);
-                int c = s > pos ? 0 : s == pos ? 1 : 2;
+                long candidate = PartitionAssignment.rank(tp, offset, parts);
+                int c = (s > pos ? 0 : s == pos ? 1 : 2) + (candidate == self ? 3 : 0);
                 raw[c]++;
-                if (!known.contains(PartitionAssignment.rank(tp, offset, parts))) {
+                if (!known.contains(candidate)) {
                     filtered[c]++;
                 }
             }
-            totals.add(false, predicted, r, RankingMetrics.realisticRank(raw[0], raw[1]), raw[0] + raw[1] + raw[2], selfAbove);
+            totals.add(false, predicted, r, RankingMetrics.realisticRank(raw[0] + raw[3], raw[1] + raw[4]),
+                    RankingMetrics.realisticRank(raw[0], raw[1]), raw[0] + raw[1] + raw[2] + raw[3] + raw[4] + raw[5], selfAbove);
             if (options.filtered()) {
-                totals.add(true, predicted, r, RankingMetrics.realisticRank(filtered[0], filtered[1]),
-                        filtered[0] + filtered[1] + filtered[2], selfAbove && !known.contains(self));
+                totals.add(true, predicted, r, RankingMetrics.realisticRank(filtered[0] + filtered[3], filtered[1] + filtered[4]),
+                        RankingMetrics.realisticRank(filtered[0], filtered[1]),
+                        filtered[0] + filtered[1] + filtered[2] + filtered[3] + filtered[4] + filtered[5],
+                        selfAbove && !known.contains(self));
             }
             ranked.accept(1);
         }

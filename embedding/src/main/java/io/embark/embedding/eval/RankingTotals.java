@@ -8,12 +8,12 @@ import io.embark.partitioning.Side;
  *
  * <p>Stored as one flat {@code double[]} ({@link #sums()}), {@value #FIELDS} values per cell: count, sum of 1/rank,
  * sum of rank, Hits@1, @3, @10, @50 counts, sum of AUC, count of rankings where the query's own entity outranked the
- * answer. Cell index {@code ((filtered * 2 + side) * relations + r)}.
+ * answer, sum of 1/rank with the query's own entity left out of the candidates. Cell index {@code ((filtered * 2 + side) * relations + r)}.
  * Example, 2 relations: raw/LHS/r0 is cell 0, raw/RHS/r1 cell 3, filtered/LHS/r0 cell 4.
  */
 public final class RankingTotals {
 
-    static final int FIELDS = 9;
+    static final int FIELDS = 10;
 
     private final int relations;
     private final double[] sums;
@@ -51,9 +51,11 @@ public final class RankingTotals {
     /**
      * Records one ranking: the realistic {@code rank} of the positive among {@code negatives} other candidates;
      * {@code queryAbove} when the query's own entity (the known side, a candidate when both sides have one type) scored
-     * strictly above the positive ({@link RankingMetrics#queryAbove}).
+     * strictly above the positive ({@link RankingMetrics#queryAbove}); {@code rankWithoutQuery} the realistic rank
+     * among the same candidates less the query's own entity (equal to {@code rank} where it is not among them).
      */
-    public void add(boolean filtered, Side predicted, int relation, double rank, long negatives, boolean queryAbove) {
+    public void add(boolean filtered, Side predicted, int relation, double rank, double rankWithoutQuery, long negatives,
+                    boolean queryAbove) {
         int c = cell(filtered, predicted, relation);
         sums[c] += 1;
         sums[c + 1] += 1 / rank;
@@ -65,6 +67,7 @@ public final class RankingTotals {
         }
         sums[c + 7] += negatives == 0 ? 1 : 1 - (rank - 1) / negatives;
         sums[c + 8] += queryAbove ? 1 : 0;
+        sums[c + 9] += 1 / rankWithoutQuery;
     }
 
     /** Adds {@code other} into this. */
@@ -105,8 +108,9 @@ public final class RankingTotals {
         }
         double n = s[0];
         if (n == 0) {
-            return new RankingMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new RankingMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
-        return new RankingMetrics((long) n, s[1] / n, s[2] / n, s[3] / n, s[4] / n, s[5] / n, s[6] / n, s[7] / n, s[8] / n);
+        return new RankingMetrics((long) n, s[1] / n, s[2] / n, s[3] / n, s[4] / n, s[5] / n, s[6] / n, s[7] / n, s[8] / n,
+                s[9] / n);
     }
 }

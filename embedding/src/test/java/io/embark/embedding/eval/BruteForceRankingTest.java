@@ -144,6 +144,8 @@ class BruteForceRankingTest {
                     long greater = 0;
                     long equal = 0;
                     long negatives = 0;
+                    long greaterWithoutQuery = 0;
+                    long equalWithoutQuery = 0;
                     for (long c : pool) {
                         List<Integer> asEdge = predicted == Side.RHS ? List.of(e[0], e[1], (int) c) : List.of((int) c, e[1], e[2]);
                         if (c == target || (filtered && known.contains(asEdge))) {
@@ -153,11 +155,16 @@ class BruteForceRankingTest {
                         greater += s > pos ? 1 : 0;
                         equal += s == pos ? 1 : 0;
                         negatives++;
+                        if (c != other) {
+                            greaterWithoutQuery += s > pos ? 1 : 0;
+                            equalWithoutQuery += s == pos ? 1 : 0;
+                        }
                     }
                     List<Integer> selfEdge = predicted == Side.RHS ? List.of(e[0], e[1], e[0]) : List.of(e[2], e[1], e[2]);
                     boolean selfAbove = other != target && !(filtered && known.contains(selfEdge))
                             && score(e[1], predicted, other, other) > pos;
-                    totals.add(filtered, predicted, e[1], RankingMetrics.realisticRank(greater, equal), negatives, selfAbove);
+                    totals.add(filtered, predicted, e[1], RankingMetrics.realisticRank(greater, equal),
+                            RankingMetrics.realisticRank(greaterWithoutQuery, equalWithoutQuery), negatives, selfAbove);
                 }
             }
         }
@@ -187,6 +194,8 @@ class BruteForceRankingTest {
         assertTrue(oneTask.overall(true).mrr() >= oneTask.overall(false).mrr(), "filtering never lowers the MRR");
         assertTrue(oneTask.overall(false).queryAbove() > 0, "the untrained model's query entity outranks some answers, "
                 + "so the comparison covers the query-entity count: " + oneTask.overall(false));
+        assertTrue(oneTask.overall(true).mrrWithoutQuery() > oneTask.overall(true).mrr(), "leaving out a query entity that "
+                + "outranks answers raises the MRR: " + oneTask.overall(true));
         assertArrayEquals(bruteForce(List.of(), new Candidates.All()).sums(),
                 byTasks(new RankingOptions("test", List.of(), new Candidates.All()), 2).sums(), 1e-9);
     }
