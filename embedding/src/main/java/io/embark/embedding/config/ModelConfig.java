@@ -4,6 +4,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -65,7 +66,11 @@ public record ModelConfig(
         }
         if (regularizer == RegularizerType.NONE && regularization != 0) {
             throw new IllegalArgumentException("model.regularization: " + regularization
-                    + " with model.regularizer = none (set model.regularizer = n3, or the coefficient to 0)");
+                    + " with model.regularizer = none (set model.regularizer = n3 or dura, or the coefficient to 0)");
+        }
+        if (regularizer == RegularizerType.DURA && comparator != ComparatorType.DOT) {
+            throw new IllegalArgumentException("model.regularizer: dura is defined for model.comparator = dot (its terms are "
+                    + "the norms of the two vectors a dot product scores), got " + comparator.name().toLowerCase(Locale.ROOT));
         }
         checkComplex("model.relation", relation, dimension, typeDimensions);
         for (Map.Entry<String, RelationConfig> e : relations.entrySet()) {

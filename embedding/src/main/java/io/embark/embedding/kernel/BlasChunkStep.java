@@ -399,6 +399,10 @@ public final class BlasChunkStep implements ChunkStep {
             }
         }
         for (int b = 0; b < blocks; b++) {
+            // DURA's terms join dL/dQ before it goes back through the operators
+            loss += duraTerms(chunk, direction(first, b), d, q, gq, b * n * d);
+        }
+        for (int b = 0; b < blocks; b++) {
             Direction side = direction(first, b);
             // through the operators to the source rows and relation parameters
             for (int i = 0; i < n; i++) {
@@ -435,6 +439,46 @@ public final class BlasChunkStep implements ChunkStep {
             reg += n3(side.cand.data(cand), side.cand.dataOffset(cand), d, op.complex(), coef, side.gradCand, i * d);
             float[] p = relations.params(r, side.slot);
             reg += n3(p, 0, p.length, op.complex(), coef, relationGrad(r, side.slot), 0);
+        }
+        lastRegularization += reg;
+        return reg;
+    }
+
+    /**
+     * The DURA terms of one direction's edges (Zhang et al. 2020): {@code coef * (|q|^2 + |c|^2)} for each edge, q its
+     * query (the source row through the relation's operator: {@code h * r} for complex_diagonal) and c its positive
+     * candidate, with {@code coef = dura * edge weight * relation weight}; 0 when DURA is off. The gradient {@code
+     * 2 coef q} is added to dL/dQ ({@code gq} from {@code base}, taken back through the operator by the caller) or,
+     * where {@code qs} is null (operator none: the query is the source row as stored), straight to the source rows;
+     * {@code 2 coef c} to the candidate rows.
+     */
+    private double duraTerms(Chunk chunk, Direction side, int d, float[] qs, float[] gq, int base) {
+        if (settings.dura() <= 0f) {
+            return 0;
+        }
+        double reg = 0;
+        for (int i = 0; i < chunk.size; i++) {
+            float coef = settings.dura() * chunk.weight[i] * relations.weight(chunk.relation[i]);
+            float two = 2 * coef;
+            int src = side.srcIds[i];
+            float[] qv = qs != null ? qs : side.src.data(src);
+            int qOff = qs != null ? base + i * d : side.src.dataOffset(src);
+            float[] gv = qs != null ? gq : side.gradSrc;
+            int gOff = qs != null ? base + i * d : i * d;
+            int cand = side.candIds[i];
+            float[] cv = side.cand.data(cand);
+            int cOff = side.cand.dataOffset(cand);
+            double qq = 0;
+            double cc = 0;
+            for (int k = 0; k < d; k++) {
+                float x = qv[qOff + k];
+                float y = cv[cOff + k];
+                qq += x * x;
+                cc += y * y;
+                gv[gOff + k] += two * x;
+                side.gradCand[i * d + k] += two * y;
+            }
+            reg += coef * (qq + cc);
         }
         lastRegularization += reg;
         return reg;
@@ -594,6 +638,8 @@ public final class BlasChunkStep implements ChunkStep {
         }
         loss += n3Terms(chunk, predictingRhs, d);
         loss += n3Terms(chunk, predictingLhs, d);
+        loss += duraTerms(chunk, predictingRhs, d, null, null, 0);
+        loss += duraTerms(chunk, predictingLhs, d, null, null, 0);
         return loss;
     }
 

@@ -278,6 +278,15 @@ public final class Nd4jChunkStep implements ChunkStep {
             gq = gq.sub(qn.mulColumnVector(qn.mul(gq).sum(1).reshape(n, 1))).divColumnVector(qNorm);
             gc = gc.sub(cn.mulColumnVector(cn.mul(gc).sum(1).reshape(m, 1))).divColumnVector(cNorm);
         }
+        if (settings.dura() > 0f) {
+            // DURA: dura * w * (|q|^2 + |c|^2) per edge, c the positive candidate (row i of the candidates)
+            INDArray coef = weights.mul(settings.dura());
+            INDArray posCand = candidates.get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+            loss += qq.mul(coef).sumNumber().doubleValue()
+                    + posCand.mul(posCand).sum(1).reshape(n, 1).muli(coef).sumNumber().doubleValue();
+            gq.addi(q.mulColumnVector(coef.mul(2)));
+            addRows(posCand.mulColumnVector(coef.mul(2)), identity(n), dir.candGrad(), d);
+        }
 
         // the candidates: the chunk's own rows, then the negatives
         addRows(gc.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), identity(n), dir.candGrad(), d);

@@ -20,7 +20,8 @@ import java.util.Set;
  * ({@link io.embark.embedding.config.NegativesConfig#queryEntity}), what the training loss adds to the query entity's
  * score wherever it is a candidate ({@link io.embark.embedding.config.NegativesConfig#queryMargin}; 0 = nothing), and
  * the weight of the relation-prediction term
- * ({@link io.embark.embedding.config.TrainingConfig#relationPrediction}; 0 = off).
+ * ({@link io.embark.embedding.config.TrainingConfig#relationPrediction}; 0 = off), and the DURA coefficient (0 = off;
+ * at most one of it and the N3 coefficient is set, by {@code model.regularizer}).
  */
 public record StepSettings(
         Comparator comparator,
@@ -36,7 +37,8 @@ public record StepSettings(
         boolean sharedNegatives,
         boolean queryEntityNegatives,
         float queryMargin,
-        float relationPrediction) {
+        float relationPrediction,
+        float dura) {
 
     public StepSettings {
         predicted = predicted.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(predicted));
@@ -48,7 +50,7 @@ public record StepSettings(
     /** A step per chunk. */
     public StepSettings(Comparator comparator, Loss loss, float margin, boolean batchNegatives, Set<Side> predicted,
                         float n3, float learningRate, float relationLearningRate, float maxNorm) {
-        this(comparator, loss, margin, batchNegatives, predicted, n3, learningRate, relationLearningRate, maxNorm, 1, false, false, 0f, 0f);
+        this(comparator, loss, margin, batchNegatives, predicted, n3, learningRate, relationLearningRate, maxNorm, 1, false, false, 0f, 0f, 0f);
     }
 
     /** Whether the step trains the prediction of side {@code side} (corrupts that side with negatives). */
@@ -72,7 +74,8 @@ public record StepSettings(
                 neg.shared(),
                 neg.queryEntity(),
                 (float) neg.queryMargin(),
-                (float) training.relationPrediction());
+                (float) training.relationPrediction(),
+                model.regularizer() == RegularizerType.DURA ? (float) model.regularization() : 0f);
     }
 
     /** The sides the config's negatives corrupt ({@code training.negatives.lhs}, {@code .rhs}). */

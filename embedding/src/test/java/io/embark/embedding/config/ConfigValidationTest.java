@@ -28,9 +28,12 @@ class ConfigValidationTest {
                 message(() -> new NegativesConfig(50, true, 5, true, true, true)));
         assertEquals("training.negatives.shared = true with training.negatives.rhs = false (one shared draw serves the negatives "
                 + "of both sides; set shared = false)", message(() -> new NegativesConfig(50, true, 5, true, false, false, true)));
-        assertEquals("model.regularization: 0.1 with model.regularizer = none (set model.regularizer = n3, or the coefficient to 0)",
+        assertEquals("model.regularization: 0.1 with model.regularizer = none (set model.regularizer = n3 or dura, or the coefficient to 0)",
                 message(() -> new ModelConfig(4, Map.of(), ComparatorType.DOT, RelationConfig.of(OperatorType.NONE), Map.of(), false, 1e-3,
                         Optional.empty(), RegularizerType.NONE, 0.1)));
+        assertEquals("model.regularizer: dura is defined for model.comparator = dot (its terms are the norms of the two vectors a "
+                + "dot product scores), got cos", message(() -> ModelConfig.simple(4, OperatorType.NONE, ComparatorType.COS, false)
+                .withRegularizer(RegularizerType.DURA, 0.1)));
         assertEquals("training.freeze = existing: only means something with training.init (the checkpoint whose rows stay fixed)",
                 message(() -> new InitConfig(null, Freeze.EXISTING, 1.0)));
         assertEquals("training.replay: 1.5 (expected a fraction in [0, 1])", message(() -> new InitConfig("x", Freeze.NONE, 1.5)));

@@ -50,7 +50,30 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0} {1} {2} reciprocal={3}")
     @MethodSource("models")
     void analyticGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
-        check(op, cmp, loss, reciprocal, false, 0);
+        check(op, cmp, loss, reciprocal, false, 0, RegularizerType.N3);
+    }
+
+    /**
+     * The DURA regularizer instead of N3 ({@code model.regularizer = dura}): every operator, the dot comparator it is
+     * defined for, each loss; one table with shared negatives (both directions in one stacked pass) and two tables
+     * (one pass per direction; operator none takes the paired pass). Its query term goes back through the operator.
+     */
+    static Stream<Arguments> duraModels() {
+        List<Arguments> all = new ArrayList<>();
+        for (OperatorType op : OperatorType.values()) {
+            for (LossType loss : LossType.values()) {
+                for (boolean shared : new boolean[] {false, true}) {
+                    all.add(Arguments.of(op, loss, (op.ordinal() + loss.ordinal()) % 2 == 0, shared));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "dura: {0} dot {1} reciprocal={2} shared={3}")
+    @MethodSource("duraModels")
+    void duraGradientsMatchFiniteDifferences(OperatorType op, LossType loss, boolean reciprocal, boolean shared) {
+        check(op, ComparatorType.DOT, loss, reciprocal, shared, 0, RegularizerType.DURA);
     }
 
     /**
@@ -94,7 +117,7 @@ class GradientCheckTest {
     @ParameterizedTest(name = "relation prediction: {0} dot {1} reciprocal={2}")
     @MethodSource("relationPredictionModels")
     void relationPredictionGradientsMatchFiniteDifferences(OperatorType op, LossType loss, boolean reciprocal) {
-        check(op, ComparatorType.DOT, loss, reciprocal, false, 0.7);
+        check(op, ComparatorType.DOT, loss, reciprocal, false, 0.7, RegularizerType.N3);
     }
 
     /**
@@ -117,13 +140,15 @@ class GradientCheckTest {
     @ParameterizedTest(name = "shared negatives: {0} {1} {2} reciprocal={3}")
     @MethodSource("sharedModels")
     void sharedNegativesGradientsMatchFiniteDifferences(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal) {
-        check(op, cmp, loss, reciprocal, true, 0);
+        check(op, cmp, loss, reciprocal, true, 0, RegularizerType.N3);
     }
 
     private static void check(OperatorType op, ComparatorType cmp, LossType loss, boolean reciprocal, boolean shared,
-                              double relationPrediction) {
+                              double relationPrediction, RegularizerType regularizer) {
         Random random = new Random(op.ordinal() * 100 + cmp.ordinal() * 10 + loss.ordinal());
-        ModelConfig model = ModelConfig.simple(DIM, op, cmp, reciprocal).withRegularizer(RegularizerType.N3, 0.05);
+        // DURA's terms are squares of values around 1: a larger weight than N3's keeps them a visible part of the loss
+        ModelConfig model = ModelConfig.simple(DIM, op, cmp, reciprocal)
+                .withRegularizer(regularizer, regularizer == RegularizerType.DURA ? 0.3 : 0.05);
         TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(4, true, 3, true, true, false, shared))
                 .withLoss(loss, 0.5).withRelationPrediction(relationPrediction);
         List<String> names = relationPrediction > 0 ? List.of("r0", "r1", "r2") : List.of("r0", "r1");
@@ -167,7 +192,8 @@ class GradientCheckTest {
                     relParams.add(rel.params(r, slot));
                 }
             }
-            Checker checker = new Checker(step, chunk, op + " " + cmp + " " + loss + (relationPrediction > 0 ? " relation prediction" : ""));
+            Checker checker = new Checker(step, chunk, op + " " + cmp + " " + loss + " " + regularizer
+                    + (relationPrediction > 0 ? " relation prediction" : ""));
             if (shared) {
                 addDense(step, chunk, DIM, gl, gl);
                 checker.check("table", lhs.segmentData(0), gl);

@@ -49,7 +49,11 @@ class Nd4jCrossCheckTest {
                 Arguments.of(OperatorType.NONE, ComparatorType.DOT, LossType.SOFTMAX, false, 0.01, false),
                 // element-wise Adagrad of the embeddings (training.adagrad = elementwise)
                 Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, true, 0.01, true),
-                Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false, 0.0, true));
+                Arguments.of(OperatorType.TRANSLATION, ComparatorType.L2, LossType.RANKING, false, 0.0, true),
+                // DURA instead of N3 (a negative coefficient here: -0.1 means model.regularizer = dura, 0.1)
+                Arguments.of(OperatorType.COMPLEX_DIAGONAL, ComparatorType.DOT, LossType.SOFTMAX, true, -0.1, true),
+                Arguments.of(OperatorType.LINEAR, ComparatorType.DOT, LossType.LOGISTIC, false, -0.1, false),
+                Arguments.of(OperatorType.NONE, ComparatorType.DOT, LossType.SOFTMAX, false, -0.1, false));
     }
 
     @ParameterizedTest(name = "{0} {1} {2} reciprocal={3} n3={4} elementwise={5}")
@@ -58,8 +62,8 @@ class Nd4jCrossCheckTest {
         int dim = 6;
         int rows = 40;
         ModelConfig model = ModelConfig.simple(dim, op, cmp, reciprocal).withMaxNorm(3.0);
-        if (n3 > 0) {
-            model = model.withRegularizer(RegularizerType.N3, n3);
+        if (n3 != 0) {
+            model = model.withRegularizer(n3 > 0 ? RegularizerType.N3 : RegularizerType.DURA, Math.abs(n3));
         }
         TrainingConfig training = TrainingConfig.defaults(1, new NegativesConfig(5, true, 6, true, true, false))
                 .withLoss(loss, 0.5).withLearningRates(0.1, 0.05);
