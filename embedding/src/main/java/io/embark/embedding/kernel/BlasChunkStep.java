@@ -468,17 +468,9 @@ public final class BlasChunkStep implements ChunkStep {
             int cand = side.candIds[i];
             float[] cv = side.cand.data(cand);
             int cOff = side.cand.dataOffset(cand);
-            double qq = 0;
-            double cc = 0;
-            for (int k = 0; k < d; k++) {
-                float x = qv[qOff + k];
-                float y = cv[cOff + k];
-                qq += x * x;
-                cc += y * y;
-                gv[gOff + k] += two * x;
-                side.gradCand[i * d + k] += two * y;
-            }
-            reg += coef * (qq + cc);
+            reg += coef * ((double) FloatMath.sumOfSquares(qv, qOff, d) + FloatMath.sumOfSquares(cv, cOff, d));
+            FloatMath.axpy(two, qv, qOff, gv, gOff, d);
+            FloatMath.axpy(two, cv, cOff, side.gradCand, i * d, d);
         }
         lastRegularization += reg;
         return reg;
